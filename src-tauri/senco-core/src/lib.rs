@@ -1,0 +1,54 @@
+//! `senco-core` is the SENCO Toolkit without its windows: the school census vocabulary, the
+//! rules of the SEN register, the encrypted store and the synthetic demo school.
+//!
+//! Invariants, kept by this crate's `Cargo.toml` and by review:
+//! - no Tauri, no clap, no windowing and no network;
+//! - no clock, no environment and no fixed paths: the date (`Stamp`), every path and every
+//!   passphrase are passed in by the shells;
+//! - one error type (`Error`) whose variants a caller can act on.
+//!
+//! Modules in reading order: the vocabulary (`upn`, `census`), the records and their rules
+//! (`school`, `pupil`, `sen`, `register`), then `keys` and `store`, and `demo`.
+
+pub mod census;
+pub mod demo;
+pub mod error;
+pub mod keys;
+pub mod pupil;
+pub mod register;
+pub mod school;
+pub mod sen;
+pub mod store;
+pub mod upn;
+
+use chrono::{NaiveDate, NaiveDateTime};
+
+pub use error::{Error, ErrorCode, FieldProblem, Result};
+pub use store::{Store, Unlock};
+
+/// The moment an action happens. The shells read the clock; the core never does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stamp {
+    /// The school day the action belongs to: used for "in the future" checks and ages.
+    pub today: NaiveDate,
+    /// When the action happened, for the audit trail.
+    pub at: NaiveDateTime,
+}
+
+impl Stamp {
+    /// A stamp at the start of `today`, for scripts and tests that fix the date.
+    pub fn on(today: NaiveDate) -> Stamp {
+        Stamp { today, at: today.and_hms_opt(0, 0, 0).expect("midnight exists") }
+    }
+}
+
+/// Parses a `YYYY-MM-DD` date typed into a form, naming the field when it is wrong.
+pub fn parse_date(field: &str, label: &str, text: &str) -> Result<NaiveDate, FieldProblem> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(FieldProblem::new(field, format!("enter the {label}")));
+    }
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| {
+        FieldProblem::new(field, format!("the {label} must be a date written as YYYY-MM-DD, not \"{text}\""))
+    })
+}

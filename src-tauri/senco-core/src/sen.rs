@@ -1,0 +1,369 @@
+//! The rules of SEN status and needs, as pure checks on a pupil's current position.
+//!
+//! The store reads the position, asks these functions whether a change is allowed and what
+//! it implies (which records close on which day), and writes the result in one transaction.
+//! Rules kept here:
+//! - one open status at a time; a new one starts after the current one began, which closes
+//!   on the day before; nothing starts before admission or in the future;
+//! - SEN support (K) and an EHC plan (E) need a primary need (rank 1);
+//! - NSA is allowed only with SEN support;
+//! - a pupil who has left is archived and cannot be changed.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::census::{NeedCode, SenStatus};
+use crate::error::{Error, Result};
+use crate::parse_date;
+
+/// What the "Change SEN status" form sends.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct StatusChange {
+    pub status: SenStatus,
+    /// YYYY-MM-DD.
+    pub start_date: String,
+    pub reason: String,
+    /// Required for K and E when the pupil has no primary need yet; replaces it otherwise.
+    pub primary_need: Option<NeedCode>,
+}
+
+/// What the "Add a need" form sends.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct NeedInput {
+    pub code: NeedCode,
+    /// 1 is the primary need.
+    pub rank: u32,
+    /// YYYY-MM-DD.
+    pub start_date: String,
+}
+
+/// The highest rank recorded. The census collects ranks 1 and 2.
+pub const MAX_RANK: u32 = 3;
+
+/// A need that is open now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OpenNeed {
+    pub id: i64,
+    pub code: NeedCode,
+    pub rank: u32,
+    pub start_date: NaiveDate,
+}
+
+/// What the rules need to know about a pupil.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Position {
+    pub name: String,
+    pub admission_date: NaiveDate,
+    pub leaving_date: Option<NaiveDate>,
+    pub status: SenStatus,
+    pub status_since: NaiveDate,
+    pub open_needs: Vec<OpenNeed>,
+}
+
+/// A need to close, and on which day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Closing {
+    pub need_id: i64,
+    pub end_date: NaiveDate,
+}
+
+/// The writes an allowed status change implies.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusPlan {
+    pub status: SenStatus,
+    pub start_date: NaiveDate,
+    pub reason: String,
+    /// The day the current status closes: the day before the new one starts.
+    pub previous_ends: NaiveDate,
+    /// A change on the day the current status began corrects it instead of following it.
+    pub replaces_current: bool,
+    pub close_needs: Vec<Closing>,
+    pub add_primary: Option<NeedCode>,
+}
+
+/// The writes an allowed new need implies.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NeedPlan {
+    pub code: NeedCode,
+    pub rank: u32,
+    pub start_date: NaiveDate,
+    pub close_needs: Vec<Closing>,
+}
+
+impl Position {
+    fn refuse_if_left(&self) -> Result<()> {
+        match self.leaving_date {
+            Some(left) => Err(Error::Refused(format!(
+                "{} left on {left}; their record is archived and cannot be changed",
+                self.name
+            ))),
+            None => Ok(()),
+        }
+    }
+
+    fn open_need(&self, pred: impl Fn(&OpenNeed) -> bool) -> Option<&OpenNeed> {
+        self.open_needs.iter().find(|n| pred(n))
+    }
+
+    /// Checks a start date typed into a form: a real date, not in the future and not before
+    /// the pupil was admitted.
+    fn start_date(&self, field: &str, text: &str, today: NaiveDate) -> Result<NaiveDate> {
+        let date = parse_date(field, "start date", text).map_err(|p| Error::Invalid(vec![p]))?;
+        if date > today {
+            return Err(Error::invalid(field, "the start date is in the future"));
+        }
+        if date < self.admission_date {
+            return Err(Error::invalid(
+                field,
+                format!("the start date is before the pupil was admitted on {}", self.admission_date),
+            ));
+        }
+        Ok(date)
+    }
+
+    pub fn plan_status_change(&self, change: &StatusChange, today: NaiveDate) -> Result<StatusPlan> {
+        self.refuse_if_left()?;
+        let start = self.start_date("startDate", &change.start_date, today)?;
+        if change.status == self.status {
+            return Err(Error::invalid("status", format!("the pupil's status is already {}", self.status)));
+        }
+        if start < self.status_since {
+            return Err(Error::invalid(
+                "startDate",
+                format!(
+                    "the current status ({}) began on {}; a change cannot start before that day",
+                    self.status, self.status_since
+                ),
+            ));
+        }
+        let replaces_current = start == self.status_since;
+        let previous_ends = start.pred_opt().expect("a date after 2000 has a day before it");
+        let mut close_needs = Vec::new();
+        let mut add_primary = None;
+        if change.status.needs_primary_need() {
+            let current_primary = self.open_need(|n| n.rank == 1).map(|n| n.code);
+            let primary = match (change.primary_need, current_primary) {
+                (Some(code), _) => code,
+                (None, Some(code)) => code,
+                (None, None) => {
+                    return Err(Error::invalid(
+                        "primaryNeed",
+                        format!("{} needs a primary need: choose the pupil's main type of need", change.status),
+                    ))
+                }
+            };
+            if change.status == SenStatus::EhcPlan {
+                if primary == NeedCode::NSA || self.open_need(|n| n.code == NeedCode::NSA && n.rank != 1).is_some() {
+                    return Err(Error::invalid(
+                        "primaryNeed",
+                        "NSA (no specialist assessment) can only be used with SEN support; record the assessed type of need for an EHC plan",
+                    ));
+                }
+            }
+            if change.primary_need.is_some() && current_primary != Some(primary) {
+                for need in self.open_needs.iter().filter(|n| n.rank == 1 || n.code == primary) {
+                    if start <= need.start_date {
+                        return Err(Error::invalid(
+                            "startDate",
+                            format!("the {} need began on {}; the change must start after that", need.code, need.start_date),
+                        ));
+                    }
+                    close_needs.push(Closing { need_id: need.id, end_date: previous_ends });
+                }
+                add_primary = Some(primary);
+            }
+        } else {
+            // No SEN or monitoring: the recorded needs are no longer SEN needs, so they end
+            // with the status that had them.
+            for need in &self.open_needs {
+                close_needs.push(Closing { need_id: need.id, end_date: previous_ends.max(need.start_date) });
+            }
+        }
+        Ok(StatusPlan {
+            status: change.status,
+            start_date: start,
+            reason: change.reason.trim().to_string(),
+            previous_ends,
+            replaces_current,
+            close_needs,
+            add_primary,
+        })
+    }
+
+    pub fn plan_new_need(&self, need: &NeedInput, today: NaiveDate) -> Result<NeedPlan> {
+        self.refuse_if_left()?;
+        let start = self.start_date("startDate", &need.start_date, today)?;
+        if !(1..=MAX_RANK).contains(&need.rank) {
+            return Err(Error::invalid("rank", format!("the rank is from 1 (primary) to {MAX_RANK}")));
+        }
+        if self.status == SenStatus::NoSen {
+            return Err(Error::Refused(format!(
+                "{} has no SEN status; change their status to monitoring, SEN support or an EHC plan first",
+                self.name
+            )));
+        }
+        if need.code == NeedCode::NSA && self.status != SenStatus::SenSupport {
+            return Err(Error::invalid("code", "NSA (no specialist assessment) can only be used with SEN support"));
+        }
+        if let Some(same) = self.open_need(|n| n.code == need.code) {
+            return Err(Error::invalid(
+                "code",
+                format!("{} is already recorded as need {} since {}", need.code, same.rank, same.start_date),
+            ));
+        }
+        let mut close_needs = Vec::new();
+        if let Some(replaced) = self.open_need(|n| n.rank == need.rank) {
+            if start <= replaced.start_date {
+                return Err(Error::invalid(
+                    "startDate",
+                    format!(
+                        "{} has been need {} since {}; the new need must start after that day",
+                        replaced.code, replaced.rank, replaced.start_date
+                    ),
+                ));
+            }
+            close_needs.push(Closing { need_id: replaced.id, end_date: start.pred_opt().expect("after another date") });
+        }
+        Ok(NeedPlan { code: need.code, rank: need.rank, start_date: start, close_needs })
+    }
+
+    pub fn check_end_need(&self, need_id: i64, end_date: &str, today: NaiveDate) -> Result<Closing> {
+        self.refuse_if_left()?;
+        let need = self.open_need(|n| n.id == need_id).ok_or(Error::NotFound {
+            what: "current need",
+            id: need_id.to_string(),
+        })?;
+        let end = parse_date("endDate", "end date", end_date).map_err(|p| Error::Invalid(vec![p]))?;
+        if end > today {
+            return Err(Error::invalid("endDate", "the end date is in the future"));
+        }
+        if end < need.start_date {
+            return Err(Error::invalid("endDate", format!("the need began on {}; it cannot end before that", need.start_date)));
+        }
+        if need.rank == 1 && self.status.needs_primary_need() {
+            return Err(Error::Refused(format!(
+                "{} is on {} and must keep a primary need; add the new primary need instead, which replaces {}",
+                self.name, self.status, need.code
+            )));
+        }
+        Ok(Closing { need_id, end_date: end })
+    }
+
+    pub fn check_leaving(&self, leaving_date: &str, today: NaiveDate) -> Result<NaiveDate> {
+        self.refuse_if_left()?;
+        let date = parse_date("leavingDate", "leaving date", leaving_date).map_err(|p| Error::Invalid(vec![p]))?;
+        if date > today {
+            return Err(Error::invalid("leavingDate", "the leaving date is in the future; mark the pupil as left on or after their last day"));
+        }
+        if date < self.admission_date {
+            return Err(Error::invalid("leavingDate", format!("the leaving date is before the pupil was admitted on {}", self.admission_date)));
+        }
+        if date < self.status_since {
+            return Err(Error::invalid("leavingDate", format!("the pupil's current status began on {}, after that date", self.status_since)));
+        }
+        Ok(date)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(text: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
+    }
+
+    fn position(status: SenStatus, needs: &[(NeedCode, u32)]) -> Position {
+        Position {
+            name: "Ada Quill".into(),
+            admission_date: date("2022-09-01"),
+            leaving_date: None,
+            status,
+            status_since: date("2024-01-10"),
+            open_needs: needs
+                .iter()
+                .enumerate()
+                .map(|(i, &(code, rank))| OpenNeed { id: i as i64 + 1, code, rank, start_date: date("2024-01-10") })
+                .collect(),
+        }
+    }
+
+    fn change(status: SenStatus, start: &str, primary: Option<NeedCode>) -> StatusChange {
+        StatusChange { status, start_date: start.into(), reason: "review".into(), primary_need: primary }
+    }
+
+    /// Renders the outcome of a status change as one line: the writes, or the refusal.
+    fn check_status(from: &Position, to: StatusChange, expected: &str) {
+        let actual = match from.plan_status_change(&to, date("2026-11-23")) {
+            Ok(plan) => format!(
+                "{} from {}, previous ends {}, close {:?}, add {:?}",
+                plan.status.code(),
+                plan.start_date,
+                plan.previous_ends,
+                plan.close_needs.iter().map(|c| (c.need_id, c.end_date.to_string())).collect::<Vec<_>>(),
+                plan.add_primary
+            ),
+            Err(e) => format!("{:?}: {e}", e.code()),
+        };
+        assert_eq!(actual, expected);
+    }
+
+    #[test]
+    fn status_changes_close_the_previous_status_the_day_before() {
+        use NeedCode::*;
+        use SenStatus::*;
+        check_status(&position(Monitoring, &[]), change(SenSupport, "2025-03-01", Some(SLCN)),
+            "K from 2025-03-01, previous ends 2025-02-28, close [], add Some(SLCN)");
+        check_status(&position(SenSupport, &[(SLCN, 1)]), change(EhcPlan, "2026-05-01", None),
+            "E from 2026-05-01, previous ends 2026-04-30, close [], add None");
+        check_status(&position(SenSupport, &[(SLCN, 1), (SEMH, 2)]), change(NoSen, "2026-07-20", None),
+            "N from 2026-07-20, previous ends 2026-07-19, close [(1, \"2026-07-19\"), (2, \"2026-07-19\")], add None");
+        check_status(&position(SenSupport, &[(NSA, 1)]), change(SenSupport, "2026-01-01", None),
+            "Invalid: status: the pupil's status is already SEN support (K)");
+    }
+
+    #[test]
+    fn status_changes_that_break_a_rule_are_refused() {
+        use NeedCode::*;
+        use SenStatus::*;
+        check_status(&position(Monitoring, &[]), change(SenSupport, "2025-03-01", None),
+            "Invalid: primaryNeed: SEN support (K) needs a primary need: choose the pupil's main type of need");
+        check_status(&position(SenSupport, &[(SLCN, 1)]), change(EhcPlan, "2023-12-01", None),
+            "Invalid: startDate: the current status (SEN support (K)) began on 2024-01-10; a change cannot start before that day");
+        check_status(&position(SenSupport, &[(NSA, 1)]), change(EhcPlan, "2026-01-01", None),
+            "Invalid: primaryNeed: NSA (no specialist assessment) can only be used with SEN support; record the assessed type of need for an EHC plan");
+        check_status(&position(Monitoring, &[]), change(SenSupport, "2027-01-01", Some(MLD)),
+            "Invalid: startDate: the start date is in the future");
+        check_status(&position(Monitoring, &[]), change(SenSupport, "2020-01-01", Some(MLD)),
+            "Invalid: startDate: the start date is before the pupil was admitted on 2022-09-01");
+        let mut left = position(SenSupport, &[(SLCN, 1)]);
+        left.leaving_date = Some(date("2025-07-20"));
+        check_status(&left, change(NoSen, "2026-01-01", None),
+            "Refused: Ada Quill left on 2025-07-20; their record is archived and cannot be changed");
+    }
+
+    #[test]
+    fn needs_are_ranked_and_nsa_is_only_for_sen_support() {
+        use NeedCode::*;
+        use SenStatus::*;
+        let today = date("2026-11-23");
+        let need = |code, rank| NeedInput { code, rank, start_date: "2025-02-01".into() };
+        let render = |r: Result<NeedPlan>| match r {
+            Ok(p) => format!("{} rank {} close {:?}", p.code, p.rank, p.close_needs.iter().map(|c| c.need_id).collect::<Vec<_>>()),
+            Err(e) => format!("{:?}: {e}", e.code()),
+        };
+        assert_eq!(render(position(SenSupport, &[(SLCN, 1)]).plan_new_need(&need(SEMH, 2), today)), "SEMH rank 2 close []");
+        assert_eq!(render(position(SenSupport, &[(SLCN, 1)]).plan_new_need(&need(ASD, 1), today)), "ASD rank 1 close [1]", "a new primary need replaces the old one");
+        assert_eq!(render(position(EhcPlan, &[(SLCN, 1)]).plan_new_need(&need(NSA, 2), today)), "Invalid: code: NSA (no specialist assessment) can only be used with SEN support");
+        assert_eq!(render(position(SenSupport, &[(SLCN, 1)]).plan_new_need(&need(SLCN, 2), today)), "Invalid: code: SLCN is already recorded as need 1 since 2024-01-10");
+        assert_eq!(render(position(NoSen, &[]).plan_new_need(&need(MLD, 1), today)), "Refused: Ada Quill has no SEN status; change their status to monitoring, SEN support or an EHC plan first");
+        let ending = position(SenSupport, &[(SLCN, 1), (SEMH, 2)]);
+        assert!(ending.check_end_need(2, "2025-06-01", today).is_ok(), "a secondary need can end");
+        assert_eq!(ending.check_end_need(1, "2025-06-01", today).unwrap_err().code(), crate::ErrorCode::Refused, "K keeps its primary need");
+    }
+}

@@ -1,0 +1,104 @@
+//! The register's selection: one statement with every filter as a parameter, so no SQL is
+//! ever built from what the SENCO types.
+
+use rusqlite::{params, Connection};
+
+use crate::census::BroadArea;
+use crate::error::Result;
+use crate::pupil::PupilId;
+use crate::register::{RegisterFilter, RegisterRow, Roll};
+
+use super::sen::{need_code, status_code};
+
+const SELECT: &str = "
+SELECT p.id, p.upn, p.legal_forename, p.legal_surname, p.preferred_forename, p.preferred_surname,
+       p.nc_year, p.form, s.status, n.need_code,
+       p.pupil_premium, p.fsm, p.eal, p.looked_after, p.leaving_date
+FROM pupil p
+JOIN sen_status s ON s.pupil_id = p.id AND s.end_date IS NULL
+LEFT JOIN need n ON n.pupil_id = p.id AND n.rank = 1 AND n.end_date IS NULL
+LEFT JOIN need_type t ON t.code = n.need_code
+WHERE (?1 IS NULL OR s.status = ?1)
+  AND (?2 IS NULL OR n.need_code = ?2)
+  AND (?3 IS NULL OR t.broad_area = ?3)
+  AND (?4 IS NULL OR p.nc_year = ?4)
+  AND (?5 IS NULL OR p.pupil_premium = ?5)
+  AND (?6 IS NULL OR p.fsm = ?6)
+  AND (?7 IS NULL OR p.eal = ?7)
+  AND (?8 IS NULL OR p.looked_after = ?8)
+  AND (?9 = 'all' OR (?9 = 'onRoll' AND p.leaving_date IS NULL) OR (?9 = 'left' AND p.leaving_date IS NOT NULL))
+  AND (?10 IS NULL
+       OR p.upn LIKE ?10 ESCAPE '\\'
+       OR (p.legal_forename || ' ' || p.legal_surname) LIKE ?10 ESCAPE '\\'
+       OR (p.preferred_forename || ' ' || p.legal_surname) LIKE ?10 ESCAPE '\\'
+       OR (p.legal_forename || ' ' || p.preferred_surname) LIKE ?10 ESCAPE '\\'
+       OR (p.preferred_forename || ' ' || p.preferred_surname) LIKE ?10 ESCAPE '\\'
+       OR (p.legal_surname || ' ' || p.legal_forename) LIKE ?10 ESCAPE '\\')";
+
+pub(super) fn select(conn: &Connection, filter: &RegisterFilter) -> Result<Vec<RegisterRow>> {
+    let roll = match filter.roll {
+        Roll::OnRoll => "onRoll",
+        Roll::Left => "left",
+        Roll::All => "all",
+    };
+    let search = filter.search.trim();
+    let pattern = (!search.is_empty()).then(|| format!("%{}%", escape_like(search)));
+    let mut statement = conn.prepare_cached(SELECT)?;
+    let rows = statement.query_map(
+        params![
+            filter.status.map(|s| s.code()),
+            filter.need.map(|n| n.code()),
+            filter.area.map(BroadArea::slug),
+            filter.nc_year,
+            filter.pupil_premium,
+            filter.fsm,
+            filter.eal,
+            filter.looked_after,
+            roll,
+            pattern,
+        ],
+        |r| {
+            let upn: String = r.get(1)?;
+            let preferred_forename: String = r.get(4)?;
+            let preferred_surname: String = r.get(5)?;
+            let primary_need = r.get::<_, Option<String>>(9)?.map(|c| need_code(&c));
+            Ok(RegisterRow {
+                id: PupilId(r.get(0)?),
+                upn_temporary: upn.as_bytes().last().is_some_and(u8::is_ascii_alphabetic),
+                upn,
+                forename: if preferred_forename.is_empty() { r.get(2)? } else { preferred_forename },
+                surname: if preferred_surname.is_empty() { r.get(3)? } else { preferred_surname },
+                nc_year: r.get(6)?,
+                form: r.get(7)?,
+                status: status_code(&r.get::<_, String>(8)?),
+                primary_need,
+                area: primary_need.map(|n| n.area()),
+                pupil_premium: r.get(10)?,
+                fsm: r.get(11)?,
+                eal: r.get(12)?,
+                looked_after: r.get(13)?,
+                leaving_date: r.get(14)?,
+            })
+        },
+    )?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The baseline for the benchmark: the same columns of every pupil, with no joins.
+pub(super) fn raw_scan(conn: &Connection) -> Result<usize> {
+    let mut statement = conn.prepare_cached(
+        "SELECT id, upn, legal_forename, legal_surname, preferred_forename, preferred_surname, nc_year, form,
+                pupil_premium, fsm, eal, looked_after, leaving_date FROM pupil",
+    )?;
+    let mut rows = statement.query([])?;
+    let mut count = 0;
+    while let Some(row) = rows.next()? {
+        let _: (i64, String, String) = (row.get(0)?, row.get(1)?, row.get(2)?);
+        count += 1;
+    }
+    Ok(count)
+}
+
+fn escape_like(text: &str) -> String {
+    text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+}

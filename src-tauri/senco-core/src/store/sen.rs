@@ -1,0 +1,144 @@
+//! The `sen_status` and `need` tables: a pupil's position now, their history, and the writes
+//! that `crate::sen` plans.
+
+use chrono::NaiveDate;
+use rusqlite::{params, Connection, OptionalExtension};
+
+use crate::census::{NeedCode, SenStatus};
+use crate::error::{Error, Result};
+use crate::pupil::{display_name, NeedRecord, PupilId, StatusPeriod};
+use crate::sen::{Closing, NeedPlan, OpenNeed, Position, StatusPlan};
+
+pub(super) fn position(conn: &Connection, id: PupilId) -> Result<Position> {
+    let (name, admission_date, leaving_date) = conn
+        .prepare_cached(
+            "SELECT legal_forename, legal_surname, preferred_forename, preferred_surname, admission_date, leaving_date
+             FROM pupil WHERE id = ?1",
+        )?
+        .query_row([id.0], |r| {
+            let name = display_name(&r.get::<_, String>(0)?, &r.get::<_, String>(1)?, &r.get::<_, String>(2)?, &r.get::<_, String>(3)?);
+            Ok((name, r.get(4)?, r.get(5)?))
+        })
+        .optional()?
+        .ok_or_else(|| Error::NotFound { what: "pupil", id: id.0.to_string() })?;
+    let (status, status_since): (String, NaiveDate) = conn
+        .prepare_cached("SELECT status, start_date FROM sen_status WHERE pupil_id = ?1 AND end_date IS NULL")?
+        .query_row([id.0], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let mut statement = conn.prepare_cached(
+        "SELECT id, need_code, rank, start_date FROM need WHERE pupil_id = ?1 AND end_date IS NULL ORDER BY rank",
+    )?;
+    let open_needs = statement
+        .query_map([id.0], |r| {
+            Ok(OpenNeed { id: r.get(0)?, code: need_code(&r.get::<_, String>(1)?), rank: r.get(2)?, start_date: r.get(3)? })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(Position { name, admission_date, leaving_date, status: status_code(&status), status_since, open_needs })
+}
+
+pub(super) fn first_status_start(conn: &Connection, id: PupilId) -> Result<NaiveDate> {
+    Ok(conn.query_row("SELECT min(start_date) FROM sen_status WHERE pupil_id = ?1", [id.0], |r| r.get(0))?)
+}
+
+pub(super) fn open_status(conn: &Connection, id: PupilId, status: SenStatus, start: NaiveDate, reason: &str) -> Result<()> {
+    conn.prepare_cached("INSERT INTO sen_status (pupil_id, status, start_date, reason) VALUES (?1, ?2, ?3, ?4)")?
+        .execute(params![id.0, status.code(), start, reason])?;
+    Ok(())
+}
+
+pub(super) fn close_status(conn: &Connection, id: PupilId, end: NaiveDate) -> Result<()> {
+    conn.prepare_cached("UPDATE sen_status SET end_date = ?2 WHERE pupil_id = ?1 AND end_date IS NULL")?
+        .execute(params![id.0, end])?;
+    Ok(())
+}
+
+pub(super) fn apply_status_plan(conn: &Connection, id: PupilId, plan: &StatusPlan) -> Result<()> {
+    for closing in &plan.close_needs {
+        close_need(conn, *closing)?;
+    }
+    if plan.replaces_current {
+        conn.execute(
+            "UPDATE sen_status SET status = ?2, reason = ?3 WHERE pupil_id = ?1 AND end_date IS NULL",
+            params![id.0, plan.status.code(), plan.reason],
+        )?;
+    } else {
+        close_status(conn, id, plan.previous_ends)?;
+        open_status(conn, id, plan.status, plan.start_date, &plan.reason)?;
+    }
+    if let Some(code) = plan.add_primary {
+        insert_need(conn, id, code, 1, plan.start_date)?;
+    }
+    Ok(())
+}
+
+pub(super) fn apply_need_plan(conn: &Connection, id: PupilId, plan: &NeedPlan) -> Result<()> {
+    for closing in &plan.close_needs {
+        close_need(conn, *closing)?;
+    }
+    insert_need(conn, id, plan.code, plan.rank, plan.start_date)
+}
+
+pub(super) fn insert_need(conn: &Connection, id: PupilId, code: NeedCode, rank: u32, start: NaiveDate) -> Result<()> {
+    conn.prepare_cached("INSERT INTO need (pupil_id, need_code, rank, start_date) VALUES (?1, ?2, ?3, ?4)")?
+        .execute(params![id.0, code.code(), rank, start])?;
+    Ok(())
+}
+
+pub(super) fn close_need(conn: &Connection, closing: Closing) -> Result<()> {
+    conn.prepare_cached("UPDATE need SET end_date = ?2 WHERE id = ?1 AND end_date IS NULL")?
+        .execute(params![closing.need_id, closing.end_date])?;
+    Ok(())
+}
+
+/// Closes a status period at a given date; the demo generator writes history with it.
+pub(crate) fn insert_status_period(conn: &Connection, id: PupilId, period: &StatusPeriod) -> Result<()> {
+    conn.prepare_cached("INSERT INTO sen_status (pupil_id, status, start_date, end_date, reason) VALUES (?1, ?2, ?3, ?4, ?5)")?
+        .execute(params![id.0, period.status.code(), period.start_date, period.end_date, period.reason])?;
+    Ok(())
+}
+
+pub(crate) fn insert_need_period(conn: &Connection, id: PupilId, code: NeedCode, rank: u32, start: NaiveDate, end: Option<NaiveDate>) -> Result<()> {
+    conn.prepare_cached("INSERT INTO need (pupil_id, need_code, rank, start_date, end_date) VALUES (?1, ?2, ?3, ?4, ?5)")?
+        .execute(params![id.0, code.code(), rank, start, end])?;
+    Ok(())
+}
+
+pub(super) fn status_history(conn: &Connection, id: PupilId) -> Result<Vec<StatusPeriod>> {
+    let mut statement = conn.prepare_cached(
+        "SELECT status, start_date, end_date, reason FROM sen_status WHERE pupil_id = ?1 ORDER BY start_date, id",
+    )?;
+    let rows = statement.query_map([id.0], |r| {
+        Ok(StatusPeriod { status: status_code(&r.get::<_, String>(0)?), start_date: r.get(1)?, end_date: r.get(2)?, reason: r.get(3)? })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Current needs by rank, then ended needs, most recently ended first.
+pub(super) fn needs(conn: &Connection, id: PupilId) -> Result<Vec<NeedRecord>> {
+    let mut statement = conn.prepare_cached(
+        "SELECT id, need_code, rank, start_date, end_date FROM need WHERE pupil_id = ?1
+         ORDER BY end_date IS NOT NULL, end_date DESC, rank, start_date",
+    )?;
+    let rows = statement.query_map([id.0], |r| {
+        let code = need_code(&r.get::<_, String>(1)?);
+        Ok(NeedRecord {
+            id: r.get(0)?,
+            code,
+            description: code.description().to_string(),
+            area: code.area(),
+            rank: r.get(2)?,
+            start_date: r.get(3)?,
+            end_date: r.get(4)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The table's CHECK constraint allows only the four codes, so anything else is impossible.
+pub(super) fn status_code(code: &str) -> SenStatus {
+    SenStatus::from_code(code).unwrap_or(SenStatus::NoSen)
+}
+
+/// The foreign key to `need_type` allows only known codes.
+pub(super) fn need_code(code: &str) -> NeedCode {
+    NeedCode::from_code(code).unwrap_or(NeedCode::OTH)
+}
