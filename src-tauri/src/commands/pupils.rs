@@ -1,0 +1,56 @@
+//! The register and the pupil record.
+
+use senco_core::census::{need_types as all_need_types, NeedType};
+use senco_core::pupil::{PupilId, PupilInput, PupilRecord};
+use senco_core::register::{RegisterPage, RegisterQuery};
+use senco_core::sen::{NeedInput, StatusChange};
+use tauri::State;
+
+use super::now;
+use crate::error::CommandResult;
+use crate::state::AppState;
+
+#[tauri::command(async)]
+pub fn need_types() -> CommandResult<Vec<NeedType>> {
+    Ok(all_need_types())
+}
+
+#[tauri::command(async)]
+pub fn register_page(state: State<'_, AppState>, query: RegisterQuery) -> CommandResult<RegisterPage> {
+    Ok(state.with_store(|store| store.register(&query))?)
+}
+
+#[tauri::command(async)]
+pub fn pupil_get(state: State<'_, AppState>, id: PupilId) -> CommandResult<PupilRecord> {
+    Ok(state.with_store(|store| store.pupil(id))?)
+}
+
+#[tauri::command(async)]
+pub fn pupil_add(state: State<'_, AppState>, pupil: PupilInput) -> CommandResult<PupilRecord> {
+    Ok(state.with_store(|store| store.add_pupil(&pupil, now()))?)
+}
+
+#[tauri::command(async)]
+pub fn pupil_update(state: State<'_, AppState>, id: PupilId, pupil: PupilInput) -> CommandResult<PupilRecord> {
+    Ok(state.with_store(|store| store.update_pupil(id, &pupil, now()))?)
+}
+
+#[tauri::command(async)]
+pub fn pupil_set_status(state: State<'_, AppState>, id: PupilId, change: StatusChange) -> CommandResult<PupilRecord> {
+    Ok(state.with_store(|store| store.set_status(id, &change, now()))?)
+}
+
+#[tauri::command(async)]
+pub fn pupil_add_need(state: State<'_, AppState>, id: PupilId, need: NeedInput) -> CommandResult<PupilRecord> {
+    Ok(state.with_store(|store| store.add_need(id, &need, now()))?)
+}
+
+#[tauri::command(async)]
+pub fn pupil_end_need(state: State<'_, AppState>, id: PupilId, need_id: i64, end_date: String) -> CommandResult<PupilRecord> {
+    Ok(state.with_store(|store| store.end_need(id, need_id, &end_date, now()))?)
+}
+
+#[tauri::command(async)]
+pub fn pupil_leave(state: State<'_, AppState>, id: PupilId, leaving_date: String) -> CommandResult<PupilRecord> {
+    Ok(state.with_store(|store| store.leave(id, &leaving_date, now()))?)
+}

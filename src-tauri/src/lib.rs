@@ -1,0 +1,69 @@
+//! The desktop shell: starts Tauri, holds the open school in `AppState`, and lists every
+//! command in one handler.
+//!
+//! Invariant: no SQL, no business rules and no layout here. Commands take their state and
+//! arguments, call one `senco_core` function and map its error (see `commands`).
+
+pub mod commands;
+pub mod error;
+pub mod state;
+
+use std::path::PathBuf;
+
+use tauri::{Manager, Runtime};
+
+pub use state::AppState;
+
+/// Registers state and commands on a builder. `main` passes the real builder; the IPC tests
+/// pass `tauri::test::mock_builder()` and a temporary data directory.
+pub fn app<R: Runtime>(builder: tauri::Builder<R>, data_dir: Option<PathBuf>) -> tauri::Builder<R> {
+    let builder = match data_dir.or_else(data_dir_from_environment) {
+        Some(dir) => builder.manage(state_for(dir)),
+        // Tauri knows the app data directory only once the app exists.
+        None => builder.setup(|app| {
+            let dir = app.path().app_data_dir()?;
+            app.manage(state_for(dir));
+            Ok(())
+        }),
+    };
+    builder.invoke_handler(tauri::generate_handler![
+        commands::school::app_state,
+        commands::school::open_demo,
+        commands::school::create_school,
+        commands::school::unlock,
+        commands::school::unlock_with_recovery_key,
+        commands::school::close_school,
+        commands::pupils::need_types,
+        commands::pupils::register_page,
+        commands::pupils::pupil_get,
+        commands::pupils::pupil_add,
+        commands::pupils::pupil_update,
+        commands::pupils::pupil_set_status,
+        commands::pupils::pupil_add_need,
+        commands::pupils::pupil_end_need,
+        commands::pupils::pupil_leave,
+    ])
+}
+
+/// `senco-toolkit --demo` opens straight onto the demo school (the README's first command).
+fn state_for(dir: PathBuf) -> AppState {
+    let state = AppState::new(dir);
+    if std::env::args().skip(1).any(|arg| arg == "--demo") {
+        if let Err(error) = commands::school::open_demo_school(&state) {
+            eprintln!("the demo school could not be opened: {error}");
+        }
+    }
+    state
+}
+
+/// `SENCO_DATA_DIR` points the app at another data directory: the end-to-end tests start
+/// each run on an empty one, and IT staff can keep the data on another disk.
+fn data_dir_from_environment() -> Option<PathBuf> {
+    std::env::var_os("SENCO_DATA_DIR").filter(|v| !v.is_empty()).map(PathBuf::from)
+}
+
+pub fn run() {
+    app(tauri::Builder::default(), None)
+        .run(tauri::generate_context!())
+        .expect("the SENCO Toolkit window could not start");
+}

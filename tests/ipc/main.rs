@@ -1,0 +1,148 @@
+//! The IPC contract: the real handler list, driven through `tauri::test` with commands
+//! invoked by name with JSON, exactly as `ui/src/api.ts` calls them. Each test gets its own
+//! empty data directory.
+
+use serde_json::{json, Value};
+use tauri::ipc::{CallbackFn, InvokeBody};
+use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY};
+use tauri::webview::InvokeRequest;
+use tauri::WebviewWindow;
+
+struct App {
+    _app: tauri::App<MockRuntime>,
+    window: WebviewWindow<MockRuntime>,
+    _dir: tempfile::TempDir,
+}
+
+impl App {
+    fn new() -> App {
+        let dir = tempfile::tempdir().expect("temporary data directory");
+        let app = senco_app::app(mock_builder(), Some(dir.path().to_path_buf()))
+            .build(mock_context(noop_assets()))
+            .expect("the app builds");
+        let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default()).build().expect("window");
+        App { _app: app, window, _dir: dir }
+    }
+
+    fn call(&self, command: &str, args: Value) -> Result<Value, Value> {
+        get_ipc_response(
+            &self.window,
+            InvokeRequest {
+                cmd: command.into(),
+                callback: CallbackFn(0),
+                error: CallbackFn(1),
+                url: "tauri://localhost".parse().expect("url"),
+                body: InvokeBody::Json(args),
+                headers: Default::default(),
+                invoke_key: INVOKE_KEY.to_string(),
+            },
+        )
+        .map(|body| body.deserialize::<Value>().expect("a JSON response"))
+    }
+
+    fn ok(&self, command: &str, args: Value) -> Value {
+        self.call(command, args).unwrap_or_else(|e| panic!("{command} failed: {e}"))
+    }
+
+    /// The `code` of a refused command; panics if it succeeded.
+    fn code(&self, command: &str, args: Value) -> String {
+        let error = self.call(command, args).expect_err("the command must be refused");
+        error["code"].as_str().unwrap_or_else(|| panic!("an error carries a code: {error}")).to_string()
+    }
+}
+
+const PASSPHRASE: &str = "a long school passphrase";
+
+fn setup_args() -> Value {
+    json!({
+        "setup": { "name": "Test Primary", "urn": "118000", "laCode": "886", "establishmentNumber": "2001", "phase": "primary" },
+        "passphrase": PASSPHRASE,
+        "passphraseAgain": PASSPHRASE,
+    })
+}
+
+fn pupil(upn: &str) -> Value {
+    json!({
+        "upn": upn, "legalForename": "Ada", "legalSurname": "Quill",
+        "dateOfBirth": "2017-03-14", "sex": "F", "ncYear": 5, "admissionDate": "2021-09-01",
+    })
+}
+
+#[test]
+fn first_run_then_set_up_lock_and_unlock() {
+    let app = App::new();
+    assert_eq!(app.ok("app_state", json!({})), json!({ "schoolExists": false, "open": null }));
+    assert_eq!(app.code("register_page", json!({ "query": {} })), "locked", "nothing is open yet");
+
+    let bad = json!({ "setup": setup_args()["setup"], "passphrase": "short", "passphraseAgain": "short" });
+    let error = app.call("create_school", bad).unwrap_err();
+    assert_eq!(error["code"], "invalid");
+    assert_eq!(error["fields"][0]["field"], "passphrase", "the short passphrase is named beside its field");
+
+    let created = app.ok("create_school", setup_args());
+    assert_eq!(created["school"]["name"], "Test Primary");
+    assert_eq!(created["recoveryKey"].as_str().unwrap().len(), 29, "five groups of five with dashes");
+
+    app.ok("close_school", json!({}));
+    assert_eq!(app.ok("app_state", json!({}))["schoolExists"], true);
+    assert_eq!(app.code("unlock", json!({ "passphrase": "wrong passphrase" })), "wrong_passphrase");
+    assert_eq!(app.ok("unlock", json!({ "passphrase": PASSPHRASE }))["isDemo"], false);
+
+    app.ok("close_school", json!({}));
+    let recovery = created["recoveryKey"].clone();
+    assert_eq!(
+        app.code("unlock_with_recovery_key", json!({ "recoveryKey": "AAAAA-BBBBB", "newPassphrase": "another passphrase", "newPassphraseAgain": "another passphrase" })),
+        "wrong_recovery_key"
+    );
+    app.ok("unlock_with_recovery_key", json!({ "recoveryKey": recovery, "newPassphrase": "another passphrase", "newPassphraseAgain": "another passphrase" }));
+    app.ok("close_school", json!({}));
+    assert_eq!(app.code("unlock", json!({ "passphrase": PASSPHRASE })), "wrong_passphrase", "the old passphrase is replaced");
+    app.ok("unlock", json!({ "passphrase": "another passphrase" }));
+}
+
+#[test]
+fn the_demo_school_opens_without_a_passphrase_and_says_it_is_a_demo() {
+    let app = App::new();
+    let school = app.ok("open_demo", json!({}));
+    assert_eq!(school["isDemo"], true);
+    let page = app.ok("register_page", json!({ "query": { "filter": { "status": "senSupport" }, "sort": "ncYear", "pageSize": 10 } }));
+    assert!(page["total"].as_u64().unwrap() > 20, "the demo has pupils on SEN support: {page}");
+    assert_eq!(page["rows"].as_array().unwrap().len(), 10);
+    assert!(page["rows"].as_array().unwrap().iter().all(|r| r["status"] == "senSupport" && r["primaryNeed"].is_string()));
+    app.ok("close_school", json!({}));
+    assert_eq!(app.ok("open_demo", json!({}))["isDemo"], true, "and reopens");
+}
+
+#[test]
+fn pupil_commands_validate_and_refuse_with_codes() {
+    let app = App::new();
+    app.ok("create_school", setup_args());
+    let error = app.call("pupil_add", json!({ "pupil": pupil("A801200005001") })).unwrap_err();
+    assert_eq!((error["code"].as_str(), error["fields"][0]["field"].as_str()), (Some("invalid"), Some("upn")));
+
+    let ada = app.ok("pupil_add", json!({ "pupil": pupil("K886200724123") }));
+    let id = ada["id"].clone();
+    assert_eq!(app.call("pupil_add", json!({ "pupil": pupil("K886200724123") })).unwrap_err()["fields"][0]["field"], "upn", "duplicate UPN");
+
+    let change = json!({ "status": "senSupport", "startDate": "2025-01-06", "reason": "", "primaryNeed": null });
+    assert_eq!(app.call("pupil_set_status", json!({ "id": id, "change": change })).unwrap_err()["fields"][0]["field"], "primaryNeed");
+    let change = json!({ "status": "senSupport", "startDate": "2025-01-06", "reason": "referral", "primaryNeed": "SLCN" });
+    let record = app.ok("pupil_set_status", json!({ "id": id, "change": change }));
+    assert_eq!(record["status"], "senSupport");
+
+    let record = app.ok("pupil_add_need", json!({ "id": id, "need": { "code": "SEMH", "rank": 2, "startDate": "2025-02-01" } }));
+    let semh = record["needs"].as_array().unwrap().iter().find(|n| n["code"] == "SEMH").unwrap()["id"].clone();
+    assert_eq!(app.code("pupil_add_need", json!({ "id": id, "need": { "code": "SLCN", "rank": 3, "startDate": "2025-02-01" } })), "invalid", "SLCN is already recorded");
+    app.ok("pupil_end_need", json!({ "id": id, "needId": semh, "endDate": "2025-06-01" }));
+    let primary = record["needs"][0]["id"].clone();
+    assert_eq!(app.code("pupil_end_need", json!({ "id": id, "needId": primary, "endDate": "2025-06-01" })), "refused");
+
+    let mut edited = pupil("K886200724123");
+    edited["preferredForename"] = json!("Addy");
+    assert_eq!(app.ok("pupil_update", json!({ "id": id, "pupil": edited }))["preferredForename"], "Addy");
+
+    app.ok("pupil_leave", json!({ "id": id, "leavingDate": "2025-07-22" }));
+    assert_eq!(app.code("pupil_leave", json!({ "id": id, "leavingDate": "2025-07-23" })), "refused", "already left");
+    assert_eq!(app.code("pupil_get", json!({ "id": 999 })), "not_found");
+    assert_eq!(app.ok("need_types", json!({})).as_array().unwrap().len(), 13);
+}
