@@ -374,7 +374,11 @@ fn report(record: &PupilRecord) {
 fn open(db: Option<PathBuf>, passphrase: Option<String>) -> Result<Store, Failure> {
     let path = db.unwrap_or_else(|| default_database_path(&data_dir()));
     let passphrase = passphrase.unwrap_or_else(|| DEMO_PASSPHRASE.to_string());
-    Ok(Store::open(&path, Unlock::Passphrase(&passphrase))?)
+    let store = Store::open(&path, Unlock::Passphrase(&passphrase))?;
+    if store.school().is_demo {
+        eprintln!("Demo school: synthetic pupils only, not real data.");
+    }
+    Ok(store)
 }
 
 fn read_passphrase(file: Option<&Path>) -> Result<Option<String>, Failure> {

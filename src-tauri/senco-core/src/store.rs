@@ -253,6 +253,11 @@ impl Store {
         register::raw_scan(&self.conn)
     }
 
+    /// The register's SQL, joins included, stepped through raw: the second benchmark baseline.
+    pub fn raw_register_scan(&self) -> Result<usize> {
+        register::raw_register_scan(&self.conn)
+    }
+
     /// The most recent audit entries, newest first.
     pub fn audit_trail(&self, limit: u32) -> Result<Vec<AuditEntry>> {
         audit::recent(&self.conn, limit)
