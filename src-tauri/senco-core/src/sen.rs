@@ -157,13 +157,12 @@ impl Position {
                     ))
                 }
             };
-            if change.status == SenStatus::EhcPlan {
-                if primary == NeedCode::NSA || self.open_need(|n| n.code == NeedCode::NSA && n.rank != 1).is_some() {
-                    return Err(Error::invalid(
-                        "primaryNeed",
-                        "NSA (no specialist assessment) can only be used with SEN support; record the assessed type of need for an EHC plan",
-                    ));
-                }
+            let nsa_kept = primary == NeedCode::NSA || self.open_need(|n| n.code == NeedCode::NSA && n.rank != 1).is_some();
+            if change.status == SenStatus::EhcPlan && nsa_kept {
+                return Err(Error::invalid(
+                    "primaryNeed",
+                    "NSA (no specialist assessment) can only be used with SEN support; record the assessed type of need for an EHC plan",
+                ));
             }
             if change.primary_need.is_some() && current_primary != Some(primary) {
                 for need in self.open_needs.iter().filter(|n| n.rank == 1 || n.code == primary) {
