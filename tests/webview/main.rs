@@ -154,6 +154,9 @@ async fn demo_school_add_pupil_set_sen_support_and_find_them() {
     set(&c, "#filter-status", "senSupport").await;
     set(&c, "#filter-need", "SLCN").await;
     set(&c, "#register-search", "Testworthy").await;
+    wait_for_text(&c, "#register-counts", "1 pupil ").await;
+    let rows = c.find_all(Locator::Css("#register-table tbody tr[data-upn]")).await.expect("rows");
+    assert_eq!(rows.len(), 1, "the search narrows the filtered register to the new pupil");
     wait_for(&c, &format!("#register-table tr[data-upn='{upn}']")).await;
     screenshot(&c, "register-filtered").await;
     c.close().await.expect("session closes");

@@ -1,0 +1,43 @@
+// The only module that calls invoke(): one function per Tauri command, with the command's
+// name. Every command can reject with a CommandError; the UI switches on its `code`.
+import { invoke } from '@tauri-apps/api/core';
+import type { AppState } from './bindings/AppState';
+import type { CommandError } from './bindings/CommandError';
+import type { CreatedSchool } from './bindings/CreatedSchool';
+import type { NeedInput } from './bindings/NeedInput';
+import type { NeedType } from './bindings/NeedType';
+import type { PupilInput } from './bindings/PupilInput';
+import type { PupilRecord } from './bindings/PupilRecord';
+import type { RegisterPage } from './bindings/RegisterPage';
+import type { RegisterQuery } from './bindings/RegisterQuery';
+import type { School } from './bindings/School';
+import type { SchoolSetup } from './bindings/SchoolSetup';
+import type { StatusChange } from './bindings/StatusChange';
+
+export const appState = () => invoke<AppState>('app_state');
+export const openDemo = () => invoke<School>('open_demo');
+export const createSchool = (setup: SchoolSetup, passphrase: string, passphraseAgain: string) =>
+  invoke<CreatedSchool>('create_school', { setup, passphrase, passphraseAgain });
+export const unlock = (passphrase: string) => invoke<School>('unlock', { passphrase });
+export const unlockWithRecoveryKey = (recoveryKey: string, newPassphrase: string, newPassphraseAgain: string) =>
+  invoke<School>('unlock_with_recovery_key', { recoveryKey, newPassphrase, newPassphraseAgain });
+export const closeSchool = () => invoke<null>('close_school');
+export const needTypes = () => invoke<NeedType[]>('need_types');
+export const registerPage = (query: RegisterQuery) => invoke<RegisterPage>('register_page', { query });
+export const pupilGet = (id: number) => invoke<PupilRecord>('pupil_get', { id });
+export const pupilAdd = (pupil: PupilInput) => invoke<PupilRecord>('pupil_add', { pupil });
+export const pupilUpdate = (id: number, pupil: PupilInput) => invoke<PupilRecord>('pupil_update', { id, pupil });
+export const pupilSetStatus = (id: number, change: StatusChange) => invoke<PupilRecord>('pupil_set_status', { id, change });
+export const pupilAddNeed = (id: number, need: NeedInput) => invoke<PupilRecord>('pupil_add_need', { id, need });
+export const pupilEndNeed = (id: number, needId: number, endDate: string) =>
+  invoke<PupilRecord>('pupil_end_need', { id, needId, endDate });
+export const pupilLeave = (id: number, leavingDate: string) => invoke<PupilRecord>('pupil_leave', { id, leavingDate });
+
+/** Turns whatever a command rejected with into a CommandError. */
+export function asCommandError(error: unknown): CommandError {
+  if (typeof error === 'object' && error !== null && 'code' in error && 'message' in error) {
+    const e = error as CommandError;
+    return { code: e.code, message: e.message, fields: e.fields ?? [] };
+  }
+  return { code: 'storage', message: String(error), fields: [] };
+}
