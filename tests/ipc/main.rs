@@ -11,7 +11,7 @@ use tauri::WebviewWindow;
 struct App {
     _app: tauri::App<MockRuntime>,
     window: WebviewWindow<MockRuntime>,
-    _dir: tempfile::TempDir,
+    dir: tempfile::TempDir,
 }
 
 impl App {
@@ -21,7 +21,7 @@ impl App {
             .build(mock_context(noop_assets()))
             .expect("the app builds");
         let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default()).build().expect("window");
-        App { _app: app, window, _dir: dir }
+        App { _app: app, window, dir }
     }
 
     fn call(&self, command: &str, args: Value) -> Result<Value, Value> {
@@ -145,4 +145,17 @@ fn pupil_commands_validate_and_refuse_with_codes() {
     assert_eq!(app.code("pupil_leave", json!({ "id": id, "leavingDate": "2025-07-23" })), "refused", "already left");
     assert_eq!(app.code("pupil_get", json!({ "id": 999 })), "not_found");
     assert_eq!(app.ok("need_types", json!({})).as_array().unwrap().len(), 13);
+}
+
+#[test]
+fn a_damaged_school_file_is_named_and_left_alone() {
+    let app = App::new();
+    app.ok("create_school", setup_args());
+    app.ok("close_school", json!({}));
+    let path = app.dir.path().join("school.senco");
+    std::fs::write(&path, b"this is not a database").expect("overwrite the database");
+    let error = app.call("unlock", json!({ "passphrase": PASSPHRASE })).unwrap_err();
+    assert_eq!(error["code"], "not_a_school_database");
+    assert!(error["message"].as_str().unwrap().contains("school.senco"), "the message names the file: {error}");
+    assert_eq!(std::fs::read(&path).unwrap(), b"this is not a database", "nothing was written to it");
 }
