@@ -34,7 +34,10 @@ use crate::Stamp;
 pub use audit::AuditEntry;
 
 /// The migrations, in order. Entry N takes the database to `user_version` N + 1.
-const MIGRATIONS: &[&str] = &[include_str!("../migrations/0001_register.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../migrations/0001_register.sql"),
+    include_str!("../migrations/0002_register_covering_indexes.sql"),
+];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -217,3 +217,19 @@ fn the_demo_school_opens_with_the_demo_passphrase() {
     assert_eq!(all.len(), 200);
     assert!(all.iter().filter(|r| r.status.needs_primary_need()).all(|r| r.primary_need.is_some()));
 }
+
+#[test]
+fn an_older_database_is_brought_up_to_date_when_it_opens() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, path, _) = new_school(dir.path());
+    store.add_pupil(&pupil("K886200724123", "Quill"), stamp()).unwrap();
+    // Make it look as it did after the first migration only.
+    store.conn.execute_batch("DROP INDEX sen_status_open_status; DROP INDEX need_open_primary; PRAGMA user_version = 1;").unwrap();
+    drop(store);
+    let reopened = Store::open(&path, Unlock::Passphrase(PASSPHRASE)).unwrap();
+    assert_eq!(reopened.schema_version().unwrap(), SCHEMA_VERSION);
+    let indexes: i64 = reopened.conn.query_row(
+        "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name IN ('sen_status_open_status', 'need_open_primary')", [], |r| r.get(0)).unwrap();
+    assert_eq!(indexes, 2, "the second migration ran");
+    assert_eq!(reopened.pupil_by_upn("K886200724123").unwrap().legal_surname, "Quill", "and the data is intact");
+}
