@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
 use senco_core::store::{default_database_path, demo_database_path};
+use senco_core::school::School;
 use senco_core::{Error, Store};
 
 pub struct AppState {
@@ -33,6 +34,13 @@ impl AppState {
     pub fn slot(&self) -> MutexGuard<'_, Option<Store>> {
         // A panic inside a command must not lock the SENCO out for the rest of the session.
         self.store.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Makes `store` the open school, closing any other, and returns its details.
+    pub fn keep_open(&self, store: Store) -> School {
+        let school = store.school().clone();
+        *self.slot() = Some(store);
+        school
     }
 
     /// Runs `action` on the open store, or says that no school is open.

@@ -50,9 +50,7 @@ pub fn open_demo_school(state: &AppState) -> senco_core::Result<School> {
     } else {
         demo::create(&path, DemoSpec::default(), None, now())?
     };
-    let school = store.school().clone();
-    *state.slot() = Some(store);
-    Ok(school)
+    Ok(state.keep_open(store))
 }
 
 #[tauri::command(async)]
@@ -63,17 +61,13 @@ pub fn create_school(
     passphrase_again: String,
 ) -> CommandResult<CreatedSchool> {
     let (store, recovery_key) = Store::create(&state.school_path(), &setup, &passphrase, &passphrase_again, now())?;
-    let school = store.school().clone();
-    *state.slot() = Some(store);
-    Ok(CreatedSchool { school, recovery_key: recovery_key.as_str().to_string() })
+    Ok(CreatedSchool { school: state.keep_open(store), recovery_key: recovery_key.as_str().to_string() })
 }
 
 #[tauri::command(async)]
 pub fn unlock(state: State<'_, AppState>, passphrase: String) -> CommandResult<School> {
     let store = Store::open(&state.school_path(), Unlock::Passphrase(&passphrase))?;
-    let school = store.school().clone();
-    *state.slot() = Some(store);
-    Ok(school)
+    Ok(state.keep_open(store))
 }
 
 /// Unlocks with the recovery key and sets a new passphrase in the same step.
@@ -85,9 +79,7 @@ pub fn unlock_with_recovery_key(
     new_passphrase_again: String,
 ) -> CommandResult<School> {
     let store = Store::reset_passphrase(&state.school_path(), &recovery_key, &new_passphrase, &new_passphrase_again)?;
-    let school = store.school().clone();
-    *state.slot() = Some(store);
-    Ok(school)
+    Ok(state.keep_open(store))
 }
 
 /// Locks the app: the open database is closed and its key leaves memory.

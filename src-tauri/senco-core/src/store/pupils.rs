@@ -1,7 +1,8 @@
 //! The `pupil` table and the whole pupil record read for the pupil screen.
 
 use chrono::NaiveDate;
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::types::ToSqlOutput;
+use rusqlite::{params, Connection, OptionalExtension, ToSql};
 
 use crate::error::{Error, Result};
 use crate::pupil::{PupilId, PupilRecord, Sex, ValidPupil};
@@ -33,53 +34,57 @@ pub(super) fn insert(conn: &Connection, p: &ValidPupil) -> Result<PupilId> {
                             pupil_premium, fsm, eal, looked_after, attendance_pct)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
     )?
-    .execute(params![
-        p.upn.as_str(),
-        p.legal_forename,
-        p.legal_surname,
-        p.preferred_forename,
-        p.preferred_surname,
-        p.date_of_birth,
-        p.sex.code(),
-        p.nc_year,
-        p.form,
-        p.admission_date,
-        p.pupil_premium,
-        p.fsm,
-        p.eal,
-        p.looked_after,
-        p.attendance_pct,
-    ])?;
+    .execute(details(p).as_slice())?;
     Ok(PupilId(conn.last_insert_rowid()))
 }
 
 pub(super) fn update(conn: &Connection, id: PupilId, p: &ValidPupil) -> Result<()> {
-    conn.execute(
-        "UPDATE pupil SET upn = ?2, legal_forename = ?3, legal_surname = ?4, preferred_forename = ?5,
-                preferred_surname = ?6, date_of_birth = ?7, sex = ?8, nc_year = ?9, form = ?10,
-                admission_date = ?11, pupil_premium = ?12, fsm = ?13, eal = ?14, looked_after = ?15,
-                attendance_pct = ?16
-         WHERE id = ?1",
-        params![
-            id.0,
-            p.upn.as_str(),
-            p.legal_forename,
-            p.legal_surname,
-            p.preferred_forename,
-            p.preferred_surname,
-            p.date_of_birth,
-            p.sex.code(),
-            p.nc_year,
-            p.form,
-            p.admission_date,
-            p.pupil_premium,
-            p.fsm,
-            p.eal,
-            p.looked_after,
-            p.attendance_pct,
-        ],
-    )?;
+    let mut values = details(p).to_vec();
+    values.push(&id.0);
+    conn.prepare_cached(
+        "UPDATE pupil SET upn = ?1, legal_forename = ?2, legal_surname = ?3, preferred_forename = ?4,
+                preferred_surname = ?5, date_of_birth = ?6, sex = ?7, nc_year = ?8, form = ?9,
+                admission_date = ?10, pupil_premium = ?11, fsm = ?12, eal = ?13, looked_after = ?14,
+                attendance_pct = ?15
+         WHERE id = ?16",
+    )?
+    .execute(values.as_slice())?;
     Ok(())
+}
+
+// How the column-mapped domain values are written: a UPN as its 13 characters, sex as the
+// census's one letter.
+impl ToSql for Upn {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(ToSqlOutput::from(self.as_str()))
+    }
+}
+
+impl ToSql for Sex {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(ToSqlOutput::from(self.code()))
+    }
+}
+
+/// The pupil's details as parameters ?1 to ?15, in the column order of `insert` and `update`.
+fn details(p: &ValidPupil) -> [&dyn ToSql; 15] {
+    [
+        &p.upn,
+        &p.legal_forename,
+        &p.legal_surname,
+        &p.preferred_forename,
+        &p.preferred_surname,
+        &p.date_of_birth,
+        &p.sex,
+        &p.nc_year,
+        &p.form,
+        &p.admission_date,
+        &p.pupil_premium,
+        &p.fsm,
+        &p.eal,
+        &p.looked_after,
+        &p.attendance_pct,
+    ]
 }
 
 pub(super) fn set_leaving_date(conn: &Connection, id: PupilId, date: NaiveDate) -> Result<()> {
