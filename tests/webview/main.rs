@@ -166,6 +166,7 @@ async fn set_up_a_school_restart_refuse_a_wrong_passphrase_and_unlock() {
     let data = tempfile::tempdir().expect("empty data directory");
     let _driver = Driver::start(data.path());
     let passphrase = "meadow lantern quietly";
+    let recovery_key;
     {
         let c = launch().await;
         click(&c, "#setup-school").await;
@@ -180,6 +181,7 @@ async fn set_up_a_school_restart_refuse_a_wrong_passphrase_and_unlock() {
         click(&c, "#create-school").await;
         let key = wait_for_text(&c, "#recovery-key", "-").await;
         assert_eq!(key.trim().len(), 29, "five groups of five: {key:?}");
+        recovery_key = key.trim().to_string();
         screenshot(&c, "recovery-key").await;
         click(&c, "#recovery-confirm").await;
         click(&c, "#recovery-continue").await;
@@ -195,6 +197,23 @@ async fn set_up_a_school_restart_refuse_a_wrong_passphrase_and_unlock() {
     wait_for_text(&c, "#unlock-error", "not right").await;
     screenshot(&c, "unlock-refused").await;
     set(&c, "#unlock-passphrase", passphrase).await;
+    click(&c, "#unlock-submit").await;
+    wait_for(&c, "#register-table").await;
+
+    // Locked again, the SENCO has forgotten the passphrase: the recovery key opens the
+    // school and sets a new one, and the old passphrase stops working.
+    click(&c, "#lock").await;
+    click(&c, "#recovery-toggle").await;
+    set(&c, "#recovery-key-input", &recovery_key.to_lowercase()).await;
+    set(&c, "#new-passphrase", "harbour kettle evening").await;
+    set(&c, "#new-passphrase-again", "harbour kettle evening").await;
+    click(&c, "#recovery-submit").await;
+    wait_for(&c, "#register-table").await;
+    click(&c, "#lock").await;
+    set(&c, "#unlock-passphrase", passphrase).await;
+    click(&c, "#unlock-submit").await;
+    wait_for_text(&c, "#unlock-error", "not right").await;
+    set(&c, "#unlock-passphrase", "harbour kettle evening").await;
     click(&c, "#unlock-submit").await;
     wait_for(&c, "#register-table").await;
     c.close().await.expect("the app closes");
