@@ -55,7 +55,8 @@ export function longDate(iso: string | null | undefined): string {
 
 /** The message for one field of a refused form, if any. */
 export function fieldMessage(error: CommandError | null, field: string): string | undefined {
-  return error?.fields.find((f) => f.field === field)?.message;
+  const message = error?.fields.find((f) => f.field === field)?.message;
+  return message === undefined ? undefined : sentence(message);
 }
 
 /** Text for the banner when a refusal is not about one field. */

@@ -75,7 +75,7 @@ test('a refused UPN is explained beside the UPN field', async () => {
   const upn = screen.getByLabelText('UPN');
   await fireEvent.input(upn, { target: { value: 'A801200005001' } });
   await fireEvent.click(screen.getByRole('button', { name: 'Add the pupil' }));
-  const error = await screen.findByText(/the check letter does not match/);
+  const error = await screen.findByText('The check letter does not match: it is A but the digits give B; check the UPN for a typing mistake.');
   expect(error.id).toBe('error-upn');
   expect(upn.getAttribute('aria-invalid')).toBe('true');
   expect(upn.getAttribute('aria-describedby')).toContain('error-upn');
