@@ -1,6 +1,6 @@
 //! What the app holds between commands: where the school's data lives and the open store.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard};
 
 use senco_core::store::{default_database_path, demo_database_path};
@@ -25,10 +25,6 @@ impl AppState {
 
     pub fn demo_path(&self) -> PathBuf {
         demo_database_path(&self.data_dir)
-    }
-
-    pub fn data_dir(&self) -> &Path {
-        &self.data_dir
     }
 
     pub fn slot(&self) -> MutexGuard<'_, Option<Store>> {

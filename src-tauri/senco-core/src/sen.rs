@@ -96,7 +96,8 @@ pub struct NeedPlan {
 }
 
 impl Position {
-    fn refuse_if_left(&self) -> Result<()> {
+    /// A pupil who has left is archived: their record can be read but not changed.
+    pub fn refuse_if_left(&self) -> Result<()> {
         match self.leaving_date {
             Some(left) => Err(Error::Refused(format!(
                 "{} left on {left}; their record is archived and cannot be changed",

@@ -179,11 +179,8 @@ impl Store {
     pub fn update_pupil(&mut self, id: PupilId, input: &PupilInput, stamp: Stamp) -> Result<PupilRecord> {
         let pupil = input.validate(stamp.today)?;
         let tx = self.conn.transaction()?;
-        let position = sen::position(&tx, id)?;
-        if let Some(left) = position.leaving_date {
-            return Err(Error::Refused(format!("{} left on {left}; their record is archived and cannot be changed", position.name)));
-        }
-        if pupil.admission_date > position.status_since.min(first_status_start(&tx, id)?) {
+        sen::position(&tx, id)?.refuse_if_left()?;
+        if pupil.admission_date > sen::first_status_start(&tx, id)? {
             return Err(Error::invalid("admissionDate", "the pupil has SEN status history from before that admission date"));
         }
         pupils::refuse_duplicate_upn(&tx, &pupil.upn, Some(id))?;
@@ -273,10 +270,6 @@ impl Store {
         tx.commit()?;
         Ok(value)
     }
-}
-
-fn first_status_start(conn: &Connection, id: PupilId) -> Result<chrono::NaiveDate> {
-    sen::first_status_start(conn, id)
 }
 
 fn reason_suffix(reason: &str) -> String {
