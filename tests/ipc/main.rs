@@ -143,6 +143,7 @@ fn pupil_commands_validate_and_refuse_with_codes() {
 
     app.ok("pupil_leave", json!({ "id": id, "leavingDate": "2025-07-22" }));
     assert_eq!(app.code("pupil_leave", json!({ "id": id, "leavingDate": "2025-07-23" })), "refused", "already left");
+    assert_eq!(app.code("pupil_update", json!({ "id": id, "pupil": pupil("K886200724123") })), "refused", "an archived record is read-only");
     assert_eq!(app.code("pupil_get", json!({ "id": 999 })), "not_found");
     assert_eq!(app.ok("need_types", json!({})).as_array().unwrap().len(), 13);
 }
