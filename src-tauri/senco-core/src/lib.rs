@@ -13,6 +13,7 @@
 pub mod census;
 pub mod demo;
 pub mod error;
+pub mod export;
 pub mod keys;
 pub mod pupil;
 pub mod register;
