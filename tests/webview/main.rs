@@ -106,7 +106,16 @@ async fn click(c: &Client, css: &str) {
     wait_for(c, css).await.click().await.unwrap_or_else(|e| panic!("clicking {css}: {e}"));
 }
 
+/// Waits for two animation frames first: WebKit's snapshot is the last painted frame, which
+/// can lag just behind a DOM change the test has already seen.
 async fn screenshot(c: &Client, name: &str) {
+    c.execute_async(
+        "const done = arguments[arguments.length - 1];
+         requestAnimationFrame(() => requestAnimationFrame(() => done(null)));",
+        vec![],
+    )
+    .await
+    .expect("two frames painted");
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
     std::fs::create_dir_all(&dir).expect("screenshot folder");
     let png = c.screenshot().await.expect("screenshot");

@@ -13,8 +13,8 @@ export const STATUS_LABELS: Record<SenStatus, string> = {
 export const STATUS_SHORT: Record<SenStatus, string> = {
   noSen: 'No SEN',
   monitoring: 'Monitoring',
-  senSupport: 'K',
-  ehcPlan: 'E',
+  senSupport: 'SEN support (K)',
+  ehcPlan: 'EHC plan (E)',
 };
 
 export const AREA_LABELS: Record<BroadArea, string> = {

@@ -6,6 +6,9 @@ import App from './App.svelte';
 import PupilForm from './screens/PupilForm.svelte';
 import Register from './screens/Register.svelte';
 import Unlock from './screens/Unlock.svelte';
+import Pupil from './screens/Pupil.svelte';
+import RecoveryKey from './screens/RecoveryKey.svelte';
+import type { PupilRecord } from './bindings/PupilRecord';
 import type { RegisterQuery } from './bindings/RegisterQuery';
 import type { RegisterRow } from './bindings/RegisterRow';
 
@@ -111,4 +114,78 @@ test('a name with HTML in it is shown as text, never run', async () => {
   const name = await screen.findByRole('button', { name: '<img src=x onerror=alert(1)>, <script>alert(1)</script>' });
   expect(name.textContent).toBe('<img src=x onerror=alert(1)>, <script>alert(1)</script>');
   expect(container.querySelector('tbody img, tbody script')).toBeNull();
+});
+
+test('the recovery key must be confirmed before going on, and can be printed', async () => {
+  let printed = 0;
+  window.print = () => { printed++; };
+  let continued = false;
+  render(RecoveryKey, { schoolName: 'Hillside Test Primary', recoveryKey: 'ABCDE-FGHJK-LMNPQ-RSTUV-WXYZ2', onContinue: () => { continued = true; } });
+  expect(document.getElementById('recovery-key')?.textContent).toBe('ABCDE-FGHJK-LMNPQ-RSTUV-WXYZ2');
+  const next = screen.getByRole('button', { name: 'Continue to the register' }) as HTMLButtonElement;
+  expect(next.disabled).toBe(true);
+  await fireEvent.click(screen.getByRole('button', { name: 'Print the recovery key' }));
+  expect(printed).toBe(1);
+  await fireEvent.click(screen.getByLabelText('I have printed or written down the recovery key'));
+  expect(next.disabled).toBe(false);
+  await fireEvent.click(next);
+  expect(continued).toBe(true);
+});
+
+function record(overrides: Partial<PupilRecord> = {}): PupilRecord {
+  return {
+    id: 7, upn: 'K886200724123', upnTemporary: false, legalForename: 'Ada', legalSurname: 'Quill', preferredForename: '', preferredSurname: '',
+    dateOfBirth: '2016-05-02', sex: 'F', ncYear: 5, form: '5B', admissionDate: '2021-09-01', leavingDate: null, pupilPremium: false, fsm: false,
+    eal: false, lookedAfter: false, attendancePct: null, status: 'monitoring', statusSince: '2024-09-02',
+    statusHistory: [
+      { status: 'noSen', startDate: '2021-09-01', endDate: '2024-09-01', reason: 'admitted' },
+      { status: 'monitoring', startDate: '2024-09-02', endDate: null, reason: 'class teacher concern' },
+    ],
+    needs: [], ...overrides,
+  };
+}
+
+const needTypeList = [
+  { code: 'SPLD', description: 'Specific learning difficulty', area: 'cognitionAndLearning', areaLabel: 'Cognition and learning' },
+  { code: 'SLCN', description: 'Speech, language and communication needs', area: 'communicationAndInteraction', areaLabel: 'Communication and interaction' },
+];
+
+test('moving to SEN support asks for a primary need when there is none, and sends it', async () => {
+  const changes: unknown[] = [];
+  mockIPC((cmd, args) => {
+    if (cmd === 'pupil_get') return record();
+    if (cmd === 'need_types') return needTypeList;
+    if (cmd === 'pupil_set_status') {
+      changes.push(args);
+      return record({ status: 'senSupport', statusSince: '2025-01-06' });
+    }
+    return null;
+  });
+  render(Pupil, { id: 7, onBack: () => {}, onEdit: () => {} });
+  await waitFor(() => expect(document.getElementById('pupil-status')?.textContent).toContain('Pupil of concern / monitoring'));
+  await fireEvent.change(screen.getByLabelText('New status'), { target: { value: 'senSupport' } });
+  expect(screen.getByText('Required: SEN support and EHC plans need a primary need.')).toBeTruthy();
+  await screen.findAllByRole('option', { name: 'SLCN: Speech, language and communication needs' });
+  await fireEvent.change(screen.getByLabelText(/^Primary need/), { target: { value: 'SLCN' } });
+  await fireEvent.input(screen.getByLabelText('Starting on'), { target: { value: '2025-01-06' } });
+  await fireEvent.input(screen.getByLabelText('Reason'), { target: { value: 'after the autumn review' } });
+  await fireEvent.click(screen.getByRole('button', { name: 'Change the status' }));
+  await waitFor(() => expect(document.getElementById('pupil-status')?.textContent).toContain('SEN support (K)'));
+  expect(changes).toEqual([{ id: 7, change: { status: 'senSupport', startDate: '2025-01-06', reason: 'after the autumn review', primaryNeed: 'SLCN' } }]);
+});
+
+test('a pupil who has left is shown as archived, with nothing to change', async () => {
+  mockIPC((cmd) => {
+    if (cmd === 'pupil_get') return record({ leavingDate: '2025-07-18' });
+    if (cmd === 'need_types') return needTypeList;
+    return null;
+  });
+  render(Pupil, { id: 7, onBack: () => {}, onEdit: () => {} });
+  expect((await screen.findByRole('note')).textContent).toContain('Left on 18 July 2025');
+  expect(document.getElementById('status-select')).toBeNull();
+  expect(screen.queryByRole('button', { name: 'Edit details' })).toBeNull();
+  expect(screen.queryByRole('button', { name: /Mark as left/ })).toBeNull();
+  const timeline = screen.getByRole('list');
+  expect(timeline.tagName).toBe('OL');
+  expect(timeline.lastElementChild?.textContent).toContain('Left the school');
 });
