@@ -34,6 +34,7 @@ pub fn app<R: Runtime>(builder: tauri::Builder<R>, data_dir: Option<PathBuf>) ->
         commands::school::unlock_with_recovery_key,
         commands::school::close_school,
         commands::pupils::need_types,
+        commands::pupils::vocabulary,
         commands::pupils::register_page,
         commands::pupils::pupil_get,
         commands::pupils::pupil_add,
@@ -47,6 +48,13 @@ pub fn app<R: Runtime>(builder: tauri::Builder<R>, data_dir: Option<PathBuf>) ->
 
 /// `senco-toolkit --demo` opens straight onto the demo school (the README's first command).
 fn state_for(dir: PathBuf) -> AppState {
+    // The data folder holds only this app's files: only its owner may open it, even if an
+    // older version made it readable by others.
+    if dir.exists() {
+        if let Err(error) = senco_core::files::make_private(&dir, true) {
+            eprintln!("{error}");
+        }
+    }
     let state = AppState::new(dir);
     if std::env::args().skip(1).any(|arg| arg == "--demo") {
         if let Err(error) = commands::school::open_demo_school(&state) {
@@ -59,7 +67,7 @@ fn state_for(dir: PathBuf) -> AppState {
 /// `SENCO_DATA_DIR` points the app at another data directory: the end-to-end tests start
 /// each run on an empty one, and IT staff can keep the data on another disk.
 fn data_dir_from_environment() -> Option<PathBuf> {
-    std::env::var_os("SENCO_DATA_DIR").filter(|v| !v.is_empty()).map(PathBuf::from)
+    senco_core::store::data_dir_override(|name| std::env::var_os(name))
 }
 
 pub fn run() {

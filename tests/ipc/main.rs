@@ -51,7 +51,8 @@ impl App {
     }
 }
 
-const PASSPHRASE: &str = "a long school passphrase";
+const PASSPHRASE: &str = "quiet lantern over marsh fields";
+const NEW_PASSPHRASE: &str = "copper kettle sings at dawn";
 
 fn setup_args() -> Value {
     json!({
@@ -78,6 +79,9 @@ fn first_run_then_set_up_lock_and_unlock() {
     let error = app.call("create_school", bad).unwrap_err();
     assert_eq!(error["code"], "invalid");
     assert_eq!(error["fields"][0]["field"], "passphrase", "the short passphrase is named beside its field");
+    let weak = json!({ "setup": setup_args()["setup"], "passphrase": "password1234", "passphraseAgain": "password1234" });
+    let error = app.call("create_school", weak).unwrap_err();
+    assert!(error["fields"][0]["message"].as_str().unwrap().contains("easy to guess"), "a weak passphrase is explained: {error}");
 
     let created = app.ok("create_school", setup_args());
     assert_eq!(created["school"]["name"], "Test Primary");
@@ -91,13 +95,13 @@ fn first_run_then_set_up_lock_and_unlock() {
     app.ok("close_school", json!({}));
     let recovery = created["recoveryKey"].clone();
     assert_eq!(
-        app.code("unlock_with_recovery_key", json!({ "recoveryKey": "AAAAA-BBBBB", "newPassphrase": "another passphrase", "newPassphraseAgain": "another passphrase" })),
+        app.code("unlock_with_recovery_key", json!({ "recoveryKey": "AAAAA-BBBBB", "newPassphrase": NEW_PASSPHRASE, "newPassphraseAgain": NEW_PASSPHRASE })),
         "wrong_recovery_key"
     );
-    app.ok("unlock_with_recovery_key", json!({ "recoveryKey": recovery, "newPassphrase": "another passphrase", "newPassphraseAgain": "another passphrase" }));
+    app.ok("unlock_with_recovery_key", json!({ "recoveryKey": recovery, "newPassphrase": NEW_PASSPHRASE, "newPassphraseAgain": NEW_PASSPHRASE }));
     app.ok("close_school", json!({}));
     assert_eq!(app.code("unlock", json!({ "passphrase": PASSPHRASE })), "wrong_passphrase", "the old passphrase is replaced");
-    app.ok("unlock", json!({ "passphrase": "another passphrase" }));
+    app.ok("unlock", json!({ "passphrase": NEW_PASSPHRASE }));
 }
 
 #[test]
@@ -146,6 +150,33 @@ fn pupil_commands_validate_and_refuse_with_codes() {
     assert_eq!(app.code("pupil_update", json!({ "id": id, "pupil": pupil("K886200724123") })), "refused", "an archived record is read-only");
     assert_eq!(app.code("pupil_get", json!({ "id": 999 })), "not_found");
     assert_eq!(app.ok("need_types", json!({})).as_array().unwrap().len(), 13);
+}
+
+#[test]
+fn the_vocabulary_comes_from_the_core_with_its_rules() {
+    let app = App::new();
+    let words = app.ok("vocabulary", json!({}));
+    let support = words["statuses"].as_array().unwrap().iter().find(|s| s["status"] == "senSupport").unwrap().clone();
+    assert_eq!(support, json!({
+        "status": "senSupport", "code": "K", "censusCode": "K", "label": "SEN support (K)", "shortLabel": "SEN support (K)",
+        "needsPrimaryNeed": true, "allowsNsa": true,
+    }));
+    assert_eq!(words["years"][1], json!({ "year": 0, "shortLabel": "R", "label": "Reception" }));
+    assert_eq!(words["needs"].as_array().unwrap().len(), 13);
+    assert_eq!(words["maxRank"], 3);
+}
+
+#[test]
+fn hostile_text_is_refused_and_names_the_field() {
+    let app = App::new();
+    app.ok("create_school", setup_args());
+    let mut hostile = pupil("K886200724123");
+    hostile["legalSurname"] = json!("Quill\u{202E}lliuQ");
+    hostile["preferredForename"] = json!("=HYPERLINK(\"x\")");
+    hostile["form"] = json!("x".repeat(10_000));
+    let error = app.call("pupil_add", json!({ "pupil": hostile })).unwrap_err();
+    let fields: Vec<&str> = error["fields"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap()).collect();
+    assert_eq!(fields, ["legalSurname", "preferredForename", "form"], "{error}");
 }
 
 #[test]

@@ -29,7 +29,7 @@ function query(): RegisterQuery {
 function row(surname: string, forename: string, upn: string): RegisterRow {
   return {
     id: 1, upn, upnTemporary: false, forename, surname, ncYear: 5, form: '5B', status: 'senSupport', primaryNeed: 'SLCN',
-    area: 'communicationAndInteraction', pupilPremium: true, fsm: false, eal: false, lookedAfter: false, leavingDate: null,
+    area: 'communicationAndInteraction', pupilPremium: true, fsm: false, eal: false, lookedAfter: false, leavingDate: null, dateOfBirth: '2016-05-01',
   };
 }
 

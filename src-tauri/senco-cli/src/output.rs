@@ -1,11 +1,76 @@
 //! How `senco` prints: a table or text for people, or the core's export formats (CSV, and
-//! JSON with a `schema_version`) for scripts.
+//! JSON with a `schema_version`) for scripts; and how a failure becomes a message and an
+//! exit code.
+//!
+//! All data goes through `out`, which treats a closed pipe (`senco … | head`) as the reader
+//! having had enough: the command stops quietly with exit code 0, never a panic.
+
+use std::io::{self, Write};
+use std::process::ExitCode;
 
 use senco_core::export;
 use senco_core::pupil::{nc_year_label, PupilRecord};
 use senco_core::register::RegisterRow;
+use senco_core::store::CheckReport;
+use senco_core::Error;
 
-use crate::{ListFormat, RecordFormat};
+use crate::args::{ListFormat, RecordFormat};
+
+/// Why a command stopped.
+pub enum Failure {
+    /// Refused: exit 1, with the reason.
+    Refused(String),
+    /// Misused: exit 2, with the right usage.
+    Usage(String),
+    /// The reader closed the pipe: stop quietly.
+    ClosedPipe,
+}
+
+impl From<Error> for Failure {
+    fn from(error: Error) -> Failure {
+        Failure::Refused(match error {
+            Error::Invalid(problems) => problems.iter().map(|p| format!("{}: {}", p.field, p.message)).collect::<Vec<_>>().join("\n"),
+            Error::PassphraseRequired(path) => format!(
+                "{} is a school protected by its own passphrase: set SENCO_PASSPHRASE or give --passphrase-file FILE",
+                path.display()
+            ),
+            other => other.to_string(),
+        })
+    }
+}
+
+impl Failure {
+    pub fn report(self) -> ExitCode {
+        match self {
+            Failure::Refused(message) => {
+                for line in message.lines() {
+                    note(&format!("error: {line}"));
+                }
+                ExitCode::from(1)
+            }
+            Failure::Usage(message) => {
+                note(&format!("usage error: {message}"));
+                ExitCode::from(2)
+            }
+            Failure::ClosedPipe => ExitCode::SUCCESS,
+        }
+    }
+}
+
+/// Writes data to stdout.
+pub fn out(text: &str) -> Result<(), Failure> {
+    let mut stdout = io::stdout().lock();
+    match stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Err(Failure::ClosedPipe),
+        Err(e) => Err(Failure::Refused(format!("the output could not be written: {e}"))),
+    }
+}
+
+/// Writes a message for people to stderr. A closed stderr is ignored, never a panic.
+pub fn note(text: &str) {
+    let _ = writeln!(io::stderr(), "{text}");
+}
 
 pub fn register(rows: &[RegisterRow], format: ListFormat) -> String {
     match format {
@@ -52,6 +117,38 @@ pub fn record(r: &PupilRecord, format: RecordFormat) -> String {
             for n in &r.needs {
                 let end = n.end_date.map_or("now".to_string(), |d| d.to_string());
                 out.push_str(&format!("    {} rank {}  {} ({})  {} to {}\n", n.code, n.rank, n.description, n.area.label(), n.start_date, end));
+            }
+            out
+        }
+    }
+}
+
+/// The findings of `senco check`, and what to do about them.
+pub fn check_report(report: &CheckReport, format: RecordFormat) -> String {
+    match format {
+        RecordFormat::Json => {
+            let document = serde_json::json!({
+                "schema_version": export::SCHEMA_VERSION,
+                "database": report.database.display().to_string(),
+                "healthy": report.healthy(),
+                "findings": report.findings,
+            });
+            format!("{}\n", serde_json::to_string_pretty(&document).expect("JSON values serialise"))
+        }
+        RecordFormat::Text => {
+            let mut out = format!("Checked {}\n", report.database.display());
+            for finding in &report.findings {
+                let mark = if finding.passed { "ok     " } else { "DAMAGED" };
+                out.push_str(&format!("  {mark} {}: {}\n", finding.check, finding.detail));
+            }
+            if report.healthy() {
+                out.push_str("The school database is healthy.\n");
+            } else {
+                out.push_str(
+                    "The school database is damaged. Stop using it and restore the most recent backup \
+                     (the database and its .keys file together); keep this copy until the restored one \
+                     has been checked.\n",
+                );
             }
             out
         }

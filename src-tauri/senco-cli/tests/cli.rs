@@ -5,9 +5,16 @@ use std::fs;
 use std::path::Path;
 use std::process::{Command, Output};
 
+/// A passphrase strong enough for a real school.
+const PASSPHRASE: &str = "quiet lantern over marsh fields";
+
 fn senco(dir: &Path, passphrase: Option<&str>, args: &[&str]) -> Output {
+    senco_on(dir, passphrase, "2026-11-23", args)
+}
+
+fn senco_on(dir: &Path, passphrase: Option<&str>, today: &str, args: &[&str]) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_senco"));
-    command.args(args).args(["--today", "2026-11-23"]).env("SENCO_DATA_DIR", dir).env_remove("SENCO_PASSPHRASE");
+    command.args(args).args(["--today", today]).env("SENCO_DATA_DIR", dir).env_remove("SENCO_PASSPHRASE");
     if let Some(passphrase) = passphrase {
         command.env("SENCO_PASSPHRASE", passphrase);
     }
@@ -50,15 +57,16 @@ fn a_demo_school_is_deterministic_and_lists_as_json_and_csv() {
 
     let db = dir.path().join("a.senco").display().to_string();
     let csv = text(&senco(dir.path(), None, &["register", "list", "--status", "K", "--format", "csv", "--db", &db]).stdout);
-    let mut lines = csv.lines();
-    assert!(lines.next().unwrap().starts_with("upn,surname,forename,nc_year"));
+    let csv = csv.strip_prefix('\u{FEFF}').expect("a byte-order mark, so Excel reads UTF-8");
+    let mut lines = csv.split("\r\n").filter(|l| !l.is_empty());
+    assert!(lines.next().unwrap().starts_with("upn,surname,forename,date_of_birth,nc_year"));
     assert!(lines.all(|l| l.contains(",K,K,")), "only SEN support pupils: {csv}");
 }
 
 #[test]
 fn a_school_is_created_used_and_refuses_bad_input_without_changing() {
     let dir = tempfile::tempdir().unwrap();
-    let pass = Some("our school passphrase");
+    let pass = Some(PASSPHRASE);
     let init = senco(dir.path(), pass, &["init", "--name", "Test Primary", "--urn", "118000", "--estab", "2001"]);
     assert!(init.status.success(), "{}", text(&init.stderr));
     assert_eq!(text(&init.stdout).trim().len(), 29, "the recovery key alone is printed on stdout");
@@ -82,6 +90,46 @@ fn a_school_is_created_used_and_refuses_bad_input_without_changing() {
     let wrong = senco(dir.path(), Some("not our passphrase"), &["register", "list"]);
     assert_eq!(wrong.status.code(), Some(1));
     assert_eq!(text(&wrong.stderr), "error: that passphrase is not right for this school\n");
+
+    let none = senco(dir.path(), None, &["register", "list"]);
+    assert_eq!(none.status.code(), Some(1));
+    assert!(text(&none.stderr).contains("protected by its own passphrase: set SENCO_PASSPHRASE or give --passphrase-file FILE"), "{}", text(&none.stderr));
+
+    let ahead = senco_on(dir.path(), pass, "2090-01-04", &["pupil", "leave", "K886200724123", "--on", "2090-01-04"]);
+    assert_eq!(ahead.status.code(), Some(1));
+    assert!(text(&ahead.stderr).contains("after today's date"), "{}", text(&ahead.stderr));
+}
+
+#[test]
+fn a_weak_or_blank_passphrase_is_refused_with_the_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    for (passphrase, expected) in [("password12", "easy to guess"), ("            ", "only of spaces")] {
+        let init = senco(dir.path(), Some(passphrase), &["init", "--name", "Test Primary", "--urn", "118000", "--estab", "2001"]);
+        assert_eq!(init.status.code(), Some(1));
+        assert!(text(&init.stderr).contains(expected), "{}", text(&init.stderr));
+        assert!(text(&init.stdout).is_empty(), "no recovery key is printed");
+        assert!(!dir.path().join("school.senco").exists());
+    }
+}
+
+#[test]
+fn a_reader_that_stops_early_does_not_make_senco_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.senco").display().to_string();
+    assert!(senco(dir.path(), None, &["demo", "--pupils", "2000", "--db", &db]).status.success());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_senco"))
+        .args(["register", "list", "--all", "--format", "csv", "--db", &db])
+        .env_remove("SENCO_PASSPHRASE")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 16];
+    std::io::Read::read_exact(child.stdout.as_mut().unwrap(), &mut first).unwrap();
+    drop(child.stdout.take());
+    let output = child.wait_with_output().unwrap();
+    assert!(!text(&output.stderr).contains("panicked"), "{}", text(&output.stderr));
+    assert_eq!(output.status.code(), Some(0), "a closed pipe ends the listing quietly");
 }
 
 #[test]

@@ -55,6 +55,20 @@ impl SenStatus {
         }
     }
 
+    /// The label for badges and narrow columns.
+    pub fn short_label(self) -> &'static str {
+        match self {
+            SenStatus::Monitoring => "Monitoring",
+            other => other.label(),
+        }
+    }
+
+    /// Whether a need with this code may be recorded while a pupil has this status:
+    /// NSA (no specialist assessment) belongs to SEN support only.
+    pub fn allows(self, need: NeedCode) -> bool {
+        need != NeedCode::NSA || self == SenStatus::SenSupport
+    }
+
     /// SEN support and EHC plans are the statuses that need a recorded primary need.
     pub fn needs_primary_need(self) -> bool {
         matches!(self, SenStatus::SenSupport | SenStatus::EhcPlan)

@@ -44,8 +44,22 @@ pub const MAX_PUPILS: u32 = 20_000;
 /// The demo school's own establishment number; other UPNs come from invented feeder schools.
 const DEMO_ESTABLISHMENT: u16 = 2999;
 
+/// The dates a demo school can be generated for. Its UPNs are allocated in each pupil's
+/// Reception year, which for the oldest pupils (Year 13) must be 2000 or later, and before
+/// 2100, since a UPN holds the year in two digits.
+pub const FIRST_DAY: (i32, u32, u32) = (2013, 9, 1);
+pub const LAST_DAY: (i32, u32, u32) = (2098, 8, 31);
+
 /// Creates a demo school at `path`, encrypted with `passphrase` or the fixed demo passphrase.
+/// Like every school, it appears whole or not at all.
 pub fn create(path: &Path, spec: DemoSpec, passphrase: Option<&str>, stamp: Stamp) -> Result<Store> {
+    let day = |(y, m, d): (i32, u32, u32)| NaiveDate::from_ymd_opt(y, m, d).expect("a real day");
+    if stamp.today < day(FIRST_DAY) || stamp.today > day(LAST_DAY) {
+        return Err(Error::invalid(
+            "today",
+            format!("a demo school can be made for dates from {} to {}, not {}", day(FIRST_DAY), day(LAST_DAY), stamp.today),
+        ));
+    }
     if !(MIN_PUPILS..=MAX_PUPILS).contains(&spec.pupils) {
         return Err(Error::invalid("pupils", format!("a demo school has from {MIN_PUPILS} to {MAX_PUPILS} pupils")));
     }
@@ -61,15 +75,9 @@ pub fn create(path: &Path, spec: DemoSpec, passphrase: Option<&str>, stamp: Stam
         phase,
         is_demo: true,
     };
-    let (mut store, _recovery_key) =
-        Store::create_with(path, &school, passphrase.unwrap_or(DEMO_PASSPHRASE), KdfCost::DEFAULT, stamp)?;
     let pupils = generate(spec, phase, stamp.today);
-    let filled = store.in_transaction(|tx| write(tx, &pupils, stamp.today));
-    if let Err(e) = filled {
-        drop(store);
-        store::remove_database_files(path);
-        return Err(e);
-    }
+    let passphrase = passphrase.unwrap_or(DEMO_PASSPHRASE);
+    let (store, _recovery_key) = store::create(path, &school, passphrase, KdfCost::DEFAULT, stamp, |tx| write(tx, &pupils, stamp.today))?;
     Ok(store)
 }
 
@@ -310,6 +318,19 @@ mod tests {
         let spec = DemoSpec { pupils: 300, seed: 7, years: 3 };
         assert_eq!(generate(spec, Phase::Primary, today()), generate(spec, Phase::Primary, today()));
         assert_ne!(generate(spec, Phase::Primary, today()), generate(DemoSpec { seed: 8, ..spec }, Phase::Primary, today()));
+    }
+
+    #[test]
+    fn the_first_and_last_days_allowed_give_unique_valid_pupils() {
+        for (y, m, d) in [FIRST_DAY, LAST_DAY] {
+            let today = NaiveDate::from_ymd_opt(y, m, d).unwrap();
+            let pupils = generate(DemoSpec { pupils: MAX_PUPILS, seed: 2, years: 10 }, phase_for(MAX_PUPILS), today);
+            let mut upns = std::collections::HashSet::new();
+            for pupil in &pupils {
+                let valid = pupil.input.validate(today).unwrap_or_else(|e| panic!("{today}: {e}"));
+                assert!(upns.insert(valid.upn), "{today}: UPNs are unique");
+            }
+        }
     }
 
     #[test]

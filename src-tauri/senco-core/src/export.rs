@@ -2,7 +2,14 @@
 //!
 //! These are compatibility boundaries: scripts and other systems read them, so they are
 //! written field by field here, never as a dump of the core's types, with a
-//! `schema_version` in every JSON document and a stable column and key order.
+//! `schema_version` in every JSON document and a stable column and key order. Snapshot
+//! tests pin each format byte for byte.
+//!
+//! Every CSV the toolkit writes goes through `Csv`, which makes it safe to open in a
+//! spreadsheet: UTF-8 with a byte-order mark (so Excel reads accents), CRLF line ends, any
+//! cell holding a comma, quote, CR or LF quoted, and any cell that a spreadsheet would run
+//! as a formula (starting with `=`, `+`, `-`, `@`, tab or CR) neutralised with a leading
+//! apostrophe and quoted, as OWASP's guidance on CSV injection describes.
 
 use serde_json::{json, Value};
 
@@ -12,15 +19,54 @@ use crate::register::RegisterRow;
 /// The version of the JSON documents written here.
 pub const SCHEMA_VERSION: u32 = 1;
 
+/// A CSV document under construction.
+pub struct Csv {
+    out: String,
+}
+
+impl Csv {
+    /// Starts a document with its byte-order mark and header row.
+    pub fn new(header: &[&str]) -> Csv {
+        let mut csv = Csv { out: String::from("\u{FEFF}") };
+        csv.row(header);
+        csv
+    }
+
+    pub fn row<S: AsRef<str>>(&mut self, fields: &[S]) {
+        let cells: Vec<String> = fields.iter().map(|f| cell(f.as_ref())).collect();
+        self.out.push_str(&cells.join(","));
+        self.out.push_str("\r\n");
+    }
+
+    pub fn finish(self) -> String {
+        self.out
+    }
+}
+
+/// One cell, neutralised and quoted as needed.
+fn cell(text: &str) -> String {
+    let formula = text.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    let text = if formula { format!("'{text}") } else { text.to_string() };
+    if formula || text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text
+    }
+}
+
 /// The register as CSV, one pupil a line, with a header. Census-facing columns show
 /// monitoring as N.
 pub fn register_csv(rows: &[RegisterRow]) -> String {
-    let mut out = String::from("upn,surname,forename,nc_year,form,sen_status,census_sen_status,primary_need,broad_area,pupil_premium,fsm,eal,looked_after,leaving_date\n");
+    let mut csv = Csv::new(&[
+        "upn", "surname", "forename", "date_of_birth", "nc_year", "form", "sen_status", "census_sen_status", "primary_need",
+        "broad_area", "pupil_premium", "fsm", "eal", "looked_after", "leaving_date",
+    ]);
     for r in rows {
-        let fields = [
+        csv.row(&[
             r.upn.clone(),
             r.surname.clone(),
             r.forename.clone(),
+            r.date_of_birth.to_string(),
             nc_year_label(r.nc_year),
             r.form.clone(),
             r.status.code().to_string(),
@@ -32,11 +78,9 @@ pub fn register_csv(rows: &[RegisterRow]) -> String {
             yes_no(r.eal),
             yes_no(r.looked_after),
             r.leaving_date.map_or(String::new(), |d| d.to_string()),
-        ];
-        out.push_str(&fields.iter().map(|f| csv_field(f)).collect::<Vec<_>>().join(","));
-        out.push('\n');
+        ]);
     }
-    out
+    csv.finish()
 }
 
 /// The register as one JSON document.
@@ -49,6 +93,7 @@ pub fn register_json(rows: &[RegisterRow]) -> String {
                 "upn_temporary": r.upn_temporary,
                 "surname": r.surname,
                 "forename": r.forename,
+                "date_of_birth": r.date_of_birth.to_string(),
                 "nc_year": r.nc_year,
                 "form": r.form,
                 "sen_status": r.status.code(),
@@ -111,38 +156,118 @@ fn yes_no(flag: bool) -> String {
     if flag { "Y".into() } else { "N".into() }
 }
 
-fn csv_field(text: &str) -> String {
-    if text.contains([',', '"', '\n']) { format!("\"{}\"", text.replace('"', "\"\"")) } else { text.to_string() }
-}
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::census::{NeedCode, SenStatus};
-    use crate::pupil::PupilId;
+    use crate::pupil::{NeedRecord, PupilId, PupilRecord, Sex, StatusPeriod};
+    use crate::sen::NeedId;
+    use chrono::NaiveDate;
 
-    #[test]
-    fn csv_quotes_what_needs_quoting_and_shows_monitoring_to_the_census_as_n() {
-        let row = RegisterRow {
+    fn date(text: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
+    }
+
+    fn row(surname: &str, forename: &str, status: SenStatus, need: Option<NeedCode>) -> RegisterRow {
+        RegisterRow {
             id: PupilId(1),
             upn: "K886200724123".into(),
             upn_temporary: false,
-            forename: "Ada, \"Addy\"".into(),
-            surname: "Quill".into(),
+            forename: forename.into(),
+            surname: surname.into(),
             nc_year: 0,
             form: "RB".into(),
-            status: SenStatus::Monitoring,
-            primary_need: Some(NeedCode::SLCN),
-            area: Some(NeedCode::SLCN.area()),
+            status,
+            primary_need: need,
+            area: need.map(|n| n.area()),
             pupil_premium: true,
             fsm: false,
             eal: false,
             looked_after: false,
             leaving_date: None,
+            date_of_birth: date("2021-03-14"),
+        }
+    }
+
+    /// Shows the bytes a spreadsheet sees: the byte-order mark and each CR made visible.
+    fn visible(csv: &str) -> String {
+        csv.replace('\u{FEFF}', "<BOM>").replace('\r', "<CR>")
+    }
+
+    fn check_cell(input: &str, expected: &str) {
+        assert_eq!(cell(input), expected, "for {input:?}");
+    }
+
+    #[test]
+    fn cells_a_spreadsheet_would_run_as_formulas_are_neutralised() {
+        check_cell("Quill", "Quill");
+        check_cell("=HYPERLINK(\"http://x\",\"click\")", "\"'=HYPERLINK(\"\"http://x\"\",\"\"click\"\")\"");
+        check_cell("+44 1234", "\"'+44 1234\"");
+        check_cell("-2+3", "\"'-2+3\"");
+        check_cell("@SUM(A1)", "\"'@SUM(A1)\"");
+        check_cell("\tcmd", "\"'\tcmd\"");
+        check_cell("\rcmd", "\"'\rcmd\"");
+        check_cell("after review, spring", "\"after review, spring\"");
+        check_cell("line\rbreak", "\"line\rbreak\"");
+        check_cell("Ada \"Addy\"", "\"Ada \"\"Addy\"\"\"");
+        check_cell("O'Brien", "O'Brien");
+    }
+
+    #[test]
+    fn the_register_csv_is_pinned() {
+        let rows = [
+            row("Quill", "Ada, \"Addy\"", SenStatus::Monitoring, Some(NeedCode::SLCN)),
+            row("Ashcombe", "Bodhi", SenStatus::EhcPlan, Some(NeedCode::ASD)),
+        ];
+        insta::assert_snapshot!(visible(&register_csv(&rows)));
+    }
+
+    #[test]
+    fn the_register_json_is_pinned() {
+        let rows = [row("Quill", "Ada", SenStatus::SenSupport, Some(NeedCode::SLCN)), row("Fairbank", "Wren", SenStatus::NoSen, None)];
+        insta::assert_snapshot!(register_json(&rows));
+        let empty: Value = serde_json::from_str(&register_json(&[])).unwrap();
+        assert_eq!((empty["schema_version"].as_u64(), empty["count"].as_u64()), (Some(1), Some(0)));
+    }
+
+    #[test]
+    fn the_pupil_json_is_pinned() {
+        let record = PupilRecord {
+            id: PupilId(7),
+            upn: "K886200724123".into(),
+            upn_temporary: false,
+            legal_forename: "Ada".into(),
+            legal_surname: "Quill".into(),
+            preferred_forename: "Addie".into(),
+            preferred_surname: String::new(),
+            date_of_birth: date("2017-03-14"),
+            sex: Sex::F,
+            nc_year: 4,
+            form: "4B".into(),
+            admission_date: date("2021-09-01"),
+            leaving_date: None,
+            pupil_premium: true,
+            fsm: true,
+            eal: false,
+            looked_after: false,
+            attendance_pct: Some(94.5),
+            status: SenStatus::SenSupport,
+            status_since: date("2025-01-06"),
+            status_history: vec![
+                StatusPeriod { status: SenStatus::NoSen, start_date: date("2021-09-01"), end_date: Some(date("2025-01-05")), reason: "admitted".into() },
+                StatusPeriod { status: SenStatus::SenSupport, start_date: date("2025-01-06"), end_date: None, reason: "speech therapy referral".into() },
+            ],
+            needs: vec![NeedRecord {
+                id: NeedId(3),
+                code: NeedCode::SLCN,
+                description: NeedCode::SLCN.description().into(),
+                area: NeedCode::SLCN.area(),
+                rank: 1,
+                start_date: date("2025-01-06"),
+                end_date: None,
+            }],
         };
-        let csv = register_csv(&[row]);
-        assert_eq!(csv.lines().nth(1), Some("K886200724123,Quill,\"Ada, \"\"Addy\"\"\",R,RB,M,N,SLCN,ci,Y,N,N,N,"));
-        let json: Value = serde_json::from_str(&register_json(&[])).unwrap();
-        assert_eq!((json["schema_version"].as_u64(), json["count"].as_u64()), (Some(1), Some(0)));
+        insta::assert_snapshot!(pupil_json(&record));
     }
 }

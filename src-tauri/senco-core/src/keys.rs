@@ -8,10 +8,12 @@
 //! the database with its key file can be opened with either secret.
 //!
 //! The key file is a compatibility boundary: it is written field by field with a
-//! `schema_version`, never as a dump of these types.
+//! `schema_version`, never as a dump of these types. It also records the database's
+//! SQLCipher salt (the file's first 16 bytes, which are not secret), so a key file put beside
+//! the wrong database is named as such instead of looking like damage. Its cost parameters
+//! are bounded, so a damaged or hostile key file cannot make opening hang or abort.
 
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use argon2::{Algorithm, Argon2, Params, Version};
@@ -22,7 +24,8 @@ use rand::RngCore;
 use serde_json::{json, Value};
 use zeroize::Zeroizing;
 
-use crate::error::{Error, Result};
+use crate::error::{file_error, Error, Result};
+use crate::files;
 
 /// The passphrase that opens synthetic demo schools. Demo data is not secret.
 pub const DEMO_PASSPHRASE: &str = "demo school: synthetic pupils only";
@@ -48,6 +51,43 @@ pub struct KdfCost {
 
 impl KdfCost {
     pub const DEFAULT: KdfCost = KdfCost { memory_kib: 64 * 1024, iterations: 3, parallelism: 1 };
+
+    /// The most a key file may ask for: 1 GiB of memory, 10 passes, 8 lanes. More would make
+    /// a school laptop run out of memory or appear to hang.
+    const MAX: KdfCost = KdfCost { memory_kib: 1024 * 1024, iterations: 10, parallelism: 8 };
+
+    /// Why this cost is unusable, if it is.
+    fn problem(self) -> Option<String> {
+        if self.parallelism == 0 || self.parallelism > KdfCost::MAX.parallelism {
+            return Some(format!("it asks for {} lanes of key derivation (1 to {} are allowed)", self.parallelism, KdfCost::MAX.parallelism));
+        }
+        if self.memory_kib < 8 * self.parallelism || self.memory_kib > KdfCost::MAX.memory_kib {
+            return Some(format!(
+                "it asks for {} KiB of memory for key derivation (at most {} KiB is allowed)",
+                self.memory_kib,
+                KdfCost::MAX.memory_kib
+            ));
+        }
+        if self.iterations == 0 || self.iterations > KdfCost::MAX.iterations {
+            return Some(format!("it asks for {} passes of key derivation (1 to {} are allowed)", self.iterations, KdfCost::MAX.iterations));
+        }
+        None
+    }
+}
+
+/// The first 16 bytes of a SQLCipher database: its salt, stored in the clear.
+pub type DatabaseSalt = [u8; 16];
+
+/// Reads a database's salt, or `None` if the file is shorter than that.
+pub fn database_salt(database: &Path) -> Result<Option<DatabaseSalt>> {
+    use std::io::Read;
+    let mut file = fs::File::open(database).map_err(file_error(database, "open"))?;
+    let mut salt = [0u8; 16];
+    match file.read_exact(&mut salt) {
+        Ok(()) => Ok(Some(salt)),
+        Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => Ok(None),
+        Err(e) => Err(file_error(database, "read")(e)),
+    }
 }
 
 /// The key SQLCipher uses. Wiped from memory when dropped.
@@ -109,6 +149,9 @@ pub struct KeyFile {
     cost: KdfCost,
     passphrase: Slot,
     recovery: Slot,
+    /// The salt of the database this key file belongs to; absent in files from before it
+    /// was recorded.
+    database_salt: Option<DatabaseSalt>,
 }
 
 impl KeyFile {
@@ -123,7 +166,8 @@ impl KeyFile {
             RECOVERY_AAD,
             cost,
         )?;
-        Ok((KeyFile { cost, passphrase: passphrase_slot, recovery: recovery_slot }, data_key, recovery_key))
+        let file = KeyFile { cost, passphrase: passphrase_slot, recovery: recovery_slot, database_salt: None };
+        Ok((file, data_key, recovery_key))
     }
 
     pub fn unlock_with_passphrase(&self, passphrase: &str) -> Result<DataKey> {
@@ -143,53 +187,99 @@ impl KeyFile {
         Ok(())
     }
 
+    /// Ties this key file to the database at `database`, by its salt.
+    pub fn bind_to(&mut self, database: &Path) -> Result<()> {
+        self.database_salt = database_salt(database)?;
+        Ok(())
+    }
+
+    /// Refuses a key file that belongs to another database. Files that predate the
+    /// recorded salt pass, and the database's own checks decide.
+    pub fn check_belongs_to(&self, database: &Path, key_file: &Path) -> Result<()> {
+        match (self.database_salt, database_salt(database)?) {
+            (Some(recorded), Some(found)) if recorded != found => Err(Error::KeyFileMismatch {
+                database: database.to_path_buf(),
+                key_file: key_file.to_path_buf(),
+            }),
+            _ => Ok(()),
+        }
+    }
+
+    /// Whether this key file records which database it belongs to.
+    pub fn knows_its_database(&self) -> bool {
+        self.database_salt.is_some()
+    }
+
     pub fn read(path: &Path) -> Result<KeyFile> {
-        let text = fs::read_to_string(path)?;
         let damaged = |reason: &str| Error::NotASchoolDatabase {
             path: path.to_path_buf(),
-            reason: format!("its key file is damaged: {reason}"),
+            reason: format!("this key file is damaged or is not a SENCO Toolkit key file: {reason}"),
         };
+        if fs::metadata(path).map_err(file_error(path, "read the key file"))?.is_dir() {
+            return Err(damaged("it is a folder, not a file"));
+        }
+        let bytes = fs::read(path).map_err(file_error(path, "read the key file"))?;
+        if bytes.len() > 64 * 1024 {
+            return Err(damaged("it is far larger than a key file"));
+        }
+        let text = String::from_utf8(bytes).map_err(|_| damaged("it is not text"))?;
         let value: Value = serde_json::from_str(&text).map_err(|_| damaged("it is not JSON"))?;
         if value["format"] != KEY_FILE_FORMAT {
-            return Err(damaged("it is not a SENCO Toolkit key file"));
+            return Err(damaged("it does not say it is one"));
         }
-        let version = value["schema_version"].as_i64().ok_or_else(|| damaged("no schema_version"))?;
+        let version = value["schema_version"].as_i64().ok_or_else(|| damaged("it has no schema_version"))?;
         if version > KEY_FILE_VERSION {
             return Err(Error::NewerDatabase { found: version, supported: KEY_FILE_VERSION });
         }
         let number = |v: &Value, field: &str| {
-            v[field].as_u64().and_then(|n| u32::try_from(n).ok()).ok_or_else(|| damaged(field))
+            v[field].as_u64().and_then(|n| u32::try_from(n).ok()).ok_or_else(|| damaged(&format!("kdf.{field} is not a number")))
         };
         let kdf = &value["kdf"];
         if kdf["algorithm"] != "argon2id" {
-            return Err(damaged("unknown key derivation"));
+            return Err(damaged("it names an unknown key derivation"));
         }
         let cost = KdfCost {
             memory_kib: number(kdf, "memory_kib")?,
             iterations: number(kdf, "iterations")?,
             parallelism: number(kdf, "parallelism")?,
         };
+        if let Some(problem) = cost.problem() {
+            return Err(damaged(&problem));
+        }
         let slot = |name: &str| -> Result<Slot> {
             let v = &value[name];
             let field = |f: &str| {
-                v[f].as_str().and_then(unhex).ok_or_else(|| damaged(&format!("{name}.{f}")))
+                v[f].as_str().and_then(unhex).ok_or_else(|| damaged(&format!("{name}.{f} is missing or not hexadecimal")))
             };
+            let wrapped_key = field("wrapped_key")?;
+            if wrapped_key.len() != 48 {
+                return Err(damaged(&format!("{name}.wrapped_key has the wrong length")));
+            }
             Ok(Slot {
-                salt: field("salt")?.try_into().map_err(|_| damaged("salt length"))?,
-                nonce: field("nonce")?.try_into().map_err(|_| damaged("nonce length"))?,
-                wrapped_key: field("wrapped_key")?,
+                salt: field("salt")?.try_into().map_err(|_| damaged(&format!("{name}.salt has the wrong length")))?,
+                nonce: field("nonce")?.try_into().map_err(|_| damaged(&format!("{name}.nonce has the wrong length")))?,
+                wrapped_key,
             })
         };
-        Ok(KeyFile { cost, passphrase: slot("passphrase")?, recovery: slot("recovery")? })
+        let database_salt = match &value["database_salt"] {
+            Value::Null => None,
+            v => Some(
+                v.as_str()
+                    .and_then(unhex)
+                    .and_then(|b| <DatabaseSalt>::try_from(b).ok())
+                    .ok_or_else(|| damaged("database_salt is not 16 hexadecimal bytes"))?,
+            ),
+        };
+        Ok(KeyFile { cost, passphrase: slot("passphrase")?, recovery: slot("recovery")?, database_salt })
     }
 
     /// Writes the key file through a temporary file and a rename, so a crash part-way
-    /// leaves the old file whole.
+    /// leaves the old file whole. The file is readable by its owner only.
     pub fn write(&self, path: &Path) -> Result<()> {
         let slot = |s: &Slot| {
             json!({ "salt": hex(&s.salt), "nonce": hex(&s.nonce), "wrapped_key": hex(&s.wrapped_key) })
         };
-        let value = json!({
+        let mut value = json!({
             "format": KEY_FILE_FORMAT,
             "schema_version": KEY_FILE_VERSION,
             "kdf": {
@@ -202,12 +292,11 @@ impl KeyFile {
             "passphrase": slot(&self.passphrase),
             "recovery": slot(&self.recovery),
         });
-        let temporary = temporary_path(path);
-        let mut file = fs::File::create(&temporary)?;
-        file.write_all(serde_json::to_string_pretty(&value).expect("a JSON value serialises").as_bytes())?;
-        file.sync_all()?;
-        fs::rename(&temporary, path)?;
-        Ok(())
+        if let Some(salt) = self.database_salt {
+            value["database_salt"] = json!(hex(&salt));
+        }
+        let text = serde_json::to_string_pretty(&value).expect("a JSON value serialises");
+        files::write_atomically(path, text.as_bytes())
     }
 }
 
@@ -216,12 +305,6 @@ pub fn key_file_path(database: &Path) -> PathBuf {
     let mut name = database.file_name().unwrap_or_default().to_os_string();
     name.push(".keys");
     database.with_file_name(name)
-}
-
-fn temporary_path(path: &Path) -> PathBuf {
-    let mut name = path.file_name().unwrap_or_default().to_os_string();
-    name.push(".tmp");
-    path.with_file_name(name)
 }
 
 fn derive(secret: &[u8], salt: &[u8], cost: KdfCost) -> Result<Zeroizing<[u8; 32]>> {

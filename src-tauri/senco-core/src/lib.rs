@@ -14,13 +14,16 @@ pub mod census;
 pub mod demo;
 pub mod error;
 pub mod export;
+pub mod files;
 pub mod keys;
 pub mod pupil;
 pub mod register;
 pub mod school;
 pub mod sen;
 pub mod store;
+pub mod text;
 pub mod upn;
+pub mod vocabulary;
 
 use chrono::{NaiveDate, NaiveDateTime};
 

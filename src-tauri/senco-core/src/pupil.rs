@@ -10,8 +10,13 @@ use ts_rs::TS;
 
 use crate::census::{BroadArea, NeedCode, SenStatus};
 use crate::error::{Error, FieldProblem, Result};
-use crate::upn::Upn;
 use crate::parse_date;
+use crate::sen::NeedId;
+use crate::text;
+use crate::upn::Upn;
+
+/// The longest form or class name accepted.
+pub const FORM_MAX: usize = 20;
 
 /// A database id for a pupil.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
@@ -49,6 +54,13 @@ pub enum Sex {
 }
 
 impl Sex {
+    pub fn label(self) -> &'static str {
+        match self {
+            Sex::F => "Female",
+            Sex::M => "Male",
+        }
+    }
+
     pub fn code(self) -> &'static str {
         match self {
             Sex::F => "F",
@@ -117,17 +129,14 @@ impl PupilInput {
         let upn = Upn::parse(&self.upn)
             .map_err(|e| problems.push(FieldProblem::new("upn", e.to_string())))
             .ok();
-        let name = |field: &str, label: &str, text: &str, problems: &mut Vec<FieldProblem>| {
-            let text = text.trim();
-            if text.is_empty() {
-                problems.push(FieldProblem::new(field, format!("enter the pupil's {label}")));
-            } else if text.chars().count() > 100 {
-                problems.push(FieldProblem::new(field, format!("the {label} is longer than 100 characters")));
-            }
-            text.to_string()
+        let mut name = |field: &str, label: &str, text: &str, required: bool| {
+            text::name(field, label, text, required).map_err(|p| problems.push(p)).unwrap_or_default()
         };
-        let legal_forename = name("legalForename", "legal first name", &self.legal_forename, &mut problems);
-        let legal_surname = name("legalSurname", "legal surname", &self.legal_surname, &mut problems);
+        let legal_forename = name("legalForename", "pupil's legal first name", &self.legal_forename, true);
+        let legal_surname = name("legalSurname", "pupil's legal surname", &self.legal_surname, true);
+        let preferred_forename = name("preferredForename", "pupil's preferred first name", &self.preferred_forename, false);
+        let preferred_surname = name("preferredSurname", "pupil's preferred surname", &self.preferred_surname, false);
+        let form = text::line("form", "form or class", &self.form, FORM_MAX).map_err(|p| problems.push(p)).unwrap_or_default();
         let date_of_birth = parse_date("dateOfBirth", "date of birth", &self.date_of_birth)
             .map_err(|p| problems.push(p))
             .ok();
@@ -163,20 +172,17 @@ impl PupilInput {
                 problems.push(FieldProblem::new("attendancePct", "attendance is a percentage from 0 to 100"));
             }
         }
-        if self.form.trim().chars().count() > 20 {
-            problems.push(FieldProblem::new("form", "the form or class is longer than 20 characters"));
-        }
         match (problems.is_empty(), upn, date_of_birth, admission_date, sex) {
             (true, Some(upn), Some(date_of_birth), Some(admission_date), Some(sex)) => Ok(ValidPupil {
                 upn,
                 legal_forename,
                 legal_surname,
-                preferred_forename: self.preferred_forename.trim().to_string(),
-                preferred_surname: self.preferred_surname.trim().to_string(),
+                preferred_forename,
+                preferred_surname,
                 date_of_birth,
                 sex,
                 nc_year: self.nc_year,
-                form: self.form.trim().to_string(),
+                form,
                 admission_date,
                 pupil_premium: self.pupil_premium,
                 fsm: self.fsm,
@@ -217,7 +223,8 @@ fn year_group_mismatch(date_of_birth: NaiveDate, nc_year: i32, today: NaiveDate)
     ))
 }
 
-fn year_name(year: i32) -> String {
+/// "Nursery", "Reception", "Year 1" …
+pub fn year_name(year: i32) -> String {
     match year {
         -1 => "Nursery".to_string(),
         0 => "Reception".to_string(),
@@ -242,8 +249,7 @@ pub struct StatusPeriod {
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct NeedRecord {
-    #[ts(type = "number")]
-    pub id: i64,
+    pub id: NeedId,
     pub code: NeedCode,
     pub description: String,
     pub area: BroadArea,

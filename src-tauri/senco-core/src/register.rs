@@ -91,6 +91,7 @@ pub struct RegisterRow {
     pub eal: bool,
     pub looked_after: bool,
     pub leaving_date: Option<NaiveDate>,
+    pub date_of_birth: NaiveDate,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, TS)]
@@ -194,6 +195,7 @@ mod tests {
             eal: false,
             looked_after: false,
             leaving_date: None,
+            date_of_birth: NaiveDate::from_ymd_opt(2018, 1, 1).unwrap(),
         }
     }
 

@@ -1,10 +1,14 @@
-//! The school a database belongs to: the details asked for when it is set up.
+//! The school a database belongs to: the details asked for when it is set up, and the
+//! rules for the passphrase that protects it.
+//!
+//! `SchoolSetup::validate` is the only way to a `ValidSchool`, and so to a new database.
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::error::{Error, FieldProblem, Result};
 use crate::keys::MIN_PASSPHRASE_CHARS;
+use crate::text;
 
 /// Kent's LA number, the default for a new school.
 pub const KENT_LA_CODE: &str = "886";
@@ -46,6 +50,15 @@ impl Phase {
         }
     }
 
+    pub fn label(self) -> &'static str {
+        match self {
+            Phase::Primary => "Primary",
+            Phase::Secondary => "Secondary",
+            Phase::AllThrough => "All-through",
+            Phase::Special => "Special",
+        }
+    }
+
     pub fn from_code(code: &str) -> Option<Phase> {
         Phase::ALL.into_iter().find(|p| p.code() == code.trim().to_ascii_lowercase())
     }
@@ -65,11 +78,25 @@ pub struct School {
     pub is_demo: bool,
 }
 
+/// A school's details after every check has passed; the only way to make a `School`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidSchool(School);
+
+impl ValidSchool {
+    pub fn into_school(self) -> School {
+        self.0
+    }
+}
+
+/// The longest school name accepted.
+pub const SCHOOL_NAME_MAX: usize = 120;
+
 impl SchoolSetup {
     /// Checks every field and the passphrase (typed twice), reporting all problems at once.
-    pub fn validate(&self, passphrase: &str, passphrase_again: &str) -> Result<()> {
+    pub fn validate(&self, passphrase: &str, passphrase_again: &str) -> Result<ValidSchool> {
         let mut problems = Vec::new();
-        if self.name.trim().is_empty() {
+        let name = text::line("name", "school's name", &self.name, SCHOOL_NAME_MAX).map_err(|p| problems.push(p)).unwrap_or_default();
+        if name.is_empty() && problems.is_empty() {
             problems.push(FieldProblem::new("name", "enter the school's name"));
         }
         if !digits(&self.urn, 6) {
@@ -84,20 +111,52 @@ impl SchoolSetup {
                 "the DfE establishment number has four digits (the part after the LA code)",
             ));
         }
-        if let Err(problem) = check_passphrase(passphrase, passphrase_again) {
+        let school_words = [name.as_str(), self.urn.as_str(), "senco", "school", "toolkit", "kent"];
+        if let Err(problem) = check_passphrase(passphrase, passphrase_again, &school_words) {
             problems.push(problem);
         }
-        if problems.is_empty() { Ok(()) } else { Err(Error::Invalid(problems)) }
+        if !problems.is_empty() {
+            return Err(Error::Invalid(problems));
+        }
+        Ok(ValidSchool(School {
+            name,
+            urn: self.urn.trim().to_string(),
+            la_code: self.la_code.trim().to_string(),
+            establishment_number: self.establishment_number.trim().to_string(),
+            phase: self.phase,
+            is_demo: false,
+        }))
     }
 }
 
-/// A passphrase must be long enough and typed the same twice.
-pub fn check_passphrase(passphrase: &str, again: &str) -> Result<(), FieldProblem> {
+/// The lowest zxcvbn score (0 to 4) a passphrase may have: 3 means "safely unguessable".
+pub const MIN_PASSPHRASE_SCORE: zxcvbn::Score = zxcvbn::Score::Three;
+
+/// A passphrase must be long enough, hard to guess and typed the same twice. Words about
+/// the school (`context`) count as easy to guess.
+pub fn check_passphrase(passphrase: &str, again: &str, context: &[&str]) -> Result<(), FieldProblem> {
+    if passphrase.trim().is_empty() && !passphrase.is_empty() {
+        return Err(FieldProblem::new("passphrase", "the passphrase cannot be made only of spaces"));
+    }
     if passphrase.chars().count() < MIN_PASSPHRASE_CHARS {
         return Err(FieldProblem::new(
             "passphrase",
             format!("the passphrase needs at least {MIN_PASSPHRASE_CHARS} characters; a short sentence is easy to remember"),
         ));
+    }
+    if passphrase.chars().count() > 200 {
+        return Err(FieldProblem::new("passphrase", "the passphrase is longer than 200 characters"));
+    }
+    let strength = zxcvbn::zxcvbn(passphrase, context);
+    if strength.score() < MIN_PASSPHRASE_SCORE {
+        let mut why = String::from("this passphrase would be easy to guess");
+        if let Some(feedback) = strength.feedback() {
+            if let Some(warning) = feedback.warning() {
+                why.push_str(&format!(" ({})", warning.to_string().trim_end_matches('.').to_lowercase()));
+            }
+        }
+        why.push_str("; four or five unrelated words, such as a short odd sentence, are strong and easy to remember");
+        return Err(FieldProblem::new("passphrase", why));
     }
     if passphrase != again {
         return Err(FieldProblem::new("passphraseAgain", "the two passphrases are not the same"));
@@ -106,5 +165,6 @@ pub fn check_passphrase(passphrase: &str, again: &str) -> Result<(), FieldProble
 }
 
 fn digits(text: &str, count: usize) -> bool {
+    let text = text.trim();
     text.len() == count && text.bytes().all(|b| b.is_ascii_digit())
 }

@@ -7,7 +7,10 @@
 //!   on the day before; nothing starts before admission or in the future;
 //! - SEN support (K) and an EHC plan (E) need a primary need (rank 1);
 //! - NSA is allowed only with SEN support;
-//! - a pupil who has left is archived and cannot be changed.
+//! - a pupil who has left is archived and cannot be changed; leaving cannot come before
+//!   the start of the current status or of an open need, and every open need ends on the
+//!   leaving date;
+//! - a reason is one line of text (see `crate::text`).
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -16,6 +19,18 @@ use ts_rs::TS;
 use crate::census::{NeedCode, SenStatus};
 use crate::error::{Error, Result};
 use crate::parse_date;
+use crate::text;
+
+/// A database id for one recorded need.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
+#[ts(export, type = "number")]
+pub struct NeedId(pub i64);
+
+impl std::fmt::Display for NeedId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
 
 /// What the "Change SEN status" form sends.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -48,7 +63,7 @@ pub const MAX_RANK: u32 = 3;
 /// A need that is open now.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct OpenNeed {
-    pub id: i64,
+    pub id: NeedId,
     pub code: NeedCode,
     pub rank: u32,
     pub start_date: NaiveDate,
@@ -68,7 +83,7 @@ pub struct Position {
 /// A need to close, and on which day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Closing {
-    pub need_id: i64,
+    pub need_id: NeedId,
     pub end_date: NaiveDate,
 }
 
@@ -84,6 +99,14 @@ pub struct StatusPlan {
     pub replaces_current: bool,
     pub close_needs: Vec<Closing>,
     pub add_primary: Option<NeedCode>,
+}
+
+/// The writes leaving implies.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LeavingPlan {
+    pub date: NaiveDate,
+    /// Every open need ends on the leaving date.
+    pub close_needs: Vec<Closing>,
 }
 
 /// The writes an allowed new need implies.
@@ -129,6 +152,7 @@ impl Position {
 
     pub fn plan_status_change(&self, change: &StatusChange, today: NaiveDate) -> Result<StatusPlan> {
         self.refuse_if_left()?;
+        let reason = text::line("reason", "reason", &change.reason, text::REASON_MAX).map_err(|p| Error::Invalid(vec![p]))?;
         let start = self.start_date("startDate", &change.start_date, today)?;
         if change.status == self.status {
             return Err(Error::invalid("status", format!("the pupil's status is already {}", self.status)));
@@ -159,7 +183,7 @@ impl Position {
                 }
             };
             let nsa_kept = primary == NeedCode::NSA || self.open_need(|n| n.code == NeedCode::NSA && n.rank != 1).is_some();
-            if change.status == SenStatus::EhcPlan && nsa_kept {
+            if !change.status.allows(NeedCode::NSA) && nsa_kept {
                 return Err(Error::invalid(
                     "primaryNeed",
                     "NSA (no specialist assessment) can only be used with SEN support; record the assessed type of need for an EHC plan",
@@ -187,7 +211,7 @@ impl Position {
         Ok(StatusPlan {
             status: change.status,
             start_date: start,
-            reason: change.reason.trim().to_string(),
+            reason,
             previous_ends,
             replaces_current,
             close_needs,
@@ -207,7 +231,7 @@ impl Position {
                 self.name
             )));
         }
-        if need.code == NeedCode::NSA && self.status != SenStatus::SenSupport {
+        if !self.status.allows(need.code) {
             return Err(Error::invalid("code", "NSA (no specialist assessment) can only be used with SEN support"));
         }
         if let Some(same) = self.open_need(|n| n.code == need.code) {
@@ -232,7 +256,7 @@ impl Position {
         Ok(NeedPlan { code: need.code, rank: need.rank, start_date: start, close_needs })
     }
 
-    pub fn check_end_need(&self, need_id: i64, end_date: &str, today: NaiveDate) -> Result<Closing> {
+    pub fn check_end_need(&self, need_id: NeedId, end_date: &str, today: NaiveDate) -> Result<Closing> {
         self.refuse_if_left()?;
         let need = self.open_need(|n| n.id == need_id).ok_or(Error::NotFound {
             what: "current need",
@@ -254,7 +278,7 @@ impl Position {
         Ok(Closing { need_id, end_date: end })
     }
 
-    pub fn check_leaving(&self, leaving_date: &str, today: NaiveDate) -> Result<NaiveDate> {
+    pub fn plan_leaving(&self, leaving_date: &str, today: NaiveDate) -> Result<LeavingPlan> {
         self.refuse_if_left()?;
         let date = parse_date("leavingDate", "leaving date", leaving_date).map_err(|p| Error::Invalid(vec![p]))?;
         if date > today {
@@ -266,7 +290,14 @@ impl Position {
         if date < self.status_since {
             return Err(Error::invalid("leavingDate", format!("the pupil's current status began on {}, after that date", self.status_since)));
         }
-        Ok(date)
+        if let Some(need) = self.open_needs.iter().filter(|n| n.start_date > date).min_by_key(|n| n.start_date) {
+            return Err(Error::invalid(
+                "leavingDate",
+                format!("the pupil's {} need began on {}, after that date", need.code, need.start_date),
+            ));
+        }
+        let close_needs = self.open_needs.iter().map(|n| Closing { need_id: n.id, end_date: date }).collect();
+        Ok(LeavingPlan { date, close_needs })
     }
 }
 
@@ -288,7 +319,7 @@ mod tests {
             open_needs: needs
                 .iter()
                 .enumerate()
-                .map(|(i, &(code, rank))| OpenNeed { id: i as i64 + 1, code, rank, start_date: date("2024-01-10") })
+                .map(|(i, &(code, rank))| OpenNeed { id: NeedId(i as i64 + 1), code, rank, start_date: date("2024-01-10") })
                 .collect(),
         }
     }
@@ -305,7 +336,7 @@ mod tests {
                 plan.status.code(),
                 plan.start_date,
                 plan.previous_ends,
-                plan.close_needs.iter().map(|c| (c.need_id, c.end_date.to_string())).collect::<Vec<_>>(),
+                plan.close_needs.iter().map(|c| (c.need_id.0, c.end_date.to_string())).collect::<Vec<_>>(),
                 plan.add_primary
             ),
             Err(e) => format!("{:?}: {e}", e.code()),
@@ -354,7 +385,7 @@ mod tests {
         let today = date("2026-11-23");
         let need = |code, rank| NeedInput { code, rank, start_date: "2025-02-01".into() };
         let render = |r: Result<NeedPlan>| match r {
-            Ok(p) => format!("{} rank {} close {:?}", p.code, p.rank, p.close_needs.iter().map(|c| c.need_id).collect::<Vec<_>>()),
+            Ok(p) => format!("{} rank {} close {:?}", p.code, p.rank, p.close_needs.iter().map(|c| c.need_id.0).collect::<Vec<_>>()),
             Err(e) => format!("{:?}: {e}", e.code()),
         };
         assert_eq!(render(position(SenSupport, &[(SLCN, 1)]).plan_new_need(&need(SEMH, 2), today)), "SEMH rank 2 close []");
@@ -363,7 +394,38 @@ mod tests {
         assert_eq!(render(position(SenSupport, &[(SLCN, 1)]).plan_new_need(&need(SLCN, 2), today)), "Invalid: code: SLCN is already recorded as need 1 since 2024-01-10");
         assert_eq!(render(position(NoSen, &[]).plan_new_need(&need(MLD, 1), today)), "Refused: Ada Quill has no SEN status; change their status to monitoring, SEN support or an EHC plan first");
         let ending = position(SenSupport, &[(SLCN, 1), (SEMH, 2)]);
-        assert!(ending.check_end_need(2, "2025-06-01", today).is_ok(), "a secondary need can end");
-        assert_eq!(ending.check_end_need(1, "2025-06-01", today).unwrap_err().code(), crate::ErrorCode::Refused, "K keeps its primary need");
+        assert!(ending.check_end_need(NeedId(2), "2025-06-01", today).is_ok(), "a secondary need can end");
+        assert_eq!(ending.check_end_need(NeedId(1), "2025-06-01", today).unwrap_err().code(), crate::ErrorCode::Refused, "K keeps its primary need");
+    }
+
+    /// Renders the outcome of leaving on `date` as one line.
+    fn check_leaving(from: &Position, leaving: &str, expected: &str) {
+        let actual = match from.plan_leaving(leaving, date("2026-11-23")) {
+            Ok(plan) => format!("left {}, end needs {:?}", plan.date, plan.close_needs.iter().map(|c| (c.need_id.0, c.end_date.to_string())).collect::<Vec<_>>()),
+            Err(e) => format!("{:?}: {e}", e.code()),
+        };
+        assert_eq!(actual, expected);
+    }
+
+    #[test]
+    fn leaving_ends_every_open_need_and_cannot_come_before_one_began() {
+        use NeedCode::*;
+        use SenStatus::*;
+        let mut later_need = position(SenSupport, &[(SLCN, 1), (SEMH, 2)]);
+        later_need.open_needs[1].start_date = date("2025-03-01");
+        check_leaving(&later_need, "2025-07-18", "left 2025-07-18, end needs [(1, \"2025-07-18\"), (2, \"2025-07-18\")]");
+        check_leaving(&later_need, "2025-02-01", "Invalid: leavingDate: the pupil's SEMH need began on 2025-03-01, after that date");
+        check_leaving(&later_need, "2024-01-01", "Invalid: leavingDate: the pupil's current status began on 2024-01-10, after that date");
+        check_leaving(&position(NoSen, &[]), "2027-01-01", "Invalid: leavingDate: the leaving date is in the future; mark the pupil as left on or after their last day");
+    }
+
+    #[test]
+    fn a_reason_is_one_line_of_visible_text() {
+        let change = StatusChange { reason: "review\u{202E}weiver".into(), ..change(SenStatus::EhcPlan, "2026-05-01", None) };
+        let refused = position(SenStatus::SenSupport, &[(NeedCode::SLCN, 1)]).plan_status_change(&change, date("2026-11-23")).unwrap_err();
+        assert_eq!(refused.fields()[0].field, "reason");
+        let long = StatusChange { reason: "x".repeat(10_000), ..change };
+        let refused = position(SenStatus::SenSupport, &[(NeedCode::SLCN, 1)]).plan_status_change(&long, date("2026-11-23")).unwrap_err();
+        assert_eq!(refused.fields()[0].message, "the reason is 10000 characters long; at most 500 are allowed");
     }
 }

@@ -3,7 +3,8 @@
 use senco_core::census::{need_types as all_need_types, NeedType};
 use senco_core::pupil::{PupilId, PupilInput, PupilRecord};
 use senco_core::register::{RegisterPage, RegisterQuery};
-use senco_core::sen::{NeedInput, StatusChange};
+use senco_core::sen::{NeedId, NeedInput, StatusChange};
+use senco_core::vocabulary::{vocabulary as this_vocabulary, Vocabulary};
 use tauri::State;
 
 use super::now;
@@ -13,6 +14,12 @@ use crate::state::AppState;
 #[tauri::command(async)]
 pub fn need_types() -> CommandResult<Vec<NeedType>> {
     Ok(all_need_types())
+}
+
+/// The words and rules the screens show, from the core (statuses, needs, areas, years…).
+#[tauri::command(async)]
+pub fn vocabulary() -> CommandResult<Vocabulary> {
+    Ok(this_vocabulary())
 }
 
 #[tauri::command(async)]
@@ -46,7 +53,7 @@ pub fn pupil_add_need(state: State<'_, AppState>, id: PupilId, need: NeedInput) 
 }
 
 #[tauri::command(async)]
-pub fn pupil_end_need(state: State<'_, AppState>, id: PupilId, need_id: i64, end_date: String) -> CommandResult<PupilRecord> {
+pub fn pupil_end_need(state: State<'_, AppState>, id: PupilId, need_id: NeedId, end_date: String) -> CommandResult<PupilRecord> {
     Ok(state.with_store(|store| store.end_need(id, need_id, &end_date, now()))?)
 }
 

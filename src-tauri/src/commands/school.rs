@@ -1,9 +1,8 @@
 //! Opening, creating, unlocking and closing the school.
 
 use senco_core::demo::{self, DemoSpec};
-use senco_core::keys::DEMO_PASSPHRASE;
 use senco_core::school::{School, SchoolSetup};
-use senco_core::{Store, Unlock};
+use senco_core::{Error, Store, Unlock};
 use serde::Serialize;
 use tauri::State;
 use ts_rs::TS;
@@ -42,13 +41,17 @@ pub fn open_demo(state: State<'_, AppState>) -> CommandResult<School> {
     Ok(open_demo_school(&state)?)
 }
 
-/// Also used at start-up by `senco-toolkit --demo`.
+/// Also used at start-up by `senco-toolkit --demo`. If another program made the demo
+/// school a moment earlier, that one is opened.
 pub fn open_demo_school(state: &AppState) -> senco_core::Result<School> {
     let path = state.demo_path();
     let store = if path.exists() {
-        Store::open(&path, Unlock::Passphrase(DEMO_PASSPHRASE))?
+        Store::open(&path, Unlock::Demo)?
     } else {
-        demo::create(&path, DemoSpec::default(), None, now())?
+        match demo::create(&path, DemoSpec::default(), None, now()) {
+            Err(Error::AlreadyExists(_)) => Store::open(&path, Unlock::Demo)?,
+            created => created?,
+        }
     };
     Ok(state.keep_open(store))
 }
@@ -78,7 +81,7 @@ pub fn unlock_with_recovery_key(
     new_passphrase: String,
     new_passphrase_again: String,
 ) -> CommandResult<School> {
-    let store = Store::reset_passphrase(&state.school_path(), &recovery_key, &new_passphrase, &new_passphrase_again)?;
+    let store = Store::reset_passphrase(&state.school_path(), &recovery_key, &new_passphrase, &new_passphrase_again, now())?;
     Ok(state.keep_open(store))
 }
 

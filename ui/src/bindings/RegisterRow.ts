@@ -11,4 +11,4 @@ export type RegisterRow = { id: PupilId, upn: string, upnTemporary: boolean,
 /**
  * Preferred names where given.
  */
-forename: string, surname: string, ncYear: number, form: string, status: SenStatus, primaryNeed: NeedCode | null, area: BroadArea | null, pupilPremium: boolean, fsm: boolean, eal: boolean, lookedAfter: boolean, leavingDate: string | null, };
+forename: string, surname: string, ncYear: number, form: string, status: SenStatus, primaryNeed: NeedCode | null, area: BroadArea | null, pupilPremium: boolean, fsm: boolean, eal: boolean, lookedAfter: boolean, leavingDate: string | null, dateOfBirth: string, };

@@ -1,4 +1,5 @@
-//! The audit trail: one row per change, written in the same transaction as the change.
+//! The audit trail: one row per change, written in the same transaction as the change,
+//! stamped with the real time of the action (never the `--today` a script gave).
 
 use rusqlite::{params, Connection};
 use serde::Serialize;
@@ -7,6 +8,15 @@ use ts_rs::TS;
 use crate::error::Result;
 use crate::pupil::PupilId;
 use crate::Stamp;
+
+use super::Store;
+
+impl Store {
+    /// The most recent audit entries, newest first.
+    pub fn audit_trail(&self, limit: u32) -> Result<Vec<AuditEntry>> {
+        recent(&self.conn, limit)
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -28,7 +38,7 @@ pub(super) fn record(conn: &Connection, stamp: Stamp, action: &str, record: &str
     Ok(())
 }
 
-pub(super) fn recent(conn: &Connection, limit: u32) -> Result<Vec<AuditEntry>> {
+fn recent(conn: &Connection, limit: u32) -> Result<Vec<AuditEntry>> {
     let mut statement = conn.prepare_cached(
         "SELECT at, action, record, record_id, summary FROM audit ORDER BY id DESC LIMIT ?1",
     )?;

@@ -1,16 +1,85 @@
-//! The `pupil` table and the whole pupil record read for the pupil screen.
+//! The `pupil` table, the whole pupil record read for the pupil screen, and the `Store`
+//! actions on a pupil's details: add, edit, leave.
 
 use chrono::NaiveDate;
-use rusqlite::types::ToSqlOutput;
+use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSqlOutput, ValueRef};
 use rusqlite::{params, Connection, OptionalExtension, ToSql};
 
+use crate::census::SenStatus;
 use crate::error::{Error, Result};
-use crate::pupil::{PupilId, PupilRecord, Sex, ValidPupil};
+use crate::pupil::{PupilId, PupilInput, PupilRecord, Sex, ValidPupil};
 use crate::upn::Upn;
+use crate::Stamp;
 
-use super::sen;
+use super::{audit, sen, Store};
 
-pub(super) fn refuse_duplicate_upn(conn: &Connection, upn: &Upn, except: Option<PupilId>) -> Result<()> {
+impl Store {
+    pub fn add_pupil(&mut self, input: &PupilInput, stamp: Stamp) -> Result<PupilRecord> {
+        let pupil = input.validate(stamp.today)?;
+        let tx = self.begin(stamp)?;
+        refuse_duplicate_upn(&tx, &pupil.upn, None)?;
+        let id = insert(&tx, &pupil)?;
+        sen::open_status(&tx, id, SenStatus::NoSen, pupil.admission_date, "admitted")?;
+        audit::record(&tx, stamp, "add", "pupil", Some(id), &format!("added pupil {}", pupil.upn))?;
+        finish(tx, id)
+    }
+
+    pub fn update_pupil(&mut self, id: PupilId, input: &PupilInput, stamp: Stamp) -> Result<PupilRecord> {
+        let pupil = input.validate(stamp.today)?;
+        let tx = self.begin(stamp)?;
+        sen::position(&tx, id)?.refuse_if_left()?;
+        if pupil.admission_date > sen::first_status_start(&tx, id)? {
+            return Err(Error::invalid("admissionDate", "the pupil has SEN status history from before that admission date"));
+        }
+        refuse_duplicate_upn(&tx, &pupil.upn, Some(id))?;
+        update(&tx, id, &pupil)?;
+        audit::record(&tx, stamp, "edit", "pupil", Some(id), &format!("edited details of pupil {}", pupil.upn))?;
+        finish(tx, id)
+    }
+
+    /// Marks a pupil as left. The record is archived, never deleted; their open needs end
+    /// on the leaving date.
+    pub fn leave(&mut self, id: PupilId, leaving_date: &str, stamp: Stamp) -> Result<PupilRecord> {
+        let tx = self.begin(stamp)?;
+        let plan = sen::position(&tx, id)?.plan_leaving(leaving_date, stamp.today)?;
+        for closing in &plan.close_needs {
+            sen::close_need(&tx, *closing)?;
+        }
+        set_leaving_date(&tx, id, plan.date)?;
+        let ended = if plan.close_needs.is_empty() { String::new() } else { format!("; {} open needs ended", plan.close_needs.len()) };
+        audit::record(&tx, stamp, "leave", "pupil", Some(id), &format!("left on {}{ended}", plan.date))?;
+        finish(tx, id)
+    }
+
+    pub fn pupil(&self, id: PupilId) -> Result<PupilRecord> {
+        record(&self.conn, id)
+    }
+
+    pub fn pupil_by_upn(&self, upn: &str) -> Result<PupilRecord> {
+        let parsed = Upn::parse(upn).map_err(|e| Error::invalid("upn", e.to_string()))?;
+        let id = id_by_upn(&self.conn, &parsed)?
+            .ok_or_else(|| Error::NotFound { what: "pupil with UPN", id: parsed.to_string() })?;
+        self.pupil(id)
+    }
+}
+
+/// Inserts a generated pupil with their leaving date; only the demo generator uses it.
+pub(crate) fn insert_demo_pupil(tx: &rusqlite::Transaction<'_>, pupil: &ValidPupil, leaving_date: Option<NaiveDate>) -> Result<PupilId> {
+    let id = insert(tx, pupil)?;
+    if let Some(date) = leaving_date {
+        set_leaving_date(tx, id, date)?;
+    }
+    Ok(id)
+}
+
+/// Commits and returns the pupil as the screen will show them.
+pub(super) fn finish(tx: rusqlite::Transaction<'_>, id: PupilId) -> Result<PupilRecord> {
+    let record = record(&tx, id)?;
+    tx.commit()?;
+    Ok(record)
+}
+
+fn refuse_duplicate_upn(conn: &Connection, upn: &Upn, except: Option<PupilId>) -> Result<()> {
     match id_by_upn(conn, upn)? {
         Some(other) if Some(other) != except => Err(Error::invalid(
             "upn",
@@ -38,7 +107,7 @@ pub(super) fn insert(conn: &Connection, p: &ValidPupil) -> Result<PupilId> {
     Ok(PupilId(conn.last_insert_rowid()))
 }
 
-pub(super) fn update(conn: &Connection, id: PupilId, p: &ValidPupil) -> Result<()> {
+fn update(conn: &Connection, id: PupilId, p: &ValidPupil) -> Result<()> {
     let mut values = details(p).to_vec();
     values.push(&id.0);
     conn.prepare_cached(
@@ -52,17 +121,34 @@ pub(super) fn update(conn: &Connection, id: PupilId, p: &ValidPupil) -> Result<(
     Ok(())
 }
 
-// How the column-mapped domain values are written: a UPN as its 13 characters, sex as the
-// census's one letter.
+// How the column-mapped domain values are written and read: a UPN as its 13 characters,
+// sex as the census's one letter. Reading back anything else is an error, never a default.
 impl ToSql for Upn {
     fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
         Ok(ToSqlOutput::from(self.as_str()))
     }
 }
 
+impl FromSql for Upn {
+    fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+        let text = value.as_str()?;
+        Upn::parse(text).map_err(|e| FromSqlError::Other(format!("the stored UPN {text:?} is not valid: {e}").into()))
+    }
+}
+
 impl ToSql for Sex {
     fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
         Ok(ToSqlOutput::from(self.code()))
+    }
+}
+
+impl FromSql for Sex {
+    fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+        let text = value.as_str()?;
+        [Sex::F, Sex::M]
+            .into_iter()
+            .find(|s| s.code() == text)
+            .ok_or_else(|| FromSqlError::Other(format!("the stored sex {text:?} is not F or M").into()))
     }
 }
 
@@ -101,18 +187,17 @@ pub(super) fn record(conn: &Connection, id: PupilId) -> Result<PupilRecord> {
              FROM pupil WHERE id = ?1",
         )?
         .query_row([id.0], |r| {
-            let upn: String = r.get(0)?;
-            let sex: String = r.get(6)?;
+            let upn: Upn = r.get(0)?;
             Ok(PupilRecord {
                 id,
-                upn_temporary: upn.as_bytes().last().is_some_and(u8::is_ascii_alphabetic),
-                upn,
+                upn_temporary: upn.is_temporary(),
+                upn: upn.to_string(),
                 legal_forename: r.get(1)?,
                 legal_surname: r.get(2)?,
                 preferred_forename: r.get(3)?,
                 preferred_surname: r.get(4)?,
                 date_of_birth: r.get(5)?,
-                sex: Sex::from_code(&sex).unwrap_or(Sex::F),
+                sex: r.get(6)?,
                 nc_year: r.get(7)?,
                 form: r.get(8)?,
                 admission_date: r.get(9)?,
@@ -122,7 +207,7 @@ pub(super) fn record(conn: &Connection, id: PupilId) -> Result<PupilRecord> {
                 eal: r.get(13)?,
                 looked_after: r.get(14)?,
                 attendance_pct: r.get(15)?,
-                status: crate::census::SenStatus::NoSen,
+                status: SenStatus::NoSen,
                 status_since: r.get(9)?,
                 status_history: Vec::new(),
                 needs: Vec::new(),

@@ -1,19 +1,47 @@
 //! The register's selection: one statement with every filter as a parameter, so no SQL is
-//! ever built from what the SENCO types.
+//! ever built from what the SENCO types; and the `Store` methods that read the register.
 
 use rusqlite::{params, Connection};
 
-use crate::census::BroadArea;
+use crate::census::{BroadArea, NeedCode};
 use crate::error::Result;
 use crate::pupil::PupilId;
-use crate::register::{RegisterFilter, RegisterRow, Roll};
+use crate::register::{self as rules, RegisterFilter, RegisterPage, RegisterQuery, RegisterRow, Roll, SortColumn};
+use crate::upn::Upn;
 
-use super::sen::{need_code, status_code};
+use super::Store;
+
+impl Store {
+    /// One page of the register, with counts for everything the filter selects.
+    pub fn register(&self, query: &RegisterQuery) -> Result<RegisterPage> {
+        let rows = select(&self.conn, &query.filter)?;
+        Ok(rules::page(rows, query))
+    }
+
+    /// Every row the filter selects, sorted; for the command line's list and exports.
+    pub fn register_rows(&self, filter: &RegisterFilter, sort: SortColumn, descending: bool) -> Result<Vec<RegisterRow>> {
+        let mut rows = select(&self.conn, filter)?;
+        rules::sort_rows(&mut rows, sort, descending);
+        Ok(rows)
+    }
+
+    /// The raw scan the register is benchmarked against: the same pupils, no joins.
+    #[cfg(feature = "bench-probes")]
+    pub fn raw_pupil_scan(&self) -> Result<usize> {
+        raw_scan(&self.conn)
+    }
+
+    /// The register's SQL, joins included, stepped through raw: the second baseline.
+    #[cfg(feature = "bench-probes")]
+    pub fn raw_register_scan(&self) -> Result<usize> {
+        raw_register_scan(&self.conn)
+    }
+}
 
 const SELECT: &str = "
 SELECT p.id, p.upn, p.legal_forename, p.legal_surname, p.preferred_forename, p.preferred_surname,
        p.nc_year, p.form, s.status, n.need_code,
-       p.pupil_premium, p.fsm, p.eal, p.looked_after, p.leaving_date
+       p.pupil_premium, p.fsm, p.eal, p.looked_after, p.leaving_date, p.date_of_birth
 FROM pupil p
 JOIN sen_status s ON s.pupil_id = p.id AND s.end_date IS NULL
 LEFT JOIN need n ON n.pupil_id = p.id AND n.rank = 1 AND n.end_date IS NULL
@@ -34,7 +62,7 @@ WHERE (?1 IS NULL OR s.status = ?1)
        OR (p.preferred_forename || ' ' || p.preferred_surname) LIKE ?10 ESCAPE '\\'
        OR (p.legal_surname || ' ' || p.legal_forename) LIKE ?10 ESCAPE '\\')";
 
-pub(super) fn select(conn: &Connection, filter: &RegisterFilter) -> Result<Vec<RegisterRow>> {
+fn select(conn: &Connection, filter: &RegisterFilter) -> Result<Vec<RegisterRow>> {
     let roll = match filter.roll {
         Roll::OnRoll => "onRoll",
         Roll::Left => "left",
@@ -45,8 +73,8 @@ pub(super) fn select(conn: &Connection, filter: &RegisterFilter) -> Result<Vec<R
     let mut statement = conn.prepare_cached(SELECT)?;
     let rows = statement.query_map(
         params![
-            filter.status.map(|s| s.code()),
-            filter.need.map(|n| n.code()),
+            filter.status,
+            filter.need,
             filter.area.map(BroadArea::slug),
             filter.nc_year,
             filter.pupil_premium,
@@ -57,19 +85,19 @@ pub(super) fn select(conn: &Connection, filter: &RegisterFilter) -> Result<Vec<R
             pattern,
         ],
         |r| {
-            let upn: String = r.get(1)?;
+            let upn: Upn = r.get(1)?;
             let preferred_forename: String = r.get(4)?;
             let preferred_surname: String = r.get(5)?;
-            let primary_need = r.get::<_, Option<String>>(9)?.map(|c| need_code(&c));
+            let primary_need: Option<NeedCode> = r.get(9)?;
             Ok(RegisterRow {
                 id: PupilId(r.get(0)?),
-                upn_temporary: upn.as_bytes().last().is_some_and(u8::is_ascii_alphabetic),
-                upn,
+                upn_temporary: upn.is_temporary(),
+                upn: upn.to_string(),
                 forename: if preferred_forename.is_empty() { r.get(2)? } else { preferred_forename },
                 surname: if preferred_surname.is_empty() { r.get(3)? } else { preferred_surname },
                 nc_year: r.get(6)?,
                 form: r.get(7)?,
-                status: status_code(&r.get::<_, String>(8)?),
+                status: r.get(8)?,
                 primary_need,
                 area: primary_need.map(|n| n.area()),
                 pupil_premium: r.get(10)?,
@@ -77,6 +105,7 @@ pub(super) fn select(conn: &Connection, filter: &RegisterFilter) -> Result<Vec<R
                 eal: r.get(12)?,
                 looked_after: r.get(13)?,
                 leaving_date: r.get(14)?,
+                date_of_birth: r.get(15)?,
             })
         },
     )?;
@@ -84,7 +113,8 @@ pub(super) fn select(conn: &Connection, filter: &RegisterFilter) -> Result<Vec<R
 }
 
 /// The baseline for the benchmark: the same columns of every pupil, with no joins.
-pub(super) fn raw_scan(conn: &Connection) -> Result<usize> {
+#[cfg(feature = "bench-probes")]
+fn raw_scan(conn: &Connection) -> Result<usize> {
     let mut statement = conn.prepare_cached(
         "SELECT id, upn, legal_forename, legal_surname, preferred_forename, preferred_surname, nc_year, form,
                 pupil_premium, fsm, eal, looked_after, leaving_date FROM pupil",
@@ -103,7 +133,8 @@ pub(super) fn raw_scan(conn: &Connection) -> Result<usize> {
 
 /// The second baseline: the register's own SELECT with its joins and no filter, stepped
 /// through with every column read, but no mapping, sorting or counting.
-pub(super) fn raw_register_scan(conn: &Connection) -> Result<usize> {
+#[cfg(feature = "bench-probes")]
+fn raw_register_scan(conn: &Connection) -> Result<usize> {
     let mut statement = conn.prepare_cached(SELECT)?;
     let none: Option<String> = None;
     let mut rows = statement.query(params![none, none, none, none, none, none, none, none, "all", none])?;

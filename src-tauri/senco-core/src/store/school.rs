@@ -1,10 +1,41 @@
-//! The `school` table: one row, the school the database belongs to.
+//! The `school` table (one row: the school the database belongs to), and resetting the
+//! passphrase with the recovery key.
 
-use rusqlite::{params, Connection};
+use std::path::Path;
+
+use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSqlOutput, ValueRef};
+use rusqlite::{params, Connection, ToSql};
 
 use crate::error::{Error, Result};
-use crate::school::{Phase, School};
+use crate::keys::{key_file_path, KeyFile};
+use crate::school::{check_passphrase, Phase, School};
 use crate::Stamp;
+
+use super::{audit, Store};
+
+impl Store {
+    /// Unlocks with the recovery key and sets a new passphrase. The recovery key stays valid.
+    /// The audit row and the new key file are written together: if the key file cannot be
+    /// written, the audit row is rolled back and the old passphrase still works.
+    pub fn reset_passphrase(path: &Path, recovery_key: &str, new_passphrase: &str, again: &str, stamp: Stamp) -> Result<Store> {
+        let keys_path = key_file_path(path);
+        let mut key_file = KeyFile::read(&keys_path)?;
+        key_file.check_belongs_to(path, &keys_path)?;
+        let data_key = key_file.unlock_with_recovery_key(recovery_key)?;
+        let mut store = Store::open_with_key(path, &data_key, key_file.knows_its_database())?;
+        let context = [store.school.name.as_str(), store.school.urn.as_str(), "senco", "school", "toolkit", "kent"];
+        check_passphrase(new_passphrase, again, &context).map_err(|p| Error::Invalid(vec![p]))?;
+        if !key_file.knows_its_database() {
+            key_file.bind_to(path)?;
+        }
+        key_file.set_passphrase(&data_key, new_passphrase)?;
+        let tx = store.begin(stamp)?;
+        audit::record(&tx, stamp, "reset-passphrase", "school", None, "set a new passphrase with the recovery key")?;
+        key_file.write(&keys_path)?;
+        tx.commit()?;
+        Ok(store)
+    }
+}
 
 pub(super) fn insert(conn: &Connection, school: &School, stamp: Stamp) -> Result<()> {
     conn.execute(
@@ -15,7 +46,7 @@ pub(super) fn insert(conn: &Connection, school: &School, stamp: Stamp) -> Result
             school.urn,
             school.la_code,
             school.establishment_number,
-            school.phase.code(),
+            school.phase,
             school.is_demo,
             stamp.at.format("%Y-%m-%dT%H:%M:%S").to_string(),
         ],
@@ -24,24 +55,34 @@ pub(super) fn insert(conn: &Connection, school: &School, stamp: Stamp) -> Result
 }
 
 pub(super) fn load(conn: &Connection) -> Result<School> {
-    let (school, phase) = conn.query_row(
+    Ok(conn.query_row(
         "SELECT name, urn, la_code, establishment_number, phase, is_demo FROM school WHERE id = 1",
         [],
         |r| {
-            Ok((
-                School {
-                    name: r.get(0)?,
-                    urn: r.get(1)?,
-                    la_code: r.get(2)?,
-                    establishment_number: r.get(3)?,
-                    phase: Phase::Primary,
-                    is_demo: r.get(5)?,
-                },
-                r.get::<_, String>(4)?,
-            ))
+            Ok(School {
+                name: r.get(0)?,
+                urn: r.get(1)?,
+                la_code: r.get(2)?,
+                establishment_number: r.get(3)?,
+                phase: r.get(4)?,
+                is_demo: r.get(5)?,
+            })
         },
-    )?;
-    let phase = Phase::from_code(&phase)
-        .ok_or_else(|| Error::Refused(format!("the school's phase \"{phase}\" is not one this app knows")))?;
-    Ok(School { phase, ..school })
+    )?)
+}
+
+impl ToSql for Phase {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(ToSqlOutput::from(self.code()))
+    }
+}
+
+impl FromSql for Phase {
+    fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+        let text = value.as_str()?;
+        Phase::ALL
+            .into_iter()
+            .find(|p| p.code() == text)
+            .ok_or_else(|| FromSqlError::Other(format!("the stored phase {text:?} is not one this app knows").into()))
+    }
 }

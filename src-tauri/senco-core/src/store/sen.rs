@@ -1,13 +1,93 @@
 //! The `sen_status` and `need` tables: a pupil's position now, their history, and the writes
-//! that `crate::sen` plans.
+//! that `crate::sen` plans; and the `Store` actions that change a status or a need.
 
 use chrono::NaiveDate;
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSqlOutput, ValueRef};
+use rusqlite::{params, Connection, OptionalExtension, ToSql};
 
 use crate::census::{NeedCode, SenStatus};
 use crate::error::{Error, Result};
-use crate::pupil::{display_name, NeedRecord, PupilId, StatusPeriod};
-use crate::sen::{Closing, NeedPlan, OpenNeed, Position, StatusPlan};
+use crate::pupil::{display_name, NeedRecord, PupilId, PupilRecord, StatusPeriod};
+use crate::sen::{Closing, NeedId, NeedInput, NeedPlan, OpenNeed, Position, StatusChange, StatusPlan};
+use crate::Stamp;
+
+use super::pupils::finish;
+use super::{audit, Store};
+
+impl Store {
+    pub fn set_status(&mut self, id: PupilId, change: &StatusChange, stamp: Stamp) -> Result<PupilRecord> {
+        let tx = self.begin(stamp)?;
+        let plan = position(&tx, id)?.plan_status_change(change, stamp.today)?;
+        apply_status_plan(&tx, id, &plan)?;
+        let reason = if plan.reason.is_empty() { String::new() } else { format!(": {}", plan.reason) };
+        let summary = format!("status {} from {}{reason}", plan.status.code(), plan.start_date);
+        audit::record(&tx, stamp, "set-status", "pupil", Some(id), &summary)?;
+        finish(tx, id)
+    }
+
+    pub fn add_need(&mut self, id: PupilId, need: &NeedInput, stamp: Stamp) -> Result<PupilRecord> {
+        let tx = self.begin(stamp)?;
+        let plan = position(&tx, id)?.plan_new_need(need, stamp.today)?;
+        apply_need_plan(&tx, id, &plan)?;
+        let summary = format!("need {} rank {} from {}", plan.code, plan.rank, plan.start_date);
+        audit::record(&tx, stamp, "add-need", "pupil", Some(id), &summary)?;
+        finish(tx, id)
+    }
+
+    pub fn end_need(&mut self, id: PupilId, need_id: NeedId, end_date: &str, stamp: Stamp) -> Result<PupilRecord> {
+        let tx = self.begin(stamp)?;
+        let closing = position(&tx, id)?.check_end_need(need_id, end_date, stamp.today)?;
+        close_need(&tx, closing)?;
+        audit::record(&tx, stamp, "end-need", "pupil", Some(id), &format!("need {need_id} ended {}", closing.end_date))?;
+        finish(tx, id)
+    }
+}
+
+// Codes are stored as the census writes them; reading back a code this build does not know
+// is an error that names it, never a silent default.
+impl ToSql for SenStatus {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(ToSqlOutput::from(self.code()))
+    }
+}
+
+impl FromSql for SenStatus {
+    fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+        let text = value.as_str()?;
+        SenStatus::ALL
+            .into_iter()
+            .find(|s| s.code() == text)
+            .ok_or_else(|| FromSqlError::Other(format!("the stored SEN status {text:?} is not one this app knows").into()))
+    }
+}
+
+impl ToSql for NeedCode {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(ToSqlOutput::from(self.code()))
+    }
+}
+
+impl FromSql for NeedCode {
+    fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+        let text = value.as_str()?;
+        NeedCode::ALL
+            .into_iter()
+            .find(|n| n.code() == text)
+            .ok_or_else(|| FromSqlError::Other(format!("the stored need code {text:?} is not one this app knows").into()))
+    }
+}
+
+impl ToSql for NeedId {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        self.0.to_sql()
+    }
+}
+
+impl FromSql for NeedId {
+    fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+        i64::column_result(value).map(NeedId)
+    }
+}
 
 pub(super) fn position(conn: &Connection, id: PupilId) -> Result<Position> {
     let (name, admission_date, leaving_date) = conn
@@ -21,7 +101,7 @@ pub(super) fn position(conn: &Connection, id: PupilId) -> Result<Position> {
         })
         .optional()?
         .ok_or_else(|| Error::NotFound { what: "pupil", id: id.0.to_string() })?;
-    let (status, status_since): (String, NaiveDate) = conn
+    let (status, status_since): (SenStatus, NaiveDate) = conn
         .prepare_cached("SELECT status, start_date FROM sen_status WHERE pupil_id = ?1 AND end_date IS NULL")?
         .query_row([id.0], |r| Ok((r.get(0)?, r.get(1)?)))?;
     let mut statement = conn.prepare_cached(
@@ -29,10 +109,10 @@ pub(super) fn position(conn: &Connection, id: PupilId) -> Result<Position> {
     )?;
     let open_needs = statement
         .query_map([id.0], |r| {
-            Ok(OpenNeed { id: r.get(0)?, code: need_code(&r.get::<_, String>(1)?), rank: r.get(2)?, start_date: r.get(3)? })
+            Ok(OpenNeed { id: r.get(0)?, code: r.get(1)?, rank: r.get(2)?, start_date: r.get(3)? })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(Position { name, admission_date, leaving_date, status: status_code(&status), status_since, open_needs })
+    Ok(Position { name, admission_date, leaving_date, status, status_since, open_needs })
 }
 
 pub(super) fn first_status_start(conn: &Connection, id: PupilId) -> Result<NaiveDate> {
@@ -41,24 +121,24 @@ pub(super) fn first_status_start(conn: &Connection, id: PupilId) -> Result<Naive
 
 pub(super) fn open_status(conn: &Connection, id: PupilId, status: SenStatus, start: NaiveDate, reason: &str) -> Result<()> {
     conn.prepare_cached("INSERT INTO sen_status (pupil_id, status, start_date, reason) VALUES (?1, ?2, ?3, ?4)")?
-        .execute(params![id.0, status.code(), start, reason])?;
+        .execute(params![id.0, status, start, reason])?;
     Ok(())
 }
 
-pub(super) fn close_status(conn: &Connection, id: PupilId, end: NaiveDate) -> Result<()> {
+fn close_status(conn: &Connection, id: PupilId, end: NaiveDate) -> Result<()> {
     conn.prepare_cached("UPDATE sen_status SET end_date = ?2 WHERE pupil_id = ?1 AND end_date IS NULL")?
         .execute(params![id.0, end])?;
     Ok(())
 }
 
-pub(super) fn apply_status_plan(conn: &Connection, id: PupilId, plan: &StatusPlan) -> Result<()> {
+fn apply_status_plan(conn: &Connection, id: PupilId, plan: &StatusPlan) -> Result<()> {
     for closing in &plan.close_needs {
         close_need(conn, *closing)?;
     }
     if plan.replaces_current {
         conn.execute(
             "UPDATE sen_status SET status = ?2, reason = ?3 WHERE pupil_id = ?1 AND end_date IS NULL",
-            params![id.0, plan.status.code(), plan.reason],
+            params![id.0, plan.status, plan.reason],
         )?;
     } else {
         close_status(conn, id, plan.previous_ends)?;
@@ -70,16 +150,16 @@ pub(super) fn apply_status_plan(conn: &Connection, id: PupilId, plan: &StatusPla
     Ok(())
 }
 
-pub(super) fn apply_need_plan(conn: &Connection, id: PupilId, plan: &NeedPlan) -> Result<()> {
+fn apply_need_plan(conn: &Connection, id: PupilId, plan: &NeedPlan) -> Result<()> {
     for closing in &plan.close_needs {
         close_need(conn, *closing)?;
     }
     insert_need(conn, id, plan.code, plan.rank, plan.start_date)
 }
 
-pub(super) fn insert_need(conn: &Connection, id: PupilId, code: NeedCode, rank: u32, start: NaiveDate) -> Result<()> {
+fn insert_need(conn: &Connection, id: PupilId, code: NeedCode, rank: u32, start: NaiveDate) -> Result<()> {
     conn.prepare_cached("INSERT INTO need (pupil_id, need_code, rank, start_date) VALUES (?1, ?2, ?3, ?4)")?
-        .execute(params![id.0, code.code(), rank, start])?;
+        .execute(params![id.0, code, rank, start])?;
     Ok(())
 }
 
@@ -89,16 +169,16 @@ pub(super) fn close_need(conn: &Connection, closing: Closing) -> Result<()> {
     Ok(())
 }
 
-/// Closes a status period at a given date; the demo generator writes history with it.
+/// Writes one period of status history as it is; the demo generator writes history with it.
 pub(crate) fn insert_status_period(conn: &Connection, id: PupilId, period: &StatusPeriod) -> Result<()> {
     conn.prepare_cached("INSERT INTO sen_status (pupil_id, status, start_date, end_date, reason) VALUES (?1, ?2, ?3, ?4, ?5)")?
-        .execute(params![id.0, period.status.code(), period.start_date, period.end_date, period.reason])?;
+        .execute(params![id.0, period.status, period.start_date, period.end_date, period.reason])?;
     Ok(())
 }
 
 pub(crate) fn insert_need_period(conn: &Connection, id: PupilId, code: NeedCode, rank: u32, start: NaiveDate, end: Option<NaiveDate>) -> Result<()> {
     conn.prepare_cached("INSERT INTO need (pupil_id, need_code, rank, start_date, end_date) VALUES (?1, ?2, ?3, ?4, ?5)")?
-        .execute(params![id.0, code.code(), rank, start, end])?;
+        .execute(params![id.0, code, rank, start, end])?;
     Ok(())
 }
 
@@ -107,7 +187,7 @@ pub(super) fn status_history(conn: &Connection, id: PupilId) -> Result<Vec<Statu
         "SELECT status, start_date, end_date, reason FROM sen_status WHERE pupil_id = ?1 ORDER BY start_date, id",
     )?;
     let rows = statement.query_map([id.0], |r| {
-        Ok(StatusPeriod { status: status_code(&r.get::<_, String>(0)?), start_date: r.get(1)?, end_date: r.get(2)?, reason: r.get(3)? })
+        Ok(StatusPeriod { status: r.get(0)?, start_date: r.get(1)?, end_date: r.get(2)?, reason: r.get(3)? })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
@@ -119,7 +199,7 @@ pub(super) fn needs(conn: &Connection, id: PupilId) -> Result<Vec<NeedRecord>> {
          ORDER BY end_date IS NOT NULL, end_date DESC, rank, start_date",
     )?;
     let rows = statement.query_map([id.0], |r| {
-        let code = need_code(&r.get::<_, String>(1)?);
+        let code: NeedCode = r.get(1)?;
         Ok(NeedRecord {
             id: r.get(0)?,
             code,
@@ -131,14 +211,4 @@ pub(super) fn needs(conn: &Connection, id: PupilId) -> Result<Vec<NeedRecord>> {
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
-}
-
-/// The table's CHECK constraint allows only the four codes, so anything else is impossible.
-pub(super) fn status_code(code: &str) -> SenStatus {
-    SenStatus::from_code(code).unwrap_or(SenStatus::NoSen)
-}
-
-/// The foreign key to `need_type` allows only known codes.
-pub(super) fn need_code(code: &str) -> NeedCode {
-    NeedCode::from_code(code).unwrap_or(NeedCode::OTH)
 }

@@ -6,8 +6,11 @@ use chrono::NaiveDate;
 
 use super::*;
 use crate::census::{NeedCode, SenStatus};
-use crate::register::{RegisterFilter, Roll};
-use crate::school::Phase;
+use crate::keys::RecoveryKey;
+use crate::pupil::PupilInput;
+use crate::register::{RegisterFilter, RegisterQuery, Roll, SortColumn};
+use crate::school::{Phase, SchoolSetup};
+use crate::sen::StatusChange;
 use crate::ErrorCode;
 
 fn today() -> NaiveDate {
@@ -28,7 +31,7 @@ fn setup() -> SchoolSetup {
     }
 }
 
-const PASSPHRASE: &str = "a long test passphrase";
+const PASSPHRASE: &str = "quiet lantern over marsh fields";
 
 fn new_school(dir: &Path) -> (Store, PathBuf, RecoveryKey) {
     let path = dir.join("school.senco");
@@ -69,10 +72,10 @@ fn a_school_reopens_with_its_passphrase_or_recovery_key_and_a_wrong_one_changes_
     assert_eq!(reopened.pupil_by_upn("K886200724123").unwrap().legal_surname, "Quill");
     drop(reopened);
 
-    let by_recovery = Store::reset_passphrase(&path, recovery.as_str(), "a brand new passphrase", "a brand new passphrase").unwrap();
+    let by_recovery = Store::reset_passphrase(&path, recovery.as_str(), "copper kettle sings at dawn", "copper kettle sings at dawn", stamp()).unwrap();
     drop(by_recovery);
     assert_eq!(code(Store::open(&path, Unlock::Passphrase(PASSPHRASE))), ErrorCode::WrongPassphrase, "the old passphrase no longer opens it");
-    assert!(Store::open(&path, Unlock::Passphrase("a brand new passphrase")).is_ok());
+    assert!(Store::open(&path, Unlock::Passphrase("copper kettle sings at dawn")).is_ok());
     assert!(Store::open(&path, Unlock::RecoveryKey(recovery.as_str())).is_ok(), "the recovery key still works");
 }
 
@@ -99,11 +102,10 @@ fn files_that_are_not_school_databases_are_named_and_untouched() {
     let (store, path, _) = new_school(dir.path());
     drop(store);
     let mut bytes = fs::read(&path).unwrap();
-    for b in &mut bytes[..4096] {
-        *b ^= 0x5a;
-    }
+    bytes[2000] ^= 0x5a;
     fs::write(&path, &bytes).unwrap();
-    assert_eq!(code(Store::open(&path, Unlock::Passphrase(PASSPHRASE))), ErrorCode::NotASchoolDatabase, "a damaged file is named as such");
+    assert_eq!(code(Store::open(&path, Unlock::Passphrase(PASSPHRASE))), ErrorCode::Damaged, "a damaged first page is named as such");
+    assert_eq!(fs::read(&path).unwrap(), bytes, "and left untouched");
     assert_eq!(code(Store::open(&dir.path().join("missing.senco"), Unlock::Passphrase(PASSPHRASE))), ErrorCode::NotFound);
 }
 
@@ -232,4 +234,252 @@ fn an_older_database_is_brought_up_to_date_when_it_opens() {
         "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name IN ('sen_status_open_status', 'need_open_primary')", [], |r| r.get(0)).unwrap();
     assert_eq!(indexes, 2, "the second migration ran");
     assert_eq!(reopened.pupil_by_upn("K886200724123").unwrap().legal_surname, "Quill", "and the data is intact");
+}
+
+// ---- Hardening: what a school's real day does to the files ----
+
+fn open(path: &Path) -> Result<Store> {
+    Store::open(path, Unlock::Passphrase(PASSPHRASE))
+}
+
+#[test]
+fn a_second_writer_waits_for_the_first_and_one_that_waits_too_long_is_told_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut first, path, _) = new_school(dir.path());
+    let mut second = open(&path).unwrap();
+    second.add_pupil(&pupil("K886200724123", "Quill"), stamp()).unwrap();
+
+    // The first program holds a write transaction; the second gives up after its timeout.
+    second.conn.busy_timeout(std::time::Duration::from_millis(200)).unwrap();
+    let holding = first.begin(stamp()).unwrap();
+    let err = second.add_pupil(&pupil("J886123425001", "Other"), stamp()).err().unwrap();
+    assert_eq!(err.code(), ErrorCode::Busy);
+    assert!(err.to_string().contains("another program is using this school's database"), "{err}");
+    drop(holding);
+
+    // Released, the second program's write goes through and both see both pupils.
+    second.add_pupil(&pupil("J886123425001", "Other"), stamp()).unwrap();
+    let all = RegisterFilter { roll: Roll::All, ..RegisterFilter::default() };
+    assert_eq!(first.register_rows(&all, SortColumn::Name, false).unwrap().len(), 2);
+}
+
+#[test]
+fn a_flipped_byte_anywhere_is_found_on_opening_and_the_file_is_not_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("demo.senco");
+    let spec = crate::demo::DemoSpec { pupils: 420, seed: 3, years: 3 };
+    drop(crate::demo::create(&path, spec, None, stamp()).unwrap());
+    let mut bytes = fs::read(&path).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0x01;
+    fs::write(&path, &bytes).unwrap();
+
+    let err = Store::open(&path, Unlock::Demo).err().unwrap();
+    assert_eq!(err.code(), ErrorCode::Damaged, "{err}");
+    assert!(err.to_string().contains("Restore the most recent backup"), "{err}");
+    assert!(err.to_string().contains("demo.senco"), "the message names the file: {err}");
+    assert_eq!(fs::read(&path).unwrap(), bytes, "the damaged file is left exactly as it was");
+
+    let report = check(&path, Unlock::Demo).unwrap();
+    assert!(!report.healthy());
+    let failed: Vec<&str> = report.findings.iter().filter(|f| !f.passed).map(|f| f.check.as_str()).collect();
+    assert!(failed.contains(&"page authentication (SQLCipher)"), "{report:?}");
+    assert_eq!(fs::read(&path).unwrap(), bytes, "checking does not write either");
+}
+
+#[test]
+fn a_healthy_school_passes_every_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, path, _) = new_school(dir.path());
+    store.add_pupil(&pupil("K886200724123", "Quill"), stamp()).unwrap();
+    let report = check(&path, Unlock::Passphrase(PASSPHRASE)).unwrap();
+    assert!(report.healthy(), "{report:?}");
+    assert_eq!(report.findings.len(), 5);
+}
+
+#[test]
+fn an_empty_file_beside_a_real_key_file_is_refused_and_stays_empty() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, path, _) = new_school(dir.path());
+    drop(store);
+    let empty = dir.path().join("empty.senco");
+    fs::write(&empty, b"").unwrap();
+    fs::copy(key_file_path(&path), key_file_path(&empty)).unwrap();
+    let err = open(&empty).err().unwrap();
+    assert_eq!(err.code(), ErrorCode::NotASchoolDatabase);
+    assert!(err.to_string().contains("the file is empty"), "{err}");
+    assert_eq!(fs::metadata(&empty).unwrap().len(), 0, "nothing was written to it");
+    assert!(!files::with_suffix(&empty, "-wal").exists());
+}
+
+#[test]
+fn another_schools_key_file_is_named_as_such_not_as_damage() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, path, _) = new_school(dir.path());
+    drop(store);
+    let other_dir = dir.path().join("other");
+    let (other, other_path, _) = new_school(&other_dir);
+    drop(other);
+    fs::copy(key_file_path(&other_path), key_file_path(&path)).unwrap();
+    let err = open(&path).err().unwrap();
+    assert_eq!(err.code(), ErrorCode::WrongKeyFile, "{err}");
+    assert!(err.to_string().contains("belongs to a different school database"), "{err}");
+}
+
+#[test]
+fn a_damaged_key_file_names_the_file_and_the_problem() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, path, _) = new_school(dir.path());
+    drop(store);
+    let keys = key_file_path(&path);
+    let good = fs::read_to_string(&keys).unwrap();
+    let check_message = |contents: Option<&[u8]>, expected: &str| {
+        let _ = fs::remove_dir_all(&keys);
+        let _ = fs::remove_file(&keys);
+        match contents {
+            Some(bytes) => fs::write(&keys, bytes).unwrap(),
+            None => fs::create_dir(&keys).unwrap(),
+        }
+        let started = std::time::Instant::now();
+        let err = open(&path).err().unwrap();
+        assert!(started.elapsed() < std::time::Duration::from_secs(5), "refused without a long key derivation");
+        let message = err.to_string();
+        assert!(message.contains("school.senco.keys"), "names the key file: {message}");
+        assert!(message.contains(expected), "{message}");
+        assert!(!message.contains("passphrase is not right"), "{message}");
+    };
+    check_message(Some(&[0xff, 0xfe, 0x00, 0x9c]), "it is not text");
+    check_message(None, "it is a folder");
+    check_message(Some(b"{\"format\": \"something else\"}"), "does not say it is one");
+    check_message(Some(good.replace("\"memory_kib\": 65536", "\"memory_kib\": 4294967295").as_bytes()), "4294967295 KiB of memory");
+    check_message(Some(good.replace("\"iterations\": 3", "\"iterations\": 4000000000").as_bytes()), "4000000000 passes");
+    fs::remove_dir_all(&keys).ok();
+    fs::write(&keys, &good).unwrap();
+    assert!(open(&path).is_ok(), "the real key file still opens it");
+}
+
+#[test]
+fn a_real_school_opened_without_its_passphrase_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, path, _) = new_school(dir.path());
+    drop(store);
+    assert_eq!(code(Store::open(&path, Unlock::Demo)), ErrorCode::PassphraseRequired);
+}
+
+#[cfg(unix)]
+#[test]
+fn the_database_its_key_file_and_a_new_folder_are_for_their_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("data");
+    let (mut store, path, _) = new_school(&folder);
+    store.add_pupil(&pupil("K886200724123", "Quill"), stamp()).unwrap();
+    let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&folder), 0o700);
+    assert_eq!(mode(&path), 0o600);
+    assert_eq!(mode(&key_file_path(&path)), 0o600);
+    assert_eq!(mode(&files::with_suffix(&path, "-wal")), 0o600, "SQLite gives the WAL the database's permissions");
+    drop(store);
+    fs::set_permissions(&path, fs::Permissions::from_mode(0o644)).unwrap();
+    drop(open(&path).unwrap());
+    assert_eq!(mode(&path), 0o600, "a school from an older version is tightened when it opens");
+}
+
+#[test]
+fn a_creation_stopped_part_way_leaves_nothing_that_blocks_a_retry() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("school.senco");
+    // What a killed creation leaves: a staging folder whose creator is gone, and (in the
+    // instant between its two links) a key file with no database.
+    let abandoned = dir.path().join(".school.senco.creating-0123456789abcdef");
+    fs::create_dir(&abandoned).unwrap();
+    fs::write(abandoned.join("lock"), b"").unwrap();
+    fs::write(abandoned.join("school.senco"), b"half a database").unwrap();
+    fs::write(key_file_path(&path), b"{\"format\": \"senco-toolkit-keys\"}").unwrap();
+
+    let (store, recovery) = Store::create(&path, &setup(), PASSPHRASE, PASSPHRASE, stamp()).unwrap();
+    drop(store);
+    assert!(!abandoned.exists(), "the abandoned staging folder is removed");
+    let names: Vec<String> = fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    assert!(names.iter().any(|n| n.starts_with("school.senco.keys.without-database-")), "the stray key file is kept, renamed: {names:?}");
+    assert!(open(&path).is_ok());
+    assert!(Store::open(&path, Unlock::RecoveryKey(recovery.as_str())).is_ok());
+    let again = Store::create(&path, &setup(), PASSPHRASE, PASSPHRASE, stamp()).err().unwrap();
+    assert_eq!(again.code(), ErrorCode::AlreadyExists, "a second creation never replaces a school");
+}
+
+#[test]
+fn a_date_after_the_real_one_is_refused_on_a_real_school_and_the_audit_keeps_the_real_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, _, _) = new_school(dir.path());
+    let real = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap().and_hms_opt(9, 41, 7).unwrap();
+    let ahead = Stamp { today: NaiveDate::from_ymd_opt(2027, 3, 1).unwrap(), at: real };
+    let err = store.add_pupil(&pupil("K886200724123", "Quill"), ahead).err().unwrap();
+    assert!(err.to_string().contains("after today's date"), "{err}");
+    let behind = Stamp { today: NaiveDate::from_ymd_opt(2026, 9, 1).unwrap(), at: real };
+    store.add_pupil(&pupil("K886200724123", "Quill"), behind).unwrap();
+    assert_eq!(store.audit_trail(1).unwrap()[0].at, "2026-11-23T09:41:07", "the real time of the action");
+}
+
+#[test]
+fn resetting_the_passphrase_is_audited() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, path, recovery) = new_school(dir.path());
+    drop(store);
+    let weak = Store::reset_passphrase(&path, recovery.as_str(), "password12", "password12", stamp()).err().unwrap();
+    assert_eq!(weak.fields()[0].field, "passphrase");
+    let store = Store::reset_passphrase(&path, recovery.as_str(), "copper kettle sings at dawn", "copper kettle sings at dawn", stamp()).unwrap();
+    let last = &store.audit_trail(1).unwrap()[0];
+    assert_eq!((last.action.as_str(), last.record.as_str()), ("reset-passphrase", "school"));
+}
+
+#[test]
+fn leaving_ends_the_pupils_open_needs_on_the_leaving_date() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, _, _) = new_school(dir.path());
+    let ada = store.add_pupil(&pupil("K886200724123", "Quill"), stamp()).unwrap();
+    let support = StatusChange { status: SenStatus::SenSupport, start_date: "2025-01-06".into(), reason: "".into(), primary_need: Some(NeedCode::SLCN) };
+    store.set_status(ada.id, &support, stamp()).unwrap();
+    let left = store.leave(ada.id, "2026-07-22", stamp()).unwrap();
+    assert!(left.needs.iter().all(|n| n.end_date == NaiveDate::from_ymd_opt(2026, 7, 22)), "{:?}", left.needs);
+    assert_eq!(code(store.leave(ada.id, "2026-07-23", stamp())), ErrorCode::Refused, "already left");
+}
+
+#[test]
+fn a_code_this_build_does_not_know_is_an_error_not_a_default() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, _, _) = new_school(dir.path());
+    let ada = store.add_pupil(&pupil("K886200724123", "Quill"), stamp()).unwrap();
+    store.conn.execute_batch("PRAGMA ignore_check_constraints = ON; UPDATE sen_status SET status = 'Q'; UPDATE pupil SET sex = 'X';").unwrap();
+    let err = store.pupil(ada.id).err().unwrap();
+    assert_eq!(err.code(), ErrorCode::Damaged, "{err}");
+    assert!(err.to_string().contains("\"X\"") || err.to_string().contains("\"Q\""), "names the value: {err}");
+}
+
+#[test]
+fn the_databases_codes_are_the_rust_vocabulary() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, _, _) = new_school(dir.path());
+    let mut statement = store.conn.prepare("SELECT code, broad_area FROM need_type ORDER BY rowid").unwrap();
+    let in_sql: Vec<(String, String)> = statement.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(|r| r.unwrap()).collect();
+    let in_rust: Vec<(String, String)> = NeedCode::ALL.iter().map(|n| (n.code().to_string(), n.area().slug().to_string())).collect();
+    assert_eq!(in_sql, in_rust, "need codes and their broad areas");
+    let accepts = |status: &str| store.conn.execute("INSERT INTO sen_status (pupil_id, status, start_date) VALUES (999, ?1, '2020-01-01')", [status]);
+    store.conn.execute_batch("PRAGMA foreign_keys = OFF").unwrap();
+    for status in SenStatus::ALL {
+        accepts(status.code()).unwrap_or_else(|e| panic!("the table refuses {}: {e}", status.code()));
+        store.conn.execute("DELETE FROM sen_status WHERE pupil_id = 999", []).unwrap();
+    }
+    assert!(accepts("X").is_err(), "and nothing else");
+}
+
+#[test]
+fn the_identifier_matches_the_desktop_apps_so_both_shells_use_the_same_folder() {
+    let config = include_str!("../../../../tauri.conf.json");
+    assert!(config.contains(&format!("\"identifier\": \"{APP_IDENTIFIER}\"")), "tauri.conf.json and the core must agree");
+    let env = |name: &str| match name {
+        "HOME" => Some(std::ffi::OsString::from("/home/senco")),
+        _ => None,
+    };
+    assert_eq!(data_dir(env), PathBuf::from("/home/senco/.local/share/uk.senco-toolkit.app"));
 }

@@ -1,0 +1,221 @@
+//! The command line as clap sees it: every subcommand and flag, and nothing else.
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use senco_core::school::KENT_LA_CODE;
+
+#[derive(Parser)]
+#[command(name = "senco", version, about = "SENCO Toolkit on the command line: the school's SEN register, encrypted.")]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The options every command takes.
+#[derive(Args)]
+pub struct Global {
+    /// The school database (default: the desktop app's, in its data directory).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    /// Read the passphrase from this file instead of SENCO_PASSPHRASE.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub passphrase_file: Option<PathBuf>,
+    /// Act as if today were this date (YYYY-MM-DD). On a real school it may move the date
+    /// back, not forward; the audit trail always records the real time.
+    #[arg(long, global = true, value_name = "YYYY-MM-DD")]
+    pub today: Option<NaiveDate>,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Create an encrypted school database; prints the recovery key once.
+    Init(InitArgs),
+    /// Create a synthetic demo school (no real pupils).
+    Demo(DemoArgs),
+    /// Check a school database for damage, without changing it.
+    Check(CheckArgs),
+    /// Add, show and change one pupil.
+    #[command(subcommand)]
+    Pupil(PupilCommand),
+    /// The SEN register.
+    #[command(subcommand)]
+    Register(RegisterCommand),
+    /// UPN tools.
+    #[command(subcommand)]
+    Upn(UpnCommand),
+}
+
+#[derive(Args)]
+pub struct InitArgs {
+    #[arg(long)]
+    pub name: String,
+    /// The six-digit URN.
+    #[arg(long)]
+    pub urn: String,
+    /// The LA number.
+    #[arg(long, default_value = KENT_LA_CODE)]
+    pub la: String,
+    /// The four-digit DfE establishment number.
+    #[arg(long)]
+    pub estab: String,
+    #[arg(long, value_enum, default_value = "primary")]
+    pub phase: PhaseArg,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum PhaseArg {
+    Primary,
+    Secondary,
+    AllThrough,
+    Special,
+}
+
+#[derive(Args)]
+pub struct DemoArgs {
+    #[arg(long, default_value_t = 420)]
+    pub pupils: u32,
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Years of SEN history to invent.
+    #[arg(long, default_value_t = 3)]
+    pub years: u32,
+}
+
+#[derive(Args)]
+pub struct CheckArgs {
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: RecordFormat,
+}
+
+#[derive(Subcommand)]
+pub enum PupilCommand {
+    /// Add a pupil (their status starts as No SEN from the admission date).
+    Add(PupilAddArgs),
+    /// Show a pupil's record, status history and needs.
+    Show {
+        upn: String,
+        #[arg(long, value_enum, default_value = "text")]
+        format: RecordFormat,
+    },
+    /// Change a pupil's SEN status.
+    SetStatus {
+        upn: String,
+        /// N, M (monitoring), K or E.
+        #[arg(long)]
+        status: String,
+        #[arg(long = "from", value_name = "YYYY-MM-DD")]
+        start: String,
+        #[arg(long, default_value = "")]
+        reason: String,
+        /// Required for K and E when the pupil has no primary need yet.
+        #[arg(long)]
+        primary_need: Option<String>,
+    },
+    /// Record a need (rank 1 is the primary need and replaces the current one).
+    AddNeed {
+        upn: String,
+        #[arg(long)]
+        need: String,
+        #[arg(long, default_value_t = 1)]
+        rank: u32,
+        #[arg(long = "from", value_name = "YYYY-MM-DD")]
+        start: String,
+    },
+    /// Mark a pupil as left; the record is archived, not deleted, and open needs end.
+    Leave {
+        upn: String,
+        #[arg(long = "on", value_name = "YYYY-MM-DD")]
+        date: String,
+    },
+}
+
+#[derive(Args)]
+pub struct PupilAddArgs {
+    #[arg(long)]
+    pub upn: String,
+    #[arg(long)]
+    pub forename: String,
+    #[arg(long)]
+    pub surname: String,
+    #[arg(long, default_value = "")]
+    pub preferred_forename: String,
+    #[arg(long, default_value = "")]
+    pub preferred_surname: String,
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub dob: String,
+    /// F or M.
+    #[arg(long)]
+    pub sex: String,
+    /// N, R or 1 to 14.
+    #[arg(long)]
+    pub year: String,
+    #[arg(long, default_value = "")]
+    pub form: String,
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub admitted: String,
+    #[arg(long)]
+    pub pupil_premium: bool,
+    #[arg(long)]
+    pub fsm: bool,
+    #[arg(long)]
+    pub eal: bool,
+    #[arg(long)]
+    pub looked_after: bool,
+    #[arg(long)]
+    pub attendance: Option<f64>,
+}
+
+#[derive(Subcommand)]
+pub enum RegisterCommand {
+    /// List the register (on roll unless --left or --all).
+    List(ListArgs),
+}
+
+#[derive(Args)]
+pub struct ListArgs {
+    /// N, M, K or E.
+    #[arg(long)]
+    pub status: Option<String>,
+    /// A primary need code, e.g. SLCN.
+    #[arg(long)]
+    pub need: Option<String>,
+    /// ci, cl, semh, sp or other.
+    #[arg(long)]
+    pub area: Option<String>,
+    #[arg(long)]
+    pub year: Option<String>,
+    #[arg(long, conflicts_with = "all")]
+    pub left: bool,
+    #[arg(long)]
+    pub all: bool,
+    #[arg(long, default_value = "")]
+    pub search: String,
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: ListFormat,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    Table,
+    Csv,
+    Json,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RecordFormat {
+    Text,
+    Json,
+}
+
+#[derive(Subcommand)]
+pub enum UpnCommand {
+    /// Check UPNs: prints each as valid, temporary or invalid with the reason.
+    Check {
+        #[arg(required = true)]
+        upns: Vec<String>,
+    },
+}

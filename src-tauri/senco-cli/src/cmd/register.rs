@@ -1,0 +1,27 @@
+//! `senco register list`: the register, filtered, as a table, CSV or JSON.
+
+use std::process::ExitCode;
+
+use senco_core::register::{RegisterFilter, Roll, SortColumn};
+
+use super::{parse_area, parse_need, parse_status, parse_year};
+use crate::args::ListArgs;
+use crate::context::Context;
+use crate::output::{self, Failure};
+
+pub fn list(context: &Context, args: ListArgs) -> Result<ExitCode, Failure> {
+    let filter = RegisterFilter {
+        status: args.status.as_deref().map(parse_status).transpose()?,
+        need: args.need.as_deref().map(parse_need).transpose()?,
+        area: args.area.as_deref().map(parse_area).transpose()?,
+        nc_year: args.year.as_deref().map(parse_year).transpose()?,
+        roll: if args.all { Roll::All } else if args.left { Roll::Left } else { Roll::OnRoll },
+        search: args.search,
+        ..RegisterFilter::default()
+    };
+    let store = context.open()?;
+    let rows = store.register_rows(&filter, SortColumn::Name, false)?;
+    output::out(&output::register(&rows, args.format))?;
+    output::note(&format!("{} pupils", rows.len()));
+    Ok(ExitCode::SUCCESS)
+}

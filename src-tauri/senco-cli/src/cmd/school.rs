@@ -1,0 +1,54 @@
+//! `senco init`, `senco demo` and `senco check`: making a school and checking one.
+
+use std::process::ExitCode;
+
+use senco_core::demo::{self, DemoSpec};
+use senco_core::register::{RegisterFilter, Roll, SortColumn};
+use senco_core::school::{Phase, SchoolSetup};
+use senco_core::store;
+use senco_core::Store;
+
+use crate::args::{CheckArgs, DemoArgs, InitArgs, PhaseArg};
+use crate::context::Context;
+use crate::output::{self, Failure};
+
+pub fn init(context: &Context, args: InitArgs) -> Result<ExitCode, Failure> {
+    let path = context.school_path();
+    let passphrase = context.passphrase().ok_or_else(|| {
+        Failure::Usage("set SENCO_PASSPHRASE or give --passphrase-file to choose the school's passphrase".into())
+    })?;
+    let setup = SchoolSetup {
+        name: args.name,
+        urn: args.urn,
+        la_code: args.la,
+        establishment_number: args.estab,
+        phase: match args.phase {
+            PhaseArg::Primary => Phase::Primary,
+            PhaseArg::Secondary => Phase::Secondary,
+            PhaseArg::AllThrough => Phase::AllThrough,
+            PhaseArg::Special => Phase::Special,
+        },
+    };
+    let (_store, recovery_key) = Store::create(&path, &setup, passphrase, passphrase, context.stamp)?;
+    output::note(&format!("Created {}. Its recovery key is below: print it or write it down and keep it safe.", path.display()));
+    output::note("It is shown only this once, and it opens the school if the passphrase is forgotten.");
+    output::out(&format!("{}\n", recovery_key.as_str()))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn demo(context: &Context, args: DemoArgs) -> Result<ExitCode, Failure> {
+    let path = context.demo_path();
+    let spec = DemoSpec { pupils: args.pupils, seed: args.seed, years: args.years };
+    let store = demo::create(&path, spec, context.passphrase(), context.stamp)?;
+    let all = RegisterFilter { roll: Roll::All, ..RegisterFilter::default() };
+    let rows = store.register_rows(&all, SortColumn::Name, false)?;
+    output::note(&format!("Created the demo school at {} with {} synthetic pupils (seed {}).", path.display(), rows.len(), args.seed));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Runs every check; exit 1 if the school is damaged.
+pub fn check(context: &Context, args: CheckArgs) -> Result<ExitCode, Failure> {
+    let report = store::check(&context.school_path(), context.unlock())?;
+    output::out(&output::check_report(&report, args.format))?;
+    Ok(if report.healthy() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}

@@ -1,0 +1,73 @@
+//! Everything a command needs from outside the core, read once: the database path, the
+//! passphrase, the clock and the data folder. Commands get a `Context` and never read the
+//! environment or the clock themselves.
+
+use std::path::{Path, PathBuf};
+
+use senco_core::store::{data_dir, default_database_path, demo_database_path};
+use senco_core::{Stamp, Store, Unlock};
+
+use crate::args::Global;
+use crate::output::{self, Failure};
+
+pub struct Context {
+    db: Option<PathBuf>,
+    passphrase: Option<String>,
+    data_dir: PathBuf,
+    pub stamp: Stamp,
+}
+
+impl Context {
+    pub fn new(global: &Global) -> Result<Context, Failure> {
+        let now = chrono::Local::now().naive_local();
+        // `--today` moves the school day; the moment of the action stays the real one.
+        let stamp = Stamp { today: global.today.unwrap_or(now.date()), at: now };
+        Ok(Context {
+            db: global.db.clone(),
+            passphrase: read_passphrase(global.passphrase_file.as_deref())?,
+            data_dir: data_dir(|name| std::env::var_os(name)),
+            stamp,
+        })
+    }
+
+    /// The school database: `--db`, else the desktop app's.
+    pub fn school_path(&self) -> PathBuf {
+        self.db.clone().unwrap_or_else(|| default_database_path(&self.data_dir))
+    }
+
+    /// The demo school's database: `--db`, else the desktop app's demo school.
+    pub fn demo_path(&self) -> PathBuf {
+        self.db.clone().unwrap_or_else(|| demo_database_path(&self.data_dir))
+    }
+
+    pub fn passphrase(&self) -> Option<&str> {
+        self.passphrase.as_deref()
+    }
+
+    /// The passphrase if one was given, else the demo school's fixed key.
+    pub fn unlock(&self) -> Unlock<'_> {
+        match self.passphrase() {
+            Some(passphrase) => Unlock::Passphrase(passphrase),
+            None => Unlock::Demo,
+        }
+    }
+
+    /// Opens the school, saying so when it is the demo school.
+    pub fn open(&self) -> Result<Store, Failure> {
+        let store = Store::open(&self.school_path(), self.unlock())?;
+        if store.school().is_demo {
+            output::note("Demo school: synthetic pupils only, not real data.");
+        }
+        Ok(store)
+    }
+}
+
+fn read_passphrase(file: Option<&Path>) -> Result<Option<String>, Failure> {
+    if let Some(file) = file {
+        let text = std::fs::read_to_string(file).map_err(|e| {
+            Failure::Refused(format!("the passphrase file {} could not be read: {}", file.display(), senco_core::error::plain_cause(&e)))
+        })?;
+        return Ok(Some(text.trim_end_matches(['\r', '\n']).to_string()));
+    }
+    Ok(std::env::var("SENCO_PASSPHRASE").ok().filter(|p| !p.is_empty()))
+}

@@ -1,0 +1,166 @@
+//! How the core puts files on disk: readable by their owner only, and never half-written
+//! under their final name.
+//!
+//! Invariants:
+//! - every file the core creates is mode 0600 and every folder 0700 (on Unix; elsewhere the
+//!   user's profile folder already keeps other users out);
+//! - a file is written to a temporary name in the same folder, flushed to disk, then renamed
+//!   over the final name, and the folder is flushed too; a crash leaves the old file or the
+//!   new one, never a mix;
+//! - `link_new` puts a finished file in place only if nothing is there yet, so two programs
+//!   that race to create the same file cannot both win.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use rand::rngs::OsRng;
+use rand::RngCore;
+
+use crate::error::{file_error, Result};
+
+/// Creates `path` (and missing parents) as folders only their owner can open.
+pub fn create_private_dir(path: &Path) -> Result<()> {
+    let mut builder = fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(path).map_err(file_error(path, "create the folder"))
+}
+
+/// Creates a new, empty file that only its owner can read; fails if it exists.
+pub fn create_private_file(path: &Path) -> Result<File> {
+    let mut options = OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path).map_err(file_error(path, "create"))
+}
+
+/// Tightens an existing file or folder to owner-only, if it is looser.
+pub fn make_private(path: &Path, folder: bool) -> Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let metadata = fs::metadata(path).map_err(file_error(path, "read the permissions of"))?;
+        let wanted = if folder { 0o700 } else { 0o600 };
+        if metadata.permissions().mode() & 0o077 != 0 {
+            fs::set_permissions(path, fs::Permissions::from_mode(wanted))
+                .map_err(file_error(path, "restrict the permissions of"))?;
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = (path, folder);
+    Ok(())
+}
+
+/// Writes `bytes` to `path` through a temporary file, a flush and a rename.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    let temporary = temporary_sibling(path);
+    let written = (|| {
+        let mut file = create_private_file(&temporary)?;
+        file.write_all(bytes).map_err(file_error(&temporary, "write"))?;
+        file.sync_all().map_err(file_error(&temporary, "write"))?;
+        fs::rename(&temporary, path).map_err(file_error(path, "replace"))?;
+        sync_folder(path);
+        Ok(())
+    })();
+    if written.is_err() {
+        let _ = fs::remove_file(&temporary);
+    }
+    written
+}
+
+/// Puts the finished file `from` at `to` only if nothing is at `to`; `from` stays where it
+/// is. A hard link is atomic and refuses an existing name; disks without hard links (some
+/// USB sticks) get a check and a copy-free rename instead.
+pub fn link_new(from: &Path, to: &Path) -> io::Result<()> {
+    match fs::hard_link(from, to) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Err(e),
+        Err(_) if !to.exists() => {
+            let staged = temporary_sibling(to);
+            fs::copy(from, &staged)?;
+            File::open(&staged)?.sync_all()?;
+            if to.exists() {
+                let _ = fs::remove_file(&staged);
+                return Err(io::ErrorKind::AlreadyExists.into());
+            }
+            fs::rename(&staged, to)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Flushes a folder's entries, so a rename survives a power cut. Best effort: some
+/// platforms cannot open a folder for this, and the rename itself is still atomic.
+pub fn sync_folder(path: &Path) {
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        if let Ok(folder) = File::open(parent) {
+            let _ = folder.sync_all();
+        }
+    }
+}
+
+/// `name.tmp-<random>` beside `path`: unique, so two writers never share a temporary file.
+pub fn temporary_sibling(path: &Path) -> PathBuf {
+    with_suffix(path, &format!(".tmp-{}", random_hex(6)))
+}
+
+/// `path` with `suffix` added to its file name.
+pub fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(suffix);
+    path.with_file_name(name)
+}
+
+pub fn random_hex(bytes: usize) -> String {
+    let mut buffer = vec![0u8; bytes];
+    OsRng.fill_bytes(&mut buffer);
+    buffer.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    fn mode(path: &Path) -> u32 {
+        fs::metadata(path).unwrap().permissions().mode() & 0o777
+    }
+
+    #[test]
+    fn written_files_and_created_folders_are_for_their_owner_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let folder = dir.path().join("a/b");
+        create_private_dir(&folder).unwrap();
+        assert_eq!(mode(&folder), 0o700);
+        let file = folder.join("x.json");
+        write_atomically(&file, b"first").unwrap();
+        write_atomically(&file, b"second").unwrap();
+        assert_eq!(fs::read(&file).unwrap(), b"second");
+        assert_eq!(mode(&file), 0o600);
+        assert_eq!(fs::read_dir(&folder).unwrap().count(), 1, "no temporary file is left behind");
+    }
+
+    #[test]
+    fn a_new_name_is_taken_once_and_a_second_taker_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b, target) = (dir.path().join("a"), dir.path().join("b"), dir.path().join("t"));
+        fs::write(&a, "a").unwrap();
+        fs::write(&b, "b").unwrap();
+        link_new(&a, &target).unwrap();
+        assert_eq!(link_new(&b, &target).unwrap_err().kind(), io::ErrorKind::AlreadyExists);
+        assert_eq!(fs::read_to_string(&target).unwrap(), "a");
+    }
+
+    #[test]
+    fn loose_permissions_are_tightened() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("old.senco");
+        fs::write(&file, "x").unwrap();
+        fs::set_permissions(&file, fs::Permissions::from_mode(0o644)).unwrap();
+        make_private(&file, false).unwrap();
+        assert_eq!(mode(&file), 0o600);
+    }
+}

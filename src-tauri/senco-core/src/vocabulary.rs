@@ -1,0 +1,141 @@
+//! The words and rules the screens need, as data: SEN statuses, needs, broad areas, year
+//! groups, sexes and school phases, with their labels and the rules a form must show
+//! (which statuses need a primary need, where NSA is allowed, the highest rank).
+//!
+//! The UI asks for this once and never retypes it, so a label or a rule changes in one
+//! place: here and in `census`, `pupil` and `sen`, which this module reads.
+
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::census::{need_types, BroadArea, NeedCode, NeedType, SenStatus};
+use crate::pupil::{nc_year_label, Sex, NC_YEARS};
+use crate::school::Phase;
+use crate::sen::MAX_RANK;
+use crate::text;
+
+/// Everything the screens need to name codes and follow the rules.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Vocabulary {
+    pub statuses: Vec<StatusTerm>,
+    pub needs: Vec<NeedType>,
+    pub areas: Vec<AreaTerm>,
+    pub years: Vec<YearTerm>,
+    pub sexes: Vec<SexTerm>,
+    pub phases: Vec<PhaseTerm>,
+    /// The highest need rank; rank 1 is the primary need.
+    pub max_rank: u32,
+    /// The longest names and reasons accepted, for the forms' `maxlength`.
+    pub name_max: usize,
+    pub reason_max: usize,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct StatusTerm {
+    pub status: SenStatus,
+    /// The code stored and shown on the command line: N, M, K or E.
+    pub code: String,
+    /// What the census sees (monitoring counts as N).
+    pub census_code: String,
+    pub label: String,
+    /// For badges and narrow columns.
+    pub short_label: String,
+    /// SEN support and EHC plans need a primary need.
+    pub needs_primary_need: bool,
+    /// NSA (no specialist assessment) may be recorded with this status.
+    pub allows_nsa: bool,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct AreaTerm {
+    pub area: BroadArea,
+    pub slug: String,
+    pub label: String,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct YearTerm {
+    pub year: i32,
+    /// "N", "R", "Y1" … "Y14".
+    pub short_label: String,
+    /// "Nursery", "Reception", "Year 1" …
+    pub label: String,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct SexTerm {
+    pub sex: Sex,
+    pub label: String,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct PhaseTerm {
+    pub phase: Phase,
+    pub label: String,
+}
+
+/// The vocabulary of this build.
+pub fn vocabulary() -> Vocabulary {
+    Vocabulary {
+        statuses: SenStatus::ALL
+            .into_iter()
+            .map(|status| StatusTerm {
+                status,
+                code: status.code().to_string(),
+                census_code: status.census_code().to_string(),
+                label: status.label().to_string(),
+                short_label: status.short_label().to_string(),
+                needs_primary_need: status.needs_primary_need(),
+                allows_nsa: status.allows(NeedCode::NSA),
+            })
+            .collect(),
+        needs: need_types(),
+        areas: BroadArea::ALL
+            .into_iter()
+            .map(|area| AreaTerm { area, slug: area.slug().to_string(), label: area.label().to_string() })
+            .collect(),
+        years: NC_YEARS
+            .map(|year| YearTerm { year, short_label: nc_year_label(year), label: crate::pupil::year_name(year) })
+            .collect(),
+        sexes: [Sex::F, Sex::M].into_iter().map(|sex| SexTerm { sex, label: sex.label().to_string() }).collect(),
+        phases: Phase::ALL.into_iter().map(|phase| PhaseTerm { phase, label: phase.label().to_string() }).collect(),
+        max_rank: MAX_RANK,
+        name_max: text::NAME_MAX,
+        reason_max: text::REASON_MAX,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_vocabulary_carries_the_rules_the_forms_follow() {
+        let words = vocabulary();
+        let rules: Vec<String> = words
+            .statuses
+            .iter()
+            .map(|s| format!("{} {} primary:{} nsa:{}", s.code, s.short_label, s.needs_primary_need, s.allows_nsa))
+            .collect();
+        assert_eq!(
+            rules,
+            ["N No SEN primary:false nsa:false", "M Monitoring primary:false nsa:false", "K SEN support (K) primary:true nsa:true", "E EHC plan (E) primary:true nsa:false"]
+        );
+        assert_eq!(words.years.first().map(|y| (y.year, y.short_label.as_str(), y.label.as_str())), Some((-1, "N", "Nursery")));
+        assert_eq!(words.years.last().map(|y| y.label.as_str()), Some("Year 14"));
+        assert_eq!(words.needs.len(), 13);
+        assert_eq!(words.max_rank, 3);
+    }
+}
