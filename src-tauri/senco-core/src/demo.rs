@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use chrono::{Datelike, Duration, NaiveDate};
+use chrono::{Duration, NaiveDate};
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -18,7 +18,7 @@ use rusqlite::Transaction;
 use crate::census::{NeedCode, SenStatus};
 use crate::error::{Error, Result};
 use crate::keys::{KdfCost, DEMO_PASSPHRASE};
-use crate::pupil::{PupilInput, StatusPeriod};
+use crate::pupil::{academic_year, PupilInput, StatusPeriod};
 use crate::school::{Phase, School, KENT_LA_CODE};
 use crate::store::{self, Store};
 use crate::Stamp;
@@ -78,6 +78,22 @@ pub fn create(path: &Path, spec: DemoSpec, passphrase: Option<&str>, stamp: Stam
     let pupils = generate(spec, phase, stamp.today);
     let passphrase = passphrase.unwrap_or(DEMO_PASSPHRASE);
     let (store, _recovery_key) = store::create(path, &school, passphrase, KdfCost::DEFAULT, stamp, |tx| write(tx, &pupils, stamp.today))?;
+    Ok(store)
+}
+
+/// Creates a demo school at `path` holding exactly `pupils`: hand-written synthetic
+/// fixtures, for tests that need to know who is on the register. Labelled a demo like any
+/// other, opened with the demo key.
+pub fn create_from(path: &Path, pupils: &[DemoPupil], stamp: Stamp) -> Result<Store> {
+    let school = School {
+        name: "Hollowbrook Demo School".to_string(),
+        urn: "999999".to_string(),
+        la_code: KENT_LA_CODE.to_string(),
+        establishment_number: DEMO_ESTABLISHMENT.to_string(),
+        phase: Phase::Primary,
+        is_demo: true,
+    };
+    let (store, _recovery_key) = store::create(path, &school, DEMO_PASSPHRASE, KdfCost::DEFAULT, stamp, |tx| write(tx, pupils, stamp.today))?;
     Ok(store)
 }
 
@@ -148,10 +164,6 @@ fn pick_weighted(rng: &mut ChaCha8Rng, table: &[(NeedCode, u32)]) -> NeedCode {
         roll -= weight;
     }
     table[0].0
-}
-
-fn academic_year(date: NaiveDate) -> i32 {
-    if date.month() >= 9 { date.year() } else { date.year() - 1 }
 }
 
 fn september(year: i32) -> NaiveDate {

@@ -201,7 +201,9 @@ pub fn expected_nc_year(date_of_birth: NaiveDate, today: NaiveDate) -> i32 {
     academic_year(today) - academic_year(date_of_birth) - 5
 }
 
-fn academic_year(date: NaiveDate) -> i32 {
+/// The school year a date falls in, named by the calendar year it starts: 2026 for
+/// 1 September 2026 to 31 August 2027.
+pub fn academic_year(date: NaiveDate) -> i32 {
     if date.month() >= 9 { date.year() } else { date.year() - 1 }
 }
 
