@@ -2,10 +2,12 @@
 //! invoked by name with JSON, exactly as `ui/src/api.ts` calls them. Each test gets its own
 //! empty data directory.
 
+#[path = "../support/invoke.rs"]
+mod support;
+
 use serde_json::{json, Value};
-use tauri::ipc::{CallbackFn, InvokeBody};
-use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY};
-use tauri::webview::InvokeRequest;
+use support::invoke;
+use tauri::test::{mock_builder, mock_context, noop_assets, MockRuntime};
 use tauri::WebviewWindow;
 
 struct App {
@@ -25,19 +27,7 @@ impl App {
     }
 
     fn call(&self, command: &str, args: Value) -> Result<Value, Value> {
-        get_ipc_response(
-            &self.window,
-            InvokeRequest {
-                cmd: command.into(),
-                callback: CallbackFn(0),
-                error: CallbackFn(1),
-                url: "tauri://localhost".parse().expect("url"),
-                body: InvokeBody::Json(args),
-                headers: Default::default(),
-                invoke_key: INVOKE_KEY.to_string(),
-            },
-        )
-        .map(|body| body.deserialize::<Value>().expect("a JSON response"))
+        invoke(&self.window, command, args)
     }
 
     fn ok(&self, command: &str, args: Value) -> Value {

@@ -14,6 +14,9 @@
 //! Every pupil is synthetic, and dates are worked out from today so the fixtures stay valid
 //! as the years pass. Built by `.ci/test` (`cargo build --example ui_bridge`).
 
+#[path = "../support/invoke.rs"]
+mod support;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 
@@ -25,9 +28,7 @@ use senco_core::school::{Phase, SchoolSetup};
 use senco_core::upn::Upn;
 use senco_core::{Stamp, Store};
 use serde_json::{json, Value};
-use tauri::ipc::{CallbackFn, InvokeBody};
-use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY};
-use tauri::webview::InvokeRequest;
+use tauri::test::{mock_builder, mock_context, noop_assets, MockRuntime};
 use tauri::WebviewWindow;
 
 /// The locked school's passphrase, which the unlock test types.
@@ -69,17 +70,8 @@ fn main() {
 }
 
 fn invoke(window: &WebviewWindow<MockRuntime>, command: &str, args: Value) -> (u16, Value) {
-    let request = InvokeRequest {
-        cmd: command.into(),
-        callback: CallbackFn(0),
-        error: CallbackFn(1),
-        url: "tauri://localhost".parse().expect("url"),
-        body: InvokeBody::Json(args),
-        headers: Default::default(),
-        invoke_key: INVOKE_KEY.to_string(),
-    };
-    match get_ipc_response(window, request) {
-        Ok(body) => (200, body.deserialize::<Value>().unwrap_or(Value::Null)),
+    match support::invoke(window, command, args) {
+        Ok(value) => (200, value),
         Err(error) => (400, error),
     }
 }

@@ -5,7 +5,6 @@ import type { AppState } from './bindings/AppState';
 import type { CommandError } from './bindings/CommandError';
 import type { CreatedSchool } from './bindings/CreatedSchool';
 import type { NeedInput } from './bindings/NeedInput';
-import type { NeedType } from './bindings/NeedType';
 import type { PupilInput } from './bindings/PupilInput';
 import type { PupilRecord } from './bindings/PupilRecord';
 import type { RegisterPage } from './bindings/RegisterPage';
@@ -13,6 +12,7 @@ import type { RegisterQuery } from './bindings/RegisterQuery';
 import type { School } from './bindings/School';
 import type { SchoolSetup } from './bindings/SchoolSetup';
 import type { StatusChange } from './bindings/StatusChange';
+import type { Vocabulary } from './bindings/Vocabulary';
 
 export const appState = () => invoke<AppState>('app_state');
 export const openDemo = () => invoke<School>('open_demo');
@@ -22,7 +22,7 @@ export const unlock = (passphrase: string) => invoke<School>('unlock', { passphr
 export const unlockWithRecoveryKey = (recoveryKey: string, newPassphrase: string, newPassphraseAgain: string) =>
   invoke<School>('unlock_with_recovery_key', { recoveryKey, newPassphrase, newPassphraseAgain });
 export const closeSchool = () => invoke<null>('close_school');
-export const needTypes = () => invoke<NeedType[]>('need_types');
+export const vocabulary = () => invoke<Vocabulary>('vocabulary');
 export const registerPage = (query: RegisterQuery) => invoke<RegisterPage>('register_page', { query });
 export const pupilGet = (id: number) => invoke<PupilRecord>('pupil_get', { id });
 export const pupilAdd = (pupil: PupilInput) => invoke<PupilRecord>('pupil_add', { pupil });

@@ -1,43 +1,6 @@
-// The words the UI uses for codes, in one place.
-import type { BroadArea } from './bindings/BroadArea';
-import type { SenStatus } from './bindings/SenStatus';
+// How the UI words a refusal's messages and writes dates. The words for codes (statuses,
+// needs, areas, year groups…) come from the core: see vocabulary.svelte.ts.
 import type { CommandError } from './bindings/CommandError';
-
-export const STATUS_LABELS: Record<SenStatus, string> = {
-  noSen: 'No SEN',
-  monitoring: 'Pupil of concern / monitoring',
-  senSupport: 'SEN support (K)',
-  ehcPlan: 'EHC plan (E)',
-};
-
-export const STATUS_SHORT: Record<SenStatus, string> = {
-  noSen: 'No SEN',
-  monitoring: 'Monitoring',
-  senSupport: 'SEN support (K)',
-  ehcPlan: 'EHC plan (E)',
-};
-
-export const AREA_LABELS: Record<BroadArea, string> = {
-  communicationAndInteraction: 'Communication and interaction',
-  cognitionAndLearning: 'Cognition and learning',
-  socialEmotionalMentalHealth: 'Social, emotional and mental health',
-  sensoryAndPhysical: 'Sensory and/or physical',
-  uncategorised: 'Not assigned to an area',
-};
-
-export const NC_YEARS: number[] = Array.from({ length: 16 }, (_, i) => i - 1);
-
-export function yearLabel(year: number): string {
-  if (year === -1) return 'N';
-  if (year === 0) return 'R';
-  return `Y${year}`;
-}
-
-export function yearName(year: number): string {
-  if (year === -1) return 'Nursery';
-  if (year === 0) return 'Reception';
-  return `Year ${year}`;
-}
 
 /** Today as YYYY-MM-DD in local time, the default for date fields. */
 export function today(): string {

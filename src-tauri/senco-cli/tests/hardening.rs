@@ -45,6 +45,20 @@ fn upn(n: u16) -> String {
     Upn::from_parts(886, 2001 + n / 1000, 2017, n % 1000).to_string()
 }
 
+/// A pupil as the desktop app adds one.
+fn bodhi(upn: String) -> senco_core::pupil::PupilInput {
+    senco_core::pupil::PupilInput {
+        upn,
+        legal_forename: "Bodhi".into(),
+        legal_surname: "Ashcombe".into(),
+        date_of_birth: "2017-03-14".into(),
+        sex: "M".into(),
+        nc_year: 4,
+        admission_date: "2021-09-01".into(),
+        ..Default::default()
+    }
+}
+
 fn add_args(upn: &str) -> Vec<String> {
     ["pupil", "add", "--upn", upn, "--forename", "Ada", "--surname", "Quill", "--dob", "2017-03-14", "--sex", "F", "--year", "4", "--admitted", "2021-09-01", "--today", "2026-11-23"]
         .iter()
@@ -80,17 +94,7 @@ fn four_scripts_and_the_app_writing_one_school_lose_no_writes() {
     let mut app = Store::open(&db, Unlock::Passphrase(PASSPHRASE)).unwrap();
     let stamp = Stamp::on(chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap());
     for i in 0..EACH {
-        let input = senco_core::pupil::PupilInput {
-            upn: upn(900 + i),
-            legal_forename: "Bodhi".into(),
-            legal_surname: "Ashcombe".into(),
-            date_of_birth: "2017-03-14".into(),
-            sex: "M".into(),
-            nc_year: 4,
-            admission_date: "2021-09-01".into(),
-            ..Default::default()
-        };
-        app.add_pupil(&input, stamp).unwrap();
+        app.add_pupil(&bodhi(upn(900 + i)), stamp).unwrap();
     }
     let failures: Vec<String> = scripts.into_iter().flat_map(|s| s.join().unwrap()).collect();
     assert!(failures.is_empty(), "every write got in: {failures:?}");
@@ -203,17 +207,7 @@ fn a_script_waits_for_the_app_rather_than_failing() {
     let deadline = Instant::now() + Duration::from_millis(1500);
     let mut added = 0;
     while Instant::now() < deadline {
-        let input = senco_core::pupil::PupilInput {
-            upn: upn(5000 + added),
-            legal_forename: "Bodhi".into(),
-            legal_surname: "Ashcombe".into(),
-            date_of_birth: "2017-03-14".into(),
-            sex: "M".into(),
-            nc_year: 4,
-            admission_date: "2021-09-01".into(),
-            ..Default::default()
-        };
-        app.add_pupil(&input, stamp).unwrap();
+        app.add_pupil(&bodhi(upn(5000 + added)), stamp).unwrap();
         added += 1;
     }
     let out = script.join().unwrap();

@@ -2,7 +2,7 @@
 //! 2,000 and 20,000 pupils, against key derivation alone and a raw SELECT of the same rows.
 //! Prints medians and the ratios measured in this one run (see docs/benchmarks.md).
 //!
-//! cargo run --release -p senco-core --example bench_register
+//! cargo run --release -p senco-core --features bench-probes --example bench_register
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -35,6 +35,7 @@ struct Measured {
     pupils: u32,
     key_derivation: Duration,
     open: Duration,
+    quick_check: Duration,
     register_all: Duration,
     register_filtered: Duration,
     raw_scan: Duration,
@@ -49,6 +50,7 @@ fn measure(dir: &Path, pupils: u32) -> Measured {
     let key_derivation = time(5, || key_file.unlock_with_passphrase(DEMO_PASSPHRASE).expect("unlocks"));
     let open = time(5, || Store::open(&path, Unlock::Passphrase(DEMO_PASSPHRASE)).expect("opens"));
     let store = Store::open(&path, Unlock::Passphrase(DEMO_PASSPHRASE)).expect("opens");
+    let quick_check = time(5, || store.quick_check().expect("intact"));
     let all = RegisterQuery { filter: RegisterFilter { roll: Roll::All, ..RegisterFilter::default() }, sort: SortColumn::Name, ..RegisterQuery::default() };
     let filtered = RegisterQuery {
         filter: RegisterFilter { status: Some(SenStatus::SenSupport), roll: Roll::OnRoll, ..RegisterFilter::default() },
@@ -60,21 +62,22 @@ fn measure(dir: &Path, pupils: u32) -> Measured {
     let register_filtered = time(runs, || store.register(&filtered).expect("register"));
     let raw_scan = time(runs, || store.raw_pupil_scan().expect("scan"));
     let raw_joined = time(runs, || store.raw_register_scan().expect("scan"));
-    Measured { pupils, key_derivation, open, register_all, register_filtered, raw_scan, raw_joined }
+    Measured { pupils, key_derivation, open, quick_check, register_all, register_filtered, raw_scan, raw_joined }
 }
 
 fn main() {
     let dir = tempfile::tempdir().expect("temporary folder");
     let results: Vec<Measured> = [2_000, 20_000].into_iter().map(|n| measure(dir.path(), n)).collect();
-    println!("| pupils | key derivation | open + unlock | open − key derivation | register, all rows | register, SEN support only | raw SELECT, pupil table | raw SELECT, register's joins | all ÷ raw pupil | all ÷ raw joins | filtered ÷ raw pupil |");
-    println!("|---|---|---|---|---|---|---|---|---|---|---|");
+    println!("| pupils | key derivation | open + unlock | of which integrity check | open ÷ key derivation | register, all rows | register, SEN support only | raw SELECT, pupil table | raw SELECT, register's joins | all ÷ raw pupil | all ÷ raw joins | filtered ÷ raw pupil |");
+    println!("|---|---|---|---|---|---|---|---|---|---|---|---|");
     for m in &results {
         println!(
-            "| {} | {} | {} | {} | {} | {} | {} | {} | {:.2}× | {:.2}× | {:.2}× |",
+            "| {} | {} | {} | {} | {:.2}× | {} | {} | {} | {} | {:.2}× | {:.2}× | {:.2}× |",
             m.pupils,
             ms(m.key_derivation),
             ms(m.open),
-            ms(m.open.saturating_sub(m.key_derivation)),
+            ms(m.quick_check),
+            m.open.as_secs_f64() / m.key_derivation.as_secs_f64(),
             ms(m.register_all),
             ms(m.register_filtered),
             ms(m.raw_scan),

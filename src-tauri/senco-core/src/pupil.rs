@@ -54,6 +54,8 @@ pub enum Sex {
 }
 
 impl Sex {
+    pub const ALL: [Sex; 2] = [Sex::F, Sex::M];
+
     pub fn label(self) -> &'static str {
         match self {
             Sex::F => "Female",

@@ -16,6 +16,27 @@
 //! SQL lives in the submodules, one per table group, next to its row mapping, and each adds
 //! the `Store` methods of its area.
 
+/// Stores a code type as its `code()` and reads it back through its `ALL` list, so a code
+/// this build does not know is an error that names it, never a silent default.
+macro_rules! code_column {
+    ($type:ty, $what:literal) => {
+        impl rusqlite::ToSql for $type {
+            fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+                Ok(rusqlite::types::ToSqlOutput::from(self.code()))
+            }
+        }
+
+        impl rusqlite::types::FromSql for $type {
+            fn column_result(value: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
+                let text = value.as_str()?;
+                <$type>::ALL.into_iter().find(|c| c.code() == text).ok_or_else(|| {
+                    rusqlite::types::FromSqlError::Other(format!("the stored {} {text:?} is not one this app knows", $what).into())
+                })
+            }
+        }
+    };
+}
+
 mod audit;
 mod check;
 mod create;

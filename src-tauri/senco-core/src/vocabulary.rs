@@ -109,7 +109,7 @@ pub fn vocabulary() -> Vocabulary {
         years: NC_YEARS
             .map(|year| YearTerm { year, short_label: nc_year_label(year), label: crate::pupil::year_name(year) })
             .collect(),
-        sexes: [Sex::F, Sex::M].into_iter().map(|sex| SexTerm { sex, label: sex.label().to_string() }).collect(),
+        sexes: Sex::ALL.into_iter().map(|sex| SexTerm { sex, label: sex.label().to_string() }).collect(),
         phases: Phase::ALL.into_iter().map(|phase| PhaseTerm { phase, label: phase.label().to_string() }).collect(),
         max_rank: MAX_RANK,
         name_max: text::NAME_MAX,

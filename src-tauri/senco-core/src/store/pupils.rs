@@ -136,21 +136,7 @@ impl FromSql for Upn {
     }
 }
 
-impl ToSql for Sex {
-    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
-        Ok(ToSqlOutput::from(self.code()))
-    }
-}
-
-impl FromSql for Sex {
-    fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
-        let text = value.as_str()?;
-        [Sex::F, Sex::M]
-            .into_iter()
-            .find(|s| s.code() == text)
-            .ok_or_else(|| FromSqlError::Other(format!("the stored sex {text:?} is not F or M").into()))
-    }
-}
+code_column!(Sex, "sex");
 
 /// The pupil's details as parameters ?1 to ?15, in the column order of `insert` and `update`.
 fn details(p: &ValidPupil) -> [&dyn ToSql; 15] {

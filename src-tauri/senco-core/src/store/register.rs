@@ -31,6 +31,12 @@ impl Store {
         raw_scan(&self.conn)
     }
 
+    /// The integrity check that every open runs, alone.
+    #[cfg(feature = "bench-probes")]
+    pub fn quick_check(&self) -> Result<()> {
+        super::check::quick(&self.conn)
+    }
+
     /// The register's SQL, joins included, stepped through raw: the second baseline.
     #[cfg(feature = "bench-probes")]
     pub fn raw_register_scan(&self) -> Result<usize> {

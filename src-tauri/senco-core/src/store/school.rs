@@ -3,8 +3,7 @@
 
 use std::path::Path;
 
-use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSqlOutput, ValueRef};
-use rusqlite::{params, Connection, ToSql};
+use rusqlite::{params, Connection};
 
 use crate::error::{Error, Result};
 use crate::keys::{key_file_path, KeyFile};
@@ -71,18 +70,4 @@ pub(super) fn load(conn: &Connection) -> Result<School> {
     )?)
 }
 
-impl ToSql for Phase {
-    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
-        Ok(ToSqlOutput::from(self.code()))
-    }
-}
-
-impl FromSql for Phase {
-    fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
-        let text = value.as_str()?;
-        Phase::ALL
-            .into_iter()
-            .find(|p| p.code() == text)
-            .ok_or_else(|| FromSqlError::Other(format!("the stored phase {text:?} is not one this app knows").into()))
-    }
-}
+code_column!(Phase, "phase");

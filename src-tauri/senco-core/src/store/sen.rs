@@ -2,7 +2,7 @@
 //! that `crate::sen` plans; and the `Store` actions that change a status or a need.
 
 use chrono::NaiveDate;
-use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSqlOutput, ValueRef};
+use rusqlite::types::{FromSql, FromSqlResult, ToSqlOutput, ValueRef};
 use rusqlite::{params, Connection, OptionalExtension, ToSql};
 
 use crate::census::{NeedCode, SenStatus};
@@ -43,39 +43,9 @@ impl Store {
     }
 }
 
-// Codes are stored as the census writes them; reading back a code this build does not know
-// is an error that names it, never a silent default.
-impl ToSql for SenStatus {
-    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
-        Ok(ToSqlOutput::from(self.code()))
-    }
-}
-
-impl FromSql for SenStatus {
-    fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
-        let text = value.as_str()?;
-        SenStatus::ALL
-            .into_iter()
-            .find(|s| s.code() == text)
-            .ok_or_else(|| FromSqlError::Other(format!("the stored SEN status {text:?} is not one this app knows").into()))
-    }
-}
-
-impl ToSql for NeedCode {
-    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
-        Ok(ToSqlOutput::from(self.code()))
-    }
-}
-
-impl FromSql for NeedCode {
-    fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
-        let text = value.as_str()?;
-        NeedCode::ALL
-            .into_iter()
-            .find(|n| n.code() == text)
-            .ok_or_else(|| FromSqlError::Other(format!("the stored need code {text:?} is not one this app knows").into()))
-    }
-}
+// Codes are stored as the census writes them.
+code_column!(SenStatus, "SEN status");
+code_column!(NeedCode, "need code");
 
 impl ToSql for NeedId {
     fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
