@@ -19,13 +19,17 @@ pub use state::AppState;
 pub fn app<R: Runtime>(builder: tauri::Builder<R>, data_dir: Option<PathBuf>) -> tauri::Builder<R> {
     let builder = match data_dir.or_else(data_dir_from_environment) {
         Some(dir) => builder.manage(state_for(dir)),
+        None => builder,
+    };
+    let builder = builder.setup(|app| {
         // Tauri knows the app data directory only once the app exists.
-        None => builder.setup(|app| {
+        if app.try_state::<AppState>().is_none() {
             let dir = app.path().app_data_dir()?;
             app.manage(state_for(dir));
-            Ok(())
-        }),
-    };
+        }
+        open_main_window(app)?;
+        Ok(())
+    });
     builder.invoke_handler(tauri::generate_handler![
         commands::school::app_state,
         commands::school::open_demo,
@@ -33,6 +37,8 @@ pub fn app<R: Runtime>(builder: tauri::Builder<R>, data_dir: Option<PathBuf>) ->
         commands::school::unlock,
         commands::school::unlock_with_recovery_key,
         commands::school::close_school,
+        commands::school::read_date,
+        commands::school::startup_finished,
         commands::pupils::need_types,
         commands::pupils::vocabulary,
         commands::pupils::register_page,
@@ -46,6 +52,18 @@ pub fn app<R: Runtime>(builder: tauri::Builder<R>, data_dir: Option<PathBuf>) ->
     ])
 }
 
+/// Opens the main window (declared in tauri.conf.json with `"create": false`) with the
+/// webview's own data (WebKit's caches and storage) in the cache folder, apart from the
+/// school's files: backing up the data folder then means exactly the school.
+fn open_main_window<R: Runtime>(app: &mut tauri::App<R>) -> tauri::Result<()> {
+    let Some(config) = app.config().app.windows.iter().find(|w| w.label == "main" && !w.create).cloned() else {
+        return Ok(());
+    };
+    let webview_data = app.path().app_cache_dir()?.join("webview");
+    tauri::WebviewWindowBuilder::from_config(app.handle(), &config)?.data_directory(webview_data).build()?;
+    Ok(())
+}
+
 /// `senco-toolkit --demo` opens straight onto the demo school (the README's first command).
 fn state_for(dir: PathBuf) -> AppState {
     // The data folder holds only this app's files: only its owner may open it, even if an
@@ -57,9 +75,9 @@ fn state_for(dir: PathBuf) -> AppState {
     }
     let state = AppState::new(dir);
     if std::env::args().skip(1).any(|arg| arg == "--demo") {
-        if let Err(error) = commands::school::open_demo_school(&state) {
-            eprintln!("the demo school could not be opened: {error}");
-        }
+        // Derive the key and open while the window and the webview start.
+        let path = state.demo_path();
+        state.open_in_background(move || commands::school::demo_store(&path));
     }
     state
 }

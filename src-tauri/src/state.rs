@@ -1,7 +1,13 @@
 //! What the app holds between commands: where the school's data lives and the open store.
+//!
+//! A school can be opened in the background while the window loads (`--demo` at start-up):
+//! its key derivation then overlaps the webview's start instead of delaying the window.
+//! Every command first waits for that opening to finish (`settle`), so none ever sees a
+//! half-opened state.
 
 use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard};
+use std::thread::JoinHandle;
 
 use senco_core::store::{default_database_path, demo_database_path};
 use senco_core::school::School;
@@ -12,11 +18,32 @@ pub struct AppState {
     /// The open school, if any. Commands hold the lock only inside one synchronous core
     /// call, never across an `.await`.
     store: Mutex<Option<Store>>,
+    /// A school being opened in the background, if any.
+    opening: Mutex<Option<JoinHandle<senco_core::Result<Store>>>>,
 }
 
 impl AppState {
     pub fn new(data_dir: PathBuf) -> AppState {
-        AppState { data_dir, store: Mutex::new(None) }
+        AppState { data_dir, store: Mutex::new(None), opening: Mutex::new(None) }
+    }
+
+    /// Starts opening a school on another thread; the next command waits for it.
+    pub fn open_in_background(&self, open: impl FnOnce() -> senco_core::Result<Store> + Send + 'static) {
+        *self.opening.lock().unwrap_or_else(|p| p.into_inner()) = Some(std::thread::spawn(open));
+    }
+
+    /// Waits for a background opening, keeps the school it opened, and hands back its error
+    /// once if it failed.
+    pub fn settle(&self) -> senco_core::Result<()> {
+        let Some(opening) = self.opening.lock().unwrap_or_else(|p| p.into_inner()).take() else { return Ok(()) };
+        match opening.join() {
+            Ok(Ok(store)) => {
+                *self.store.lock().unwrap_or_else(|p| p.into_inner()) = Some(store);
+                Ok(())
+            }
+            Ok(Err(error)) => Err(error),
+            Err(_) => Err(Error::Refused("the school could not be opened at start-up".into())),
+        }
     }
 
     pub fn school_path(&self) -> PathBuf {
@@ -28,6 +55,9 @@ impl AppState {
     }
 
     pub fn slot(&self) -> MutexGuard<'_, Option<Store>> {
+        // A background opening that failed is reported by `app_state`; here it leaves no
+        // school open, which every command already handles.
+        let _ = self.settle();
         // A panic inside a command must not lock the SENCO out for the rest of the session.
         self.store.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }

@@ -62,7 +62,7 @@ fn pupil(upn: &str) -> Value {
 #[test]
 fn first_run_then_set_up_lock_and_unlock() {
     let app = App::new();
-    assert_eq!(app.ok("app_state", json!({})), json!({ "schoolExists": false, "open": null }));
+    assert_eq!(app.ok("app_state", json!({})), json!({ "schoolExists": false, "lockedSchoolName": null, "open": null }));
     assert_eq!(app.code("register_page", json!({ "query": {} })), "locked", "nothing is open yet");
 
     let bad = json!({ "setup": setup_args()["setup"], "passphrase": "short", "passphraseAgain": "short" });
@@ -78,7 +78,8 @@ fn first_run_then_set_up_lock_and_unlock() {
     assert_eq!(created["recoveryKey"].as_str().unwrap().len(), 29, "five groups of five with dashes");
 
     app.ok("close_school", json!({}));
-    assert_eq!(app.ok("app_state", json!({}))["schoolExists"], true);
+    let locked = app.ok("app_state", json!({}));
+    assert_eq!((locked["schoolExists"].clone(), locked["lockedSchoolName"].clone()), (json!(true), json!("Test Primary")), "the unlock screen can name the school");
     assert_eq!(app.code("unlock", json!({ "passphrase": "wrong passphrase" })), "wrong_passphrase");
     assert_eq!(app.ok("unlock", json!({ "passphrase": PASSPHRASE }))["isDemo"], false);
 
@@ -149,7 +150,7 @@ fn the_vocabulary_comes_from_the_core_with_its_rules() {
     let support = words["statuses"].as_array().unwrap().iter().find(|s| s["status"] == "senSupport").unwrap().clone();
     assert_eq!(support, json!({
         "status": "senSupport", "code": "K", "censusCode": "K", "label": "SEN support (K)", "shortLabel": "SEN support (K)",
-        "needsPrimaryNeed": true, "allowsNsa": true,
+        "needsPrimaryNeed": true, "allowsNsa": true, "asksConfirmation": false,
     }));
     assert_eq!(words["years"][1], json!({ "year": 0, "shortLabel": "R", "label": "Reception" }));
     assert_eq!(words["needs"].as_array().unwrap().len(), 13);
@@ -161,6 +162,15 @@ fn the_vocabulary_comes_from_the_core_with_its_rules() {
     if std::fs::read_to_string(&path).ok().as_deref() != Some(recorded.as_str()) {
         std::fs::write(&path, recorded).unwrap();
     }
+}
+
+#[test]
+fn a_typed_date_is_read_the_british_way_whatever_the_locale() {
+    let app = App::new();
+    assert_eq!(app.ok("read_date", json!({ "text": "14.3.17" })), json!({ "iso": "2017-03-14", "display": "14 Mar 2017" }));
+    assert_eq!(app.ok("read_date", json!({ "text": "14/03/2017" }))["iso"], "2017-03-14");
+    let error = app.call("read_date", json!({ "text": "03/14/2017" })).unwrap_err();
+    assert!(error["fields"][0]["message"].as_str().unwrap().contains("has no month 14"), "{error}");
 }
 
 #[test]

@@ -20,9 +20,18 @@ struct Driver {
 
 impl Driver {
     fn start(data_dir: &Path) -> Driver {
-        let child = Command::new(tauri_driver())
-            .args(["--port", "4444", "--native-port", "4445"])
-            .env("SENCO_DATA_DIR", data_dir)
+        Driver::start_with(&[("SENCO_DATA_DIR", data_dir)])
+    }
+
+    /// With these environment variables for the app (it inherits tauri-driver's); without
+    /// SENCO_DATA_DIR among them, the app uses its own folders.
+    fn start_with(env: &[(&str, &Path)]) -> Driver {
+        let mut command = Command::new(tauri_driver());
+        command.args(["--port", "4444", "--native-port", "4445"]).env_remove("SENCO_DATA_DIR");
+        for (name, value) in env {
+            command.env(name, value);
+        }
+        let child = command
             .spawn()
             .expect("tauri-driver is installed (cargo install tauri-driver --version 2.1.0 --locked)");
         let deadline = Instant::now() + Duration::from_secs(20);
@@ -123,8 +132,10 @@ async fn screenshot(c: &Client, name: &str) {
 }
 
 async fn demo_school_add_pupil_set_sen_support_and_find_them() {
-    let data = tempfile::tempdir().expect("empty data directory");
-    let _driver = Driver::start(data.path());
+    // The app's own folders, as on a school laptop: no SENCO_DATA_DIR.
+    let home = tempfile::tempdir().expect("empty home");
+    let (share, cache) = (home.path().join("share"), home.path().join("cache"));
+    let _driver = Driver::start_with(&[("XDG_DATA_HOME", &share), ("XDG_CACHE_HOME", &cache)]);
     let c = launch().await;
     wait_for(&c, "#open-demo").await;
     screenshot(&c, "first-run").await;
@@ -169,6 +180,14 @@ async fn demo_school_add_pupil_set_sen_support_and_find_them() {
     wait_for(&c, &format!("#register-table tr[data-upn='{upn}']")).await;
     screenshot(&c, "register-filtered").await;
     c.close().await.expect("session closes");
+
+    // WebKit keeps its caches and storage in the cache folder, so "back up the data folder"
+    // means exactly the school.
+    let data = share.join("uk.senco-toolkit.app");
+    assert!(cache.join("uk.senco-toolkit.app/webview").exists(), "the webview's data is in the cache folder");
+    let mut names: Vec<String> = std::fs::read_dir(&data).expect("data folder").map(|e| e.expect("entry").file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    assert!(names.iter().all(|n| n.starts_with("demo.senco")), "only the school's files are in the data folder: {names:?}");
 }
 
 async fn set_up_a_school_restart_refuse_a_wrong_passphrase_and_unlock() {

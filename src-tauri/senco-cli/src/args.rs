@@ -76,12 +76,13 @@ pub enum PhaseArg {
 
 #[derive(Args)]
 pub struct DemoArgs {
-    #[arg(long, default_value_t = 420)]
+    /// How many pupils, from 200 to 20000.
+    #[arg(long, default_value_t = 420, value_parser = clap::value_parser!(u32).range(200..=20_000))]
     pub pupils: u32,
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// Years of SEN history to invent.
-    #[arg(long, default_value_t = 3)]
+    /// Years of SEN history to invent, from 1 to 10.
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=10))]
     pub years: u32,
 }
 
@@ -115,13 +116,14 @@ pub enum PupilCommand {
         #[arg(long)]
         primary_need: Option<String>,
     },
-    /// Record a need (rank 1 is the primary need and replaces the current one).
+    /// Record a need, as the next free rank unless --rank says which to replace
+    /// (rank 1 is the primary need).
     AddNeed {
         upn: String,
         #[arg(long)]
         need: String,
-        #[arg(long, default_value_t = 1)]
-        rank: u32,
+        #[arg(long)]
+        rank: Option<u32>,
         #[arg(long = "from", value_name = "YYYY-MM-DD")]
         start: String,
     },

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use senco_core::store::{data_dir, default_database_path, demo_database_path};
-use senco_core::{Stamp, Store, Unlock};
+use senco_core::{Error, Stamp, Store, Unlock};
 
 use crate::args::Global;
 use crate::output::{self, Failure};
@@ -52,9 +52,18 @@ impl Context {
         }
     }
 
-    /// Opens the school, saying so when it is the demo school.
+    /// Opens the school, saying so when it is the demo school. A demo school always opens
+    /// with its fixed key, so a script that exported the real school's passphrase can still
+    /// read a demo; a real school never opens with the demo key.
     pub fn open(&self) -> Result<Store, Failure> {
-        let store = Store::open(&self.school_path(), self.unlock())?;
+        let path = self.school_path();
+        let store = match Store::open(&path, self.unlock()) {
+            Err(Error::WrongPassphrase) => match Store::open(&path, Unlock::Demo) {
+                Ok(demo) => demo,
+                Err(_) => return Err(Error::WrongPassphrase.into()),
+            },
+            other => other?,
+        };
         if store.school().is_demo {
             output::note("Demo school: synthetic pupils only, not real data.");
         }

@@ -8,7 +8,7 @@
 use std::io::{self, Write};
 use std::process::ExitCode;
 
-use senco_core::export;
+use senco_core::{dates, export};
 use senco_core::pupil::{nc_year_label, PupilRecord};
 use senco_core::register::RegisterRow;
 use senco_core::store::CheckReport;
@@ -26,10 +26,43 @@ pub enum Failure {
     ClosedPipe,
 }
 
+/// The flag or variable a user typed for each field the core names, so a refusal points at
+/// what to retype.
+fn flag_for(field: &str) -> &str {
+    match field {
+        "upn" => "--upn",
+        "legalForename" => "--forename",
+        "legalSurname" => "--surname",
+        "preferredForename" => "--preferred-forename",
+        "preferredSurname" => "--preferred-surname",
+        "dateOfBirth" => "--dob",
+        "sex" => "--sex",
+        "ncYear" => "--year",
+        "form" => "--form",
+        "admissionDate" => "--admitted",
+        "attendancePct" => "--attendance",
+        "status" => "--status",
+        "startDate" => "--from",
+        "reason" => "--reason",
+        "primaryNeed" => "--primary-need",
+        "code" => "--need",
+        "rank" => "--rank",
+        "leavingDate" => "--on",
+        "name" => "--name",
+        "urn" => "--urn",
+        "laCode" => "--la",
+        "establishmentNumber" => "--estab",
+        "passphrase" | "passphraseAgain" => "SENCO_PASSPHRASE",
+        "today" => "--today",
+        "db" => "--db",
+        other => other,
+    }
+}
+
 impl From<Error> for Failure {
     fn from(error: Error) -> Failure {
         Failure::Refused(match error {
-            Error::Invalid(problems) => problems.iter().map(|p| format!("{}: {}", p.field, p.message)).collect::<Vec<_>>().join("\n"),
+            Error::Invalid(problems) => problems.iter().map(|p| format!("{}: {}", flag_for(&p.field), p.message)).collect::<Vec<_>>().join("\n"),
             Error::PassphraseRequired(path) => format!(
                 "{} is a school protected by its own passphrase: set SENCO_PASSPHRASE or give --passphrase-file FILE",
                 path.display()
@@ -86,7 +119,7 @@ pub fn register(rows: &[RegisterRow], format: ListFormat) -> String {
                     r.form,
                     r.status.code(),
                     r.primary_need.map_or("", |n| n.code()),
-                    r.leaving_date.map_or(String::new(), |d| format!(" left {d}"))
+                    r.leaving_date.map_or(String::new(), |d| format!(" left {}", dates::short(d)))
                 ));
             }
             out
@@ -105,18 +138,19 @@ pub fn record(r: &PupilRecord, format: RecordFormat) -> String {
                 out.push_str("  UPN is temporary: replace it when the permanent one is known\n");
             }
             out.push_str(&format!("  Legal name: {} {}\n", r.legal_forename, r.legal_surname));
-            out.push_str(&format!("  Born {}, {} {}, form {}\n", r.date_of_birth, r.sex.code(), nc_year_label(r.nc_year), r.form));
-            out.push_str(&format!("  Admitted {}{}\n", r.admission_date, r.leaving_date.map_or(String::new(), |d| format!(", left {d} (archived)"))));
-            out.push_str(&format!("  SEN status: {} since {}\n", r.status, r.status_since));
+            out.push_str(&format!("  Born {}, {} {}, form {}\n", dates::short(r.date_of_birth), r.sex.code(), nc_year_label(r.nc_year), r.form));
+            let left = r.leaving_date.map_or(String::new(), |d| format!(", left {} (archived)", dates::short(d)));
+            out.push_str(&format!("  Admitted {}{left}\n", dates::short(r.admission_date)));
+            out.push_str(&format!("  SEN status: {} since {}\n", r.status, dates::short(r.status_since)));
             out.push_str("  Status history:\n");
             for p in &r.status_history {
-                let end = p.end_date.map_or("now".to_string(), |d| d.to_string());
-                out.push_str(&format!("    {} to {}  {}  {}\n", p.start_date, end, p.status, p.reason));
+                let end = p.end_date.map_or("now".to_string(), dates::short);
+                out.push_str(&format!("    {:>11} to {:<11}  {}  {}\n", dates::short(p.start_date), end, p.status, p.reason));
             }
             out.push_str("  Needs:\n");
             for n in &r.needs {
-                let end = n.end_date.map_or("now".to_string(), |d| d.to_string());
-                out.push_str(&format!("    {} rank {}  {} ({})  {} to {}\n", n.code, n.rank, n.description, n.area.label(), n.start_date, end));
+                let end = n.end_date.map_or("now".to_string(), dates::short);
+                out.push_str(&format!("    {} rank {}  {} ({})  {} to {}\n", n.code, n.rank, n.description, n.area.label(), dates::short(n.start_date), end));
             }
             out
         }
@@ -153,6 +187,11 @@ pub fn check_report(report: &CheckReport, format: RecordFormat) -> String {
             out
         }
     }
+}
+
+/// "1 pupil", "2 pupils".
+pub fn pupils(count: usize) -> String {
+    if count == 1 { "1 pupil".to_string() } else { format!("{count} pupils") }
 }
 
 fn truncate(text: &str, width: usize) -> String {

@@ -72,20 +72,36 @@ fn a_school_is_created_used_and_refuses_bad_input_without_changing() {
     assert_eq!(text(&init.stdout).trim().len(), 29, "the recovery key alone is printed on stdout");
     assert!(dir.path().join("school.senco").exists(), "the default database is the app's");
 
-    let add = ["pupil", "add", "--upn", "K886200724123", "--forename", "Ada", "--surname", "Quill", "--dob", "2017-03-14", "--sex", "F", "--year", "5", "--admitted", "2021-09-01"];
-    assert!(senco(dir.path(), pass, &add).status.success());
+    // Every problem at once, each named by the flag that was typed.
+    let bad = ["pupil", "add", "--upn", "K886200724124", "--forename", "Ada", "--surname", "Qu\u{202E}ill", "--dob", "2017-02-30", "--sex", "F", "--year", "5", "--admitted", "2021-09-01"];
+    let refused = text(&senco(dir.path(), pass, &bad).stderr);
+    assert!(refused.contains("error: --upn: the check letter does not match"), "{refused}");
+    assert!(refused.contains("error: --surname: the pupil's legal surname contains a hidden formatting character"), "{refused}");
+    assert!(refused.contains("error: --dob: the date of birth \"2017-02-30\" is a date that does not exist: February 2017 has no day 30"), "{refused}");
+
+    let add = ["pupil", "add", "--upn", "K886200724123", "--forename", "Ada", "--surname", "Quill", "--dob", "14/03/2017", "--sex", "F", "--year", "5", "--admitted", "1 Sep 2021"];
+    let added = senco(dir.path(), pass, &add);
+    assert!(added.status.success(), "{}", text(&added.stderr));
+    assert_eq!(text(&added.stderr), "Ada Quill (K886200724123): added, in Year 5, admitted 1 Sep 2021.\n", "British dates typed and shown");
     let duplicate = senco(dir.path(), pass, &add);
     assert_eq!(duplicate.status.code(), Some(1));
-    assert!(text(&duplicate.stderr).contains("upn: UPN K886200724123 is already used"), "{}", text(&duplicate.stderr));
+    assert!(text(&duplicate.stderr).contains("--upn: UPN K886200724123 is already used"), "{}", text(&duplicate.stderr));
 
-    let no_need = senco(dir.path(), pass, &["pupil", "set-status", "K886200724123", "--status", "K", "--from", "2025-01-06"]);
+    let no_need = senco(dir.path(), pass, &["pupil", "set-status", "K886200724123", "--status", "K", "--from", "2025-01-06", "--reason", "referral"]);
     assert_eq!(no_need.status.code(), Some(1));
-    assert!(text(&no_need.stderr).contains("primaryNeed"));
-    let ok = senco(dir.path(), pass, &["pupil", "set-status", "K886200724123", "--status", "K", "--from", "2025-01-06", "--primary-need", "slcn"]);
+    assert!(text(&no_need.stderr).contains("error: --primary-need: SEN support (K) needs a primary need"), "{}", text(&no_need.stderr));
+    let no_reason = senco(dir.path(), pass, &["pupil", "set-status", "K886200724123", "--status", "K", "--from", "2025-01-06", "--primary-need", "slcn"]);
+    assert!(text(&no_reason.stderr).contains("error: --reason: give the reason for the change"), "{}", text(&no_reason.stderr));
+    let ok = senco(dir.path(), pass, &["pupil", "set-status", "K886200724123", "--status", "K", "--from", "2025-01-06", "--primary-need", "slcn", "--reason", "speech and language referral"]);
     assert!(ok.status.success(), "{}", text(&ok.stderr));
+    assert_eq!(text(&ok.stderr), "Ada Quill (K886200724123): now SEN support (K) from 6 Jan 2025 (was No SEN).\n");
+    let need = senco(dir.path(), pass, &["pupil", "add-need", "K886200724123", "--need", "SEMH", "--from", "2025-02-01"]);
+    assert_eq!(text(&need.stderr), "Ada Quill (K886200724123): added SEMH as need 2 from 1 Feb 2025.\n", "the next free rank by default");
     let shown = text(&senco(dir.path(), pass, &["pupil", "show", "K886200724123"]).stdout);
-    assert!(shown.contains("SEN status: SEN support (K) since 2025-01-06"), "{shown}");
+    assert!(shown.contains("SEN status: SEN support (K) since 6 Jan 2025"), "{shown}");
     assert!(shown.contains("SLCN rank 1"), "{shown}");
+    let one = senco(dir.path(), pass, &["register", "list"]);
+    assert_eq!(text(&one.stderr), "1 pupil\n");
 
     let wrong = senco(dir.path(), Some("not our passphrase"), &["register", "list"]);
     assert_eq!(wrong.status.code(), Some(1));
@@ -98,6 +114,22 @@ fn a_school_is_created_used_and_refuses_bad_input_without_changing() {
     let ahead = senco_on(dir.path(), pass, "2090-01-04", &["pupil", "leave", "K886200724123", "--on", "2090-01-04"]);
     assert_eq!(ahead.status.code(), Some(1));
     assert!(text(&ahead.stderr).contains("after today's date"), "{}", text(&ahead.stderr));
+
+    let left = senco(dir.path(), pass, &["pupil", "leave", "K886200724123", "--on", "2026-07-22"]);
+    assert_eq!(text(&left.stderr), "Ada Quill (K886200724123): left on 22 Jul 2026, and the record is archived; their 2 open needs ended that day.\n");
+}
+
+#[test]
+fn usage_mistakes_exit_2_and_a_demo_opens_whatever_passphrase_was_exported() {
+    let dir = tempfile::tempdir().unwrap();
+    assert_eq!(senco(dir.path(), None, &["demo", "--pupils", "5"]).status.code(), Some(2));
+    assert_eq!(senco(dir.path(), None, &["demo", "--years", "0"]).status.code(), Some(2));
+    let demo = senco(dir.path(), Some(PASSPHRASE), &["demo", "--pupils", "200"]);
+    assert!(text(&demo.stderr).contains("It uses the fixed demo key, not a passphrase"), "{}", text(&demo.stderr));
+    let db = dir.path().join("demo.senco").display().to_string();
+    let listed = senco(dir.path(), Some(PASSPHRASE), &["register", "list", "--db", &db]);
+    assert!(listed.status.success(), "the README's order: export, then the demo commands: {}", text(&listed.stderr));
+    assert_eq!(senco(dir.path(), Some("a wrong one"), &["upn", "check", "K886200724123"]).status.code(), Some(0), "upn check needs no school");
 }
 
 #[test]

@@ -45,7 +45,7 @@ struct Measured {
 fn measure(dir: &Path, pupils: u32) -> Measured {
     let path = dir.join(format!("demo-{pupils}.senco"));
     let today = NaiveDate::from_ymd_opt(2026, 11, 23).expect("date");
-    drop(demo::create(&path, DemoSpec { pupils, seed: 42, years: 4 }, None, Stamp::on(today)).expect("demo school"));
+    drop(demo::create(&path, DemoSpec { pupils, seed: 42, years: 4 }, Stamp::on(today)).expect("demo school"));
     let key_file = KeyFile::read(&key_file_path(&path)).expect("key file");
     let key_derivation = time(5, || key_file.unlock_with_passphrase(DEMO_PASSPHRASE).expect("unlocks"));
     let open = time(5, || Store::open(&path, Unlock::Passphrase(DEMO_PASSPHRASE)).expect("opens"));

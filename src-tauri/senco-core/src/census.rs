@@ -69,6 +69,12 @@ impl SenStatus {
         need != NeedCode::NSA || self == SenStatus::SenSupport
     }
 
+    /// A change to this status is asked about before it is made: an EHC plan is a legal
+    /// document, and no SEN ends the pupil's SEN record.
+    pub fn asks_confirmation(self) -> bool {
+        matches!(self, SenStatus::EhcPlan | SenStatus::NoSen)
+    }
+
     /// SEN support and EHC plans are the statuses that need a recorded primary need.
     pub fn needs_primary_need(self) -> bool {
         matches!(self, SenStatus::SenSupport | SenStatus::EhcPlan)
@@ -186,10 +192,19 @@ impl NeedCode {
         NeedCode::ALL.into_iter().find(|n| n.code().eq_ignore_ascii_case(code.trim()))
     }
 
-    /// Our own short description of the DfE category.
+    /// The category's name, short enough for a timeline: "Specific learning difficulty".
+    pub fn name(self) -> &'static str {
+        match self {
+            NeedCode::SPLD => "Specific learning difficulty",
+            NeedCode::NSA => "Type of need not yet assessed",
+            other => other.description(),
+        }
+    }
+
+    /// Our own short description of the DfE category, for pickers.
     pub fn description(self) -> &'static str {
         match self {
-            NeedCode::SPLD => "Specific learning difficulty (such as dyslexia or dyscalculia)",
+            NeedCode::SPLD => "Specific learning difficulty, such as dyslexia or dyscalculia",
             NeedCode::MLD => "Moderate learning difficulty",
             NeedCode::SLD => "Severe learning difficulty",
             NeedCode::PMLD => "Profound and multiple learning difficulty",
@@ -232,6 +247,8 @@ impl fmt::Display for NeedCode {
 #[ts(export)]
 pub struct NeedType {
     pub code: NeedCode,
+    /// Short, for timelines: "Specific learning difficulty".
+    pub name: String,
     pub description: String,
     pub area: BroadArea,
     pub area_label: String,
@@ -242,6 +259,7 @@ pub fn need_types() -> Vec<NeedType> {
         .into_iter()
         .map(|code| NeedType {
             code,
+            name: code.name().to_string(),
             description: code.description().to_string(),
             area: code.area(),
             area_label: code.area().label().to_string(),

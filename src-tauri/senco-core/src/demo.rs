@@ -19,6 +19,7 @@ use crate::census::{NeedCode, SenStatus};
 use crate::error::{Error, Result};
 use crate::keys::{KdfCost, DEMO_PASSPHRASE};
 use crate::pupil::{academic_year, PupilInput, StatusPeriod};
+use crate::sen::{Closing, NeedId, NeedInput, OpenNeed, Position, StatusChange};
 use crate::school::{Phase, School, KENT_LA_CODE};
 use crate::store::{self, Store};
 use crate::Stamp;
@@ -50,9 +51,10 @@ const DEMO_ESTABLISHMENT: u16 = 2999;
 pub const FIRST_DAY: (i32, u32, u32) = (2013, 9, 1);
 pub const LAST_DAY: (i32, u32, u32) = (2098, 8, 31);
 
-/// Creates a demo school at `path`, encrypted with `passphrase` or the fixed demo passphrase.
-/// Like every school, it appears whole or not at all.
-pub fn create(path: &Path, spec: DemoSpec, passphrase: Option<&str>, stamp: Stamp) -> Result<Store> {
+/// Creates a demo school at `path`, encrypted with the fixed demo key: its pupils are
+/// invented, so anyone may open it, with no passphrase. Like every school, it appears whole
+/// or not at all.
+pub fn create(path: &Path, spec: DemoSpec, stamp: Stamp) -> Result<Store> {
     let day = |(y, m, d): (i32, u32, u32)| NaiveDate::from_ymd_opt(y, m, d).expect("a real day");
     if stamp.today < day(FIRST_DAY) || stamp.today > day(LAST_DAY) {
         return Err(Error::invalid(
@@ -76,8 +78,7 @@ pub fn create(path: &Path, spec: DemoSpec, passphrase: Option<&str>, stamp: Stam
         is_demo: true,
     };
     let pupils = generate(spec, phase, stamp.today);
-    let passphrase = passphrase.unwrap_or(DEMO_PASSPHRASE);
-    let (store, _recovery_key) = store::create(path, &school, passphrase, KdfCost::DEFAULT, stamp, |tx| write(tx, &pupils, stamp.today))?;
+    let (store, _recovery_key) = store::create(path, &school, DEMO_PASSPHRASE, KdfCost::DEFAULT, stamp, |tx| write(tx, &pupils, stamp.today))?;
     Ok(store)
 }
 
@@ -142,17 +143,43 @@ const FORENAMES: &[&str] = &[
     "Una", "Vesper", "Wren", "Xanthe", "Yusuf", "Zuri", "Alder", "Briar", "Cosmo", "Dara",
     "Elowen", "Fenn", "Greer", "Huxley", "Ione", "Juno", "Kit", "Lark", "Mabli", "Nico",
     "Oona", "Pip", "Rafferty", "Sorrel", "Tamsin", "Umar", "Vida", "Wilf", "Yara", "Zeph",
+    "Aoife", "Bartholomew", "Cerys", "Dov", "Eshaan", "Fenella", "Gethin", "Hana", "Idris", "Jasmeet",
+    "Keziah", "Lorcan", "Maali", "Nandi", "Osian", "Priya", "Rhodri", "Suki", "Tadhg", "Ulla",
+    "Viggo", "Wynne", "Yasmin", "Zainab", "Aurelio", "Bethan", "Cian", "Dilys", "Emrys", "Folake",
+    "Gwen", "Hamza", "Ilse", "Jonah", "Kofi", "Leonie", "Mirela", "Niamh", "Oskar", "Petra",
+    "Ravi", "Seren", "Teodor", "Ugo", "Valentina", "Wiktor", "Xavi", "Yemi", "Zofia", "Anwen",
 ];
 
-const SURNAMES: &[&str] = &[
-    "Ashcombe", "Brindlewood", "Carrow", "Dunmore", "Eldridge", "Fairbank", "Gorsley", "Hatherden",
-    "Ivesley", "Jessop", "Kettering", "Larchmont", "Mossley", "Northam", "Oakhurst", "Penhallow",
-    "Quarrendon", "Rookwood", "Stainby", "Thornbury", "Underhill", "Vantongeren", "Wickersham",
-    "Yelland", "Zanetti", "Abernathy-Cole", "Blackwood", "Coldharbour", "Dewhurst", "Emsworth",
-    "Fellgate", "Greenhalgh", "Hollins", "Inchbald", "Jolliffe", "Kingsdown", "Lowenthal", "Marchetti",
-    "Nettleford", "Oyelaran", "Pemberton", "Radclyffe", "Sandling", "Tolhurst", "Upwood", "Whitlock",
-    "Okonkwo-Hale", "Brightwater", "Castellan", "Dimbleby",
+/// Surnames are made from invented parts, so a large school still has thousands of them
+/// and a page of the register never shows one family name over and over.
+const SURNAME_STARTS: &[&str] = &[
+    "Ash", "Birch", "Bram", "Brook", "Calder", "Cole", "Dun", "Els", "Fair", "Fern", "Gold", "Hart",
+    "Hazel", "Holt", "Kings", "Lang", "Lark", "Marsh", "Mill", "Moss", "North", "Oak", "Pen", "Rad",
+    "Red", "Rook", "Rush", "Sand", "Shaw", "Stan", "Thorn", "Under", "West", "Whit", "Wick", "Wild",
+    "Yar", "Bell", "Cray", "Dale", "Elm", "Fox", "Glen", "Haw", "Lea", "Mead", "Orch", "Quen",
 ];
+const SURNAME_ENDS: &[&str] = &[
+    "combe", "wood", "ford", "ley", "ton", "field", "worth", "well", "bury", "by", "dale", "gate",
+    "hurst", "more", "den", "hall", "ham", "ridge", "stone", "wick", "brook", "holm", "croft",
+    "thorpe", "bourne", "mere", "side", "cott", "low", "stead", "fold", "moor",
+];
+/// Whole surnames from many traditions, for about one pupil in twelve.
+const SURNAMES: &[&str] = &[
+    "Abernathy-Cole", "Oyelaran", "Marchetti", "Zanetti", "Okonkwo-Hale", "Castellan", "Vantongeren",
+    "Kowalczyk", "Nwachukwu", "Achterberg", "Fitzgerald", "Mwangi", "Rasmussen", "Szabo", "Takahashi",
+    "Adeyemi", "Bhattacharya", "Chaudhry", "Delacroix", "Esposito", "Fernandes", "Gallagher", "Haddad",
+    "Iqbal", "Jankowski", "Karlsson", "Lindqvist", "Mahmoud", "Novak", "O'Sullivan", "Papadopoulos",
+    "Quintero", "Rahman", "Sokolova", "Thorvaldsen", "Uddin", "Varga", "Wiśniewski", "Yilmaz", "Zielinski",
+];
+
+fn surname(rng: &mut ChaCha8Rng) -> String {
+    if rng.gen_bool(0.08) {
+        SURNAMES.choose(rng).expect("names").to_string()
+    } else {
+        format!("{}{}", SURNAME_STARTS.choose(rng).expect("names"), SURNAME_ENDS.choose(rng).expect("names"))
+    }
+}
+
 
 fn pick_weighted(rng: &mut ChaCha8Rng, table: &[(NeedCode, u32)]) -> NeedCode {
     let total: u32 = table.iter().map(|(_, w)| w).sum();
@@ -206,7 +233,7 @@ pub fn generate(spec: DemoSpec, phase: Phase, today: NaiveDate) -> Vec<DemoPupil
         *serial += 1;
         let upn = crate::upn::Upn::from_parts(886, establishment, allocated_year as u16, *serial % 1000);
         let forename = *FORENAMES.choose(&mut rng).expect("names");
-        let surname = *SURNAMES.choose(&mut rng).expect("names");
+        let surname = surname(&mut rng);
         let roll: f64 = rng.gen();
         let final_status = match roll {
             r if r < 0.05 => SenStatus::EhcPlan,
@@ -223,7 +250,7 @@ pub fn generate(spec: DemoSpec, phase: Phase, today: NaiveDate) -> Vec<DemoPupil
         let input = PupilInput {
             upn: upn.to_string(),
             legal_forename: forename.to_string(),
-            legal_surname: surname.to_string(),
+            legal_surname: surname,
             preferred_forename: if rng.gen_bool(0.05) { FORENAMES.choose(&mut rng).expect("names").to_string() } else { String::new() },
             preferred_surname: String::new(),
             date_of_birth: date_of_birth.to_string(),
@@ -237,21 +264,110 @@ pub fn generate(spec: DemoSpec, phase: Phase, today: NaiveDate) -> Vec<DemoPupil
             looked_after: rng.gen_bool(0.01),
             attendance_pct: Some((rng.gen_range(820..=1000) as f64) / 10.0),
         };
-        let (statuses, needs) = history(&mut rng, final_status, admission_date.max(history_start), admission_date, today);
-        let leaving_date = rng.gen_bool(0.03).then(|| {
-            let since = statuses.last().map_or(admission_date, |s| s.start_date);
-            day_between(&mut rng, since, today)
-        });
-        pupils.push(DemoPupil { input, leaving_date, statuses, needs });
+        let mut life = history(&mut rng, final_status, admission_date.max(history_start), admission_date, today);
+        if rng.gen_bool(0.03) {
+            let latest = life.needs.iter().map(|n| n.3).chain([life.position.status_since]).max().unwrap_or(admission_date);
+            let date = day_between(&mut rng, latest, today);
+            life.leave(date, today);
+        }
+        let needs = life.needs.iter().map(|&(_, code, rank, start, end)| (code, rank, start, end)).collect();
+        pupils.push(DemoPupil { input, leaving_date: life.leaving_date, statuses: life.statuses, needs });
     }
     pupils
 }
 
-type Needs = Vec<(NeedCode, u32, NaiveDate, Option<NaiveDate>)>;
+/// A pupil's SEN history, built up the way the app builds it: every change is planned by
+/// the same rule functions the store uses (`Position::plan_status_change`, `plan_new_need`,
+/// `plan_leaving`), and a change the rules refuse is simply not made. So the demo can never
+/// hold a history the app itself would refuse.
+struct Life {
+    position: Position,
+    statuses: Vec<StatusPeriod>,
+    needs: Vec<(NeedId, NeedCode, u32, NaiveDate, Option<NaiveDate>)>,
+    leaving_date: Option<NaiveDate>,
+}
 
-/// Invents a status history that ends in `final_status`: monitoring before SEN support,
-/// SEN support before an EHC plan, and some pupils who came off SEN support.
-fn history(rng: &mut ChaCha8Rng, final_status: SenStatus, from: NaiveDate, admitted: NaiveDate, today: NaiveDate) -> (Vec<StatusPeriod>, Needs) {
+impl Life {
+    fn new(admitted: NaiveDate) -> Life {
+        Life {
+            position: Position {
+                name: "demo pupil".into(),
+                admission_date: admitted,
+                leaving_date: None,
+                status: SenStatus::NoSen,
+                status_since: admitted,
+                open_needs: Vec::new(),
+            },
+            statuses: vec![StatusPeriod { status: SenStatus::NoSen, start_date: admitted, end_date: None, reason: "admitted".into() }],
+            needs: Vec::new(),
+            leaving_date: None,
+        }
+    }
+
+    fn close_needs(&mut self, closings: &[Closing]) {
+        for closing in closings {
+            if let Some(need) = self.needs.iter_mut().find(|n| n.0 == closing.need_id) {
+                need.4 = Some(closing.end_date);
+            }
+        }
+    }
+
+    fn push_need(&mut self, code: NeedCode, rank: u32, start: NaiveDate) {
+        self.needs.push((NeedId(self.needs.len() as i64 + 1), code, rank, start, None));
+    }
+
+    /// Keeps the rules' view of the pupil in step with the history.
+    fn refresh(&mut self) {
+        self.position.open_needs = self
+            .needs
+            .iter()
+            .filter(|n| n.4.is_none())
+            .map(|&(id, code, rank, start_date, _)| OpenNeed { id, code, rank, start_date })
+            .collect();
+    }
+
+    fn change(&mut self, change: StatusChange, today: NaiveDate) -> bool {
+        let Ok(plan) = self.position.plan_status_change(&change, today) else { return false };
+        self.close_needs(&plan.close_needs);
+        let current = self.statuses.last_mut().expect("admitted");
+        if plan.replaces_current {
+            current.status = plan.status;
+            current.reason = plan.reason.clone();
+        } else {
+            current.end_date = Some(plan.previous_ends);
+            self.statuses.push(StatusPeriod { status: plan.status, start_date: plan.start_date, end_date: None, reason: plan.reason.clone() });
+            self.position.status_since = plan.start_date;
+        }
+        self.position.status = plan.status;
+        if let Some(code) = plan.add_primary {
+            self.push_need(code, 1, plan.start_date);
+        }
+        self.refresh();
+        true
+    }
+
+    fn add_need(&mut self, need: NeedInput, today: NaiveDate) {
+        if let Ok(plan) = self.position.plan_new_need(&need, today) {
+            self.close_needs(&plan.close_needs);
+            self.push_need(plan.code, plan.rank, plan.start_date);
+            self.refresh();
+        }
+    }
+
+    fn leave(&mut self, date: NaiveDate, today: NaiveDate) {
+        if let Ok(plan) = self.position.plan_leaving(&date.to_string(), today) {
+            self.close_needs(&plan.close_needs);
+            self.leaving_date = Some(plan.date);
+            self.position.leaving_date = Some(plan.date);
+            self.refresh();
+        }
+    }
+}
+
+/// Invents a history that ends in `final_status`: monitoring before SEN support, SEN
+/// support before an EHC plan, and some pupils who came off SEN support. An EHC plan names
+/// its own primary need, weighted as EHC plans are nationally (autism about a third).
+fn history(rng: &mut ChaCha8Rng, final_status: SenStatus, from: NaiveDate, admitted: NaiveDate, today: NaiveDate) -> Life {
     let mut steps: Vec<SenStatus> = match final_status {
         SenStatus::EhcPlan => vec![SenStatus::SenSupport, SenStatus::EhcPlan],
         SenStatus::SenSupport if rng.gen_bool(0.5) => vec![SenStatus::Monitoring, SenStatus::SenSupport],
@@ -263,44 +379,34 @@ fn history(rng: &mut ChaCha8Rng, final_status: SenStatus, from: NaiveDate, admit
     if final_status == SenStatus::EhcPlan && rng.gen_bool(0.3) {
         steps.insert(0, SenStatus::Monitoring);
     }
-    let mut statuses = vec![StatusPeriod { status: SenStatus::NoSen, start_date: admitted, end_date: None, reason: "admitted".into() }];
-    let mut needs: Needs = Vec::new();
+    let mut life = Life::new(admitted);
     let mut cursor = from.max(admitted + Duration::days(1));
     let span = (today - cursor).num_days().max(steps.len() as i64 + 1);
     let step_days = span / (steps.len() as i64 + 1);
     for status in steps {
         let start = (cursor + Duration::days(rng.gen_range(1..=step_days.max(1)))).min(today);
-        if start <= statuses.last().expect("admitted").start_date {
+        if start <= life.position.status_since {
             continue;
         }
-        let previous = statuses.last_mut().expect("admitted");
-        previous.end_date = Some(start - Duration::days(1));
         let reason = match status {
             SenStatus::Monitoring => "concern raised by class teacher",
             SenStatus::SenSupport => "assess-plan-do-review cycle started",
             SenStatus::EhcPlan => "EHC plan issued by the local authority",
             SenStatus::NoSen => "needs met through quality first teaching",
         };
-        statuses.push(StatusPeriod { status, start_date: start, end_date: None, reason: reason.into() });
-        for need in needs.iter_mut().filter(|n| n.3.is_none()) {
-            if !status.needs_primary_need() {
-                need.3 = Some((start - Duration::days(1)).max(need.2));
-            }
-        }
-        if status.needs_primary_need() && !needs.iter().any(|n| n.3.is_none() && n.1 == 1) {
-            let table = if status == SenStatus::EhcPlan { PLAN_NEEDS } else { SUPPORT_NEEDS };
-            let primary = pick_weighted(rng, table);
-            needs.push((primary, 1, start, None));
-            if rng.gen_bool(0.35) {
-                let secondary = pick_weighted(rng, PLAN_NEEDS);
-                if secondary != primary {
-                    needs.push((secondary, 2, start, None));
-                }
-            }
+        let primary_need = match status {
+            SenStatus::EhcPlan => Some(pick_weighted(rng, PLAN_NEEDS)),
+            SenStatus::SenSupport => Some(pick_weighted(rng, SUPPORT_NEEDS)),
+            _ => None,
+        };
+        let change = StatusChange { status, start_date: start.to_string(), reason: reason.into(), primary_need };
+        if life.change(change, today) && status.needs_primary_need() && rng.gen_bool(0.35) {
+            let code = pick_weighted(rng, PLAN_NEEDS);
+            life.add_need(NeedInput { code, rank: Some(2), start_date: start.to_string() }, today);
         }
         cursor = start;
     }
-    (statuses, needs)
+    life
 }
 
 fn write(tx: &Transaction<'_>, pupils: &[DemoPupil], today: NaiveDate) -> Result<()> {
@@ -345,30 +451,92 @@ mod tests {
         }
     }
 
+    /// Every rule the app keeps, checked on one pupil's invented history.
+    fn obeys_every_rule(pupil: &DemoPupil, today: NaiveDate) -> std::result::Result<(), String> {
+        let valid = pupil.input.validate(today).map_err(|e| e.to_string())?;
+        let first = pupil.statuses.first().ok_or("no status")?;
+        if (first.status, first.start_date) != (SenStatus::NoSen, valid.admission_date) {
+            return Err("the history does not start with No SEN on admission".into());
+        }
+        for pair in pupil.statuses.windows(2) {
+            if pair[0].end_date != pair[1].start_date.pred_opt() || pair[0].status == pair[1].status {
+                return Err(format!("statuses do not follow on: {pair:?}"));
+            }
+        }
+        let last = pupil.statuses.last().expect("a status");
+        if last.end_date.is_some() || pupil.statuses.iter().filter(|s| s.end_date.is_none()).count() != 1 {
+            return Err("not exactly one open status, the last".into());
+        }
+        if pupil.statuses.iter().any(|s| s.reason.trim().is_empty() || s.start_date > today) {
+            return Err("a status with no reason or in the future".into());
+        }
+        let open: Vec<_> = pupil.needs.iter().filter(|n| n.3.is_none()).collect();
+        for &(code, rank, start, end) in &pupil.needs {
+            if start < valid.admission_date || start > today || end.is_some_and(|e| e < start) || !(1..=crate::sen::MAX_RANK).contains(&rank) {
+                return Err(format!("need {code} rank {rank} has impossible dates"));
+            }
+            let during = pupil.statuses.iter().find(|s| s.start_date <= start && s.end_date.is_none_or(|e| start <= e)).ok_or("a need outside every status")?;
+            if !during.status.allows(code) || during.status == SenStatus::NoSen {
+                return Err(format!("{code} recorded while {}", during.status));
+            }
+        }
+        if let Some(left) = pupil.leaving_date {
+            if left < last.start_date || !open.is_empty() || pupil.needs.iter().any(|n| n.2 > left) {
+                return Err("leaving does not end the pupil's needs".into());
+            }
+        } else {
+            let primaries = open.iter().filter(|n| n.1 == 1).count();
+            if primaries != usize::from(last.status.needs_primary_need()) {
+                return Err(format!("{} with {primaries} open primary needs", last.status));
+            }
+            if !last.status.needs_primary_need() && !open.is_empty() {
+                return Err(format!("{} with open needs", last.status));
+            }
+            if open.iter().any(|n| !last.status.allows(n.0)) {
+                return Err(format!("an open need that {} does not allow", last.status));
+            }
+        }
+        Ok(())
+    }
+
     #[test]
-    fn the_mix_is_national_like_and_every_pupil_is_valid() {
-        let pupils = generate(DemoSpec { pupils: 5000, seed: 3, years: 4 }, Phase::AllThrough, today());
-        let share = |status: SenStatus| {
-            pupils.iter().filter(|p| p.statuses.last().unwrap().status == status).count() as f64 / pupils.len() as f64
-        };
+    fn a_large_demo_obeys_every_rule_of_the_app_and_the_national_picture() {
+        let pupils = generate(DemoSpec { pupils: MAX_PUPILS, seed: 3, years: 4 }, Phase::AllThrough, today());
+        let mut upns = std::collections::HashSet::new();
+        for pupil in &pupils {
+            obeys_every_rule(pupil, today()).unwrap_or_else(|why| panic!("{} breaks a rule: {why}\n{pupil:#?}", pupil.input.upn));
+            assert!(upns.insert(pupil.input.upn.clone()), "UPNs are unique");
+            assert!(pupil.input.upn[1..4] == *"886", "UPNs carry Kent's LA code");
+        }
+        let current = |p: &DemoPupil| p.statuses.last().unwrap().status;
+        let share = |status: SenStatus| pupils.iter().filter(|p| current(p) == status).count() as f64 / pupils.len() as f64;
         let (k, e) = (share(SenStatus::SenSupport), share(SenStatus::EhcPlan));
         assert!((0.12..0.16).contains(&k), "about 14% on SEN support, got {k:.3}");
         assert!((0.04..0.06).contains(&e), "about 5% with an EHC plan, got {e:.3}");
-        let mut upns = std::collections::HashSet::new();
-        for pupil in &pupils {
-            let valid = pupil.input.validate(today()).expect("a demo pupil passes every check");
-            assert_eq!(valid.upn.la_code(), "886", "UPNs carry Kent's LA code");
-            assert!(upns.insert(valid.upn), "UPNs are unique");
-            let last = pupil.statuses.last().unwrap();
-            let open_primary = pupil.needs.iter().filter(|n| n.3.is_none() && n.1 == 1).count();
-            assert_eq!(open_primary, usize::from(last.status.needs_primary_need()), "K and E have one primary need, others none");
-            for pair in pupil.statuses.windows(2) {
-                assert_eq!(pair[0].end_date, pair[1].start_date.pred_opt(), "each status closes the day before the next");
+        let primary_share = |status: SenStatus, code: NeedCode| {
+            let with: Vec<&DemoPupil> = pupils.iter().filter(|p| current(p) == status && p.leaving_date.is_none()).collect();
+            let of = with.iter().filter(|p| p.needs.iter().any(|n| n.1 == 1 && n.3.is_none() && n.0 == code)).count();
+            of as f64 / with.len() as f64
+        };
+        let autism_on_plans = primary_share(SenStatus::EhcPlan, NeedCode::ASD);
+        assert!((0.28..0.40).contains(&autism_on_plans), "autism is about a third of EHC plans' primary needs, got {autism_on_plans:.3}");
+        assert_eq!(primary_share(SenStatus::EhcPlan, NeedCode::NSA), 0.0, "no EHC plan has NSA as its primary need");
+        let slcn_on_support = primary_share(SenStatus::SenSupport, NeedCode::SLCN);
+        assert!(slcn_on_support >= 0.20, "SLCN is the commonest need on SEN support, got {slcn_on_support:.3}");
+    }
+
+    #[test]
+    fn a_page_of_the_register_does_not_repeat_one_surname() {
+        for pupils in [420, 2000] {
+            let mut surnames: Vec<String> = generate(DemoSpec { pupils, seed: 1, years: 3 }, phase_for(pupils), today())
+                .into_iter()
+                .map(|p| p.input.legal_surname)
+                .collect();
+            surnames.sort();
+            for page in surnames.chunks(50) {
+                let most = page.iter().map(|s| page.iter().filter(|t| *t == s).count()).max().unwrap();
+                assert!(most < 10, "{pupils} pupils: a page of 50 shows one surname {most} times");
             }
         }
-        let slcn = pupils.iter().filter(|p| p.statuses.last().unwrap().status == SenStatus::SenSupport)
-            .filter(|p| p.needs.iter().any(|n| n.1 == 1 && n.3.is_none() && n.0 == NeedCode::SLCN)).count();
-        let support = pupils.iter().filter(|p| p.statuses.last().unwrap().status == SenStatus::SenSupport).count();
-        assert!(slcn * 100 / support >= 18, "SLCN is the most common need on SEN support");
     }
 }

@@ -267,6 +267,7 @@ mod tests {
                 start_date: date("2025-01-06"),
                 end_date: None,
             }],
+            next_rank: Some(2),
         };
         insta::assert_snapshot!(pupil_json(&record));
     }

@@ -152,6 +152,9 @@ pub struct KeyFile {
     /// The salt of the database this key file belongs to; absent in files from before it
     /// was recorded.
     database_salt: Option<DatabaseSalt>,
+    /// The school's name, so the unlock screen can say which school it opens. A school's
+    /// name is public; nothing about a pupil is ever here.
+    school_name: Option<String>,
 }
 
 impl KeyFile {
@@ -166,7 +169,7 @@ impl KeyFile {
             RECOVERY_AAD,
             cost,
         )?;
-        let file = KeyFile { cost, passphrase: passphrase_slot, recovery: recovery_slot, database_salt: None };
+        let file = KeyFile { cost, passphrase: passphrase_slot, recovery: recovery_slot, database_salt: None, school_name: None };
         Ok((file, data_key, recovery_key))
     }
 
@@ -203,6 +206,15 @@ impl KeyFile {
             }),
             _ => Ok(()),
         }
+    }
+
+    pub fn set_school_name(&mut self, name: &str) {
+        self.school_name = Some(name.to_string());
+    }
+
+    /// The name of the school this key file opens, if it records one.
+    pub fn school_name(&self) -> Option<&str> {
+        self.school_name.as_deref()
     }
 
     /// Whether this key file records which database it belongs to.
@@ -270,7 +282,12 @@ impl KeyFile {
                     .ok_or_else(|| damaged("database_salt is not 16 hexadecimal bytes"))?,
             ),
         };
-        Ok(KeyFile { cost, passphrase: slot("passphrase")?, recovery: slot("recovery")?, database_salt })
+        // A name that would not pass as a school's name is not shown.
+        let school_name = value["school_name"]
+            .as_str()
+            .and_then(|name| crate::text::line("name", "school's name", name, crate::school::SCHOOL_NAME_MAX).ok())
+            .filter(|name| !name.is_empty());
+        Ok(KeyFile { cost, passphrase: slot("passphrase")?, recovery: slot("recovery")?, database_salt, school_name })
     }
 
     /// Writes the key file through a temporary file and a rename, so a crash part-way
@@ -294,6 +311,9 @@ impl KeyFile {
         });
         if let Some(salt) = self.database_salt {
             value["database_salt"] = json!(hex(&salt));
+        }
+        if let Some(name) = &self.school_name {
+            value["school_name"] = json!(name);
         }
         let text = serde_json::to_string_pretty(&value).expect("a JSON value serialises");
         files::write_atomically(path, text.as_bytes())

@@ -11,6 +11,7 @@
 //! (`school`, `pupil`, `sen`, `register`), then `keys` and `store`, and `demo`.
 
 pub mod census;
+pub mod dates;
 pub mod demo;
 pub mod error;
 pub mod export;
@@ -44,15 +45,4 @@ impl Stamp {
     pub fn on(today: NaiveDate) -> Stamp {
         Stamp { today, at: today.and_hms_opt(0, 0, 0).expect("midnight exists") }
     }
-}
-
-/// Parses a `YYYY-MM-DD` date typed into a form, naming the field when it is wrong.
-pub fn parse_date(field: &str, label: &str, text: &str) -> Result<NaiveDate, FieldProblem> {
-    let text = text.trim();
-    if text.is_empty() {
-        return Err(FieldProblem::new(field, format!("enter the {label}")));
-    }
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| {
-        FieldProblem::new(field, format!("the {label} must be a date written as YYYY-MM-DD, not \"{text}\""))
-    })
 }

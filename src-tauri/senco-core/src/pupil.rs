@@ -10,7 +10,7 @@ use ts_rs::TS;
 
 use crate::census::{BroadArea, NeedCode, SenStatus};
 use crate::error::{Error, FieldProblem, Result};
-use crate::parse_date;
+use crate::dates::read as parse_date;
 use crate::sen::NeedId;
 use crate::text;
 use crate::upn::Upn;
@@ -291,6 +291,9 @@ pub struct PupilRecord {
     pub status_history: Vec<StatusPeriod>,
     /// Current needs by rank, then ended needs, newest first.
     pub needs: Vec<NeedRecord>,
+    /// The rank a new need takes unless someone chooses one to replace; None when every
+    /// rank is taken.
+    pub next_rank: Option<u32>,
 }
 
 impl PupilRecord {
@@ -358,7 +361,8 @@ mod tests {
         check(|p| p.upn = "A801200005001".into(), "upn: the check letter does not match: it is A but the digits give B; check the UPN for a typing mistake");
         check(|p| p.legal_surname = "  ".into(), "legalSurname: enter the pupil's legal surname");
         check(|p| p.date_of_birth = "2027-01-01".into(), "dateOfBirth: the date of birth is in the future");
-        check(|p| p.date_of_birth = "14/03/2017".into(), "dateOfBirth: the date of birth must be a date written as YYYY-MM-DD, not \"14/03/2017\"");
+        check(|p| p.date_of_birth = "14/03/2017".into(), "ok");
+        check(|p| p.date_of_birth = "30/02/2017".into(), "dateOfBirth: the date of birth \"30/02/2017\" is a date that does not exist: February 2017 has no day 30");
         check(|p| p.nc_year = 9, "dateOfBirth: this date of birth fits Year 5, not Year 9: pupils in Year 9 were born between 1 September 2012 and 31 August 2013");
         check(|p| p.admission_date = "2016-01-01".into(), "admissionDate: the admission date is before the date of birth");
         check(|p| p.sex = "X".into(), "sex: choose the pupil's sex as recorded in the census (F or M)");

@@ -111,6 +111,9 @@ pub struct RegisterPage {
     pub rows: Vec<RegisterRow>,
     /// Pupils the filter selects, on every page.
     pub total: u32,
+    /// Every pupil the school has, on roll or left, whatever the filter: 0 means a new
+    /// school, which gets a welcome rather than "no pupils match".
+    pub everyone: u32,
     pub page: u32,
     pub page_size: u32,
     pub counts: StatusCounts,
@@ -171,7 +174,7 @@ pub fn page(rows: Vec<RegisterRow>, query: &RegisterQuery) -> RegisterPage {
     let order = sorted_order(&rows, query.sort, query.descending);
     let start = (page * page_size) as usize;
     let rows = order.into_iter().skip(start).take(page_size as usize).map(|i| rows[i].clone()).collect();
-    RegisterPage { rows, total, page, page_size, counts }
+    RegisterPage { rows, total, everyone: total, page, page_size, counts }
 }
 
 #[cfg(test)]

@@ -144,6 +144,9 @@ pub fn check_passphrase(passphrase: &str, again: &str, context: &[&str]) -> Resu
             format!("the passphrase needs at least {MIN_PASSPHRASE_CHARS} characters; a short sentence is easy to remember"),
         ));
     }
+    if passphrase == crate::keys::DEMO_PASSPHRASE {
+        return Err(FieldProblem::new("passphrase", "that is the demo school's published key; choose a passphrase of your own"));
+    }
     if passphrase.chars().count() > 200 {
         return Err(FieldProblem::new("passphrase", "the passphrase is longer than 200 characters"));
     }

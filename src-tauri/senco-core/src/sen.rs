@@ -18,7 +18,7 @@ use ts_rs::TS;
 
 use crate::census::{NeedCode, SenStatus};
 use crate::error::{Error, Result};
-use crate::parse_date;
+use crate::dates::read as parse_date;
 use crate::text;
 
 /// A database id for one recorded need.
@@ -51,14 +51,22 @@ pub struct StatusChange {
 #[ts(export)]
 pub struct NeedInput {
     pub code: NeedCode,
-    /// 1 is the primary need.
-    pub rank: u32,
+    /// 1 is the primary need. None takes the next free rank (`next_free_rank`).
+    #[serde(default)]
+    pub rank: Option<u32>,
     /// YYYY-MM-DD.
     pub start_date: String,
 }
 
 /// The highest rank recorded. The census collects ranks 1 and 2.
 pub const MAX_RANK: u32 = 3;
+
+/// The lowest rank not held by an open need, if any is free: where a new need goes unless
+/// someone chooses to replace one.
+pub fn next_free_rank(open_ranks: impl IntoIterator<Item = u32>) -> Option<u32> {
+    let taken: Vec<u32> = open_ranks.into_iter().collect();
+    (1..=MAX_RANK).find(|rank| !taken.contains(rank))
+}
 
 /// A need that is open now.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -208,6 +216,9 @@ impl Position {
                 close_needs.push(Closing { need_id: need.id, end_date: previous_ends.max(need.start_date) });
             }
         }
+        if reason.is_empty() {
+            return Err(Error::invalid("reason", "give the reason for the change, such as \"after the spring review\""));
+        }
         Ok(StatusPlan {
             status: change.status,
             start_date: start,
@@ -222,9 +233,13 @@ impl Position {
     pub fn plan_new_need(&self, need: &NeedInput, today: NaiveDate) -> Result<NeedPlan> {
         self.refuse_if_left()?;
         let start = self.start_date("startDate", &need.start_date, today)?;
-        if !(1..=MAX_RANK).contains(&need.rank) {
-            return Err(Error::invalid("rank", format!("the rank is from 1 (primary) to {MAX_RANK}")));
-        }
+        let rank = match need.rank {
+            Some(rank) if (1..=MAX_RANK).contains(&rank) => rank,
+            Some(_) => return Err(Error::invalid("rank", format!("the rank is from 1 (primary) to {MAX_RANK}"))),
+            None => next_free_rank(self.open_needs.iter().map(|n| n.rank)).ok_or_else(|| {
+                Error::invalid("rank", format!("the pupil has a need of every rank from 1 to {MAX_RANK}: choose the rank to replace, or end a need first"))
+            })?,
+        };
         if self.status == SenStatus::NoSen {
             return Err(Error::Refused(format!(
                 "{} has no SEN status; change their status to monitoring, SEN support or an EHC plan first",
@@ -241,7 +256,7 @@ impl Position {
             ));
         }
         let mut close_needs = Vec::new();
-        if let Some(replaced) = self.open_need(|n| n.rank == need.rank) {
+        if let Some(replaced) = self.open_need(|n| n.rank == rank) {
             if start <= replaced.start_date {
                 return Err(Error::invalid(
                     "startDate",
@@ -253,7 +268,7 @@ impl Position {
             }
             close_needs.push(Closing { need_id: replaced.id, end_date: start.pred_opt().expect("after another date") });
         }
-        Ok(NeedPlan { code: need.code, rank: need.rank, start_date: start, close_needs })
+        Ok(NeedPlan { code: need.code, rank, start_date: start, close_needs })
     }
 
     pub fn check_end_need(&self, need_id: NeedId, end_date: &str, today: NaiveDate) -> Result<Closing> {
@@ -383,7 +398,7 @@ mod tests {
         use NeedCode::*;
         use SenStatus::*;
         let today = date("2026-11-23");
-        let need = |code, rank| NeedInput { code, rank, start_date: "2025-02-01".into() };
+        let need = |code, rank| NeedInput { code, rank: Some(rank), start_date: "2025-02-01".into() };
         let render = |r: Result<NeedPlan>| match r {
             Ok(p) => format!("{} rank {} close {:?}", p.code, p.rank, p.close_needs.iter().map(|c| c.need_id.0).collect::<Vec<_>>()),
             Err(e) => format!("{:?}: {e}", e.code()),
@@ -392,6 +407,11 @@ mod tests {
         assert_eq!(render(position(SenSupport, &[(SLCN, 1)]).plan_new_need(&need(ASD, 1), today)), "ASD rank 1 close [1]", "a new primary need replaces the old one");
         assert_eq!(render(position(EhcPlan, &[(SLCN, 1)]).plan_new_need(&need(NSA, 2), today)), "Invalid: code: NSA (no specialist assessment) can only be used with SEN support");
         assert_eq!(render(position(SenSupport, &[(SLCN, 1)]).plan_new_need(&need(SLCN, 2), today)), "Invalid: code: SLCN is already recorded as need 1 since 2024-01-10");
+        let next = |code| NeedInput { code, rank: None, start_date: "2025-02-01".into() };
+        assert_eq!(render(position(SenSupport, &[(SLCN, 1)]).plan_new_need(&next(SEMH), today)), "SEMH rank 2 close []", "the next free rank by default");
+        assert_eq!(render(position(SenSupport, &[(SLCN, 1), (SEMH, 2), (ASD, 3)]).plan_new_need(&next(HI), today)),
+            "Invalid: rank: the pupil has a need of every rank from 1 to 3: choose the rank to replace, or end a need first");
+        assert_eq!(next_free_rank([1, 3]), Some(2));
         assert_eq!(render(position(NoSen, &[]).plan_new_need(&need(MLD, 1), today)), "Refused: Ada Quill has no SEN status; change their status to monitoring, SEN support or an EHC plan first");
         let ending = position(SenSupport, &[(SLCN, 1), (SEMH, 2)]);
         assert!(ending.check_end_need(NeedId(2), "2025-06-01", today).is_ok(), "a secondary need can end");
@@ -421,6 +441,9 @@ mod tests {
 
     #[test]
     fn a_reason_is_one_line_of_visible_text() {
+        let silent = StatusChange { reason: "   ".into(), ..change(SenStatus::EhcPlan, "2026-05-01", None) };
+        let refused = position(SenStatus::SenSupport, &[(NeedCode::SLCN, 1)]).plan_status_change(&silent, date("2026-11-23")).unwrap_err();
+        assert_eq!(refused.fields()[0].message, "give the reason for the change, such as \"after the spring review\"");
         let change = StatusChange { reason: "review\u{202E}weiver".into(), ..change(SenStatus::EhcPlan, "2026-05-01", None) };
         let refused = position(SenStatus::SenSupport, &[(NeedCode::SLCN, 1)]).plan_status_change(&change, date("2026-11-23")).unwrap_err();
         assert_eq!(refused.fields()[0].field, "reason");

@@ -67,6 +67,7 @@ pub(crate) use sen::{insert_need_period, insert_status_period};
 const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_register.sql"),
     include_str!("../migrations/0002_register_covering_indexes.sql"),
+    include_str!("../migrations/0003_register_current_columns.sql"),
 ];
 
 /// The schema version this build writes.
@@ -103,8 +104,14 @@ impl Store {
         }
         let key_file = KeyFile::read(&keys_path)?;
         key_file.check_belongs_to(path, &keys_path)?;
+        let demo = matches!(unlock, Unlock::Demo);
         let data_key = unlock_key(&key_file, unlock, path)?;
-        Store::open_with_key(path, &data_key, key_file.knows_its_database())
+        let store = Store::open_with_key(path, &data_key, key_file.knows_its_database())?;
+        if demo && !store.school.is_demo {
+            // Only a demo school opens without its passphrase.
+            return Err(Error::PassphraseRequired(path.to_path_buf()));
+        }
+        Ok(store)
     }
 
     /// Checks a database read-only, then opens it for writing. `key_file_is_bound` says the
@@ -174,6 +181,12 @@ fn unlock_key(key_file: &KeyFile, unlock: Unlock<'_>, path: &Path) -> Result<Dat
             .unlock_with_passphrase(DEMO_PASSPHRASE)
             .map_err(|_| Error::PassphraseRequired(path.to_path_buf())),
     }
+}
+
+/// The name of the school at `path`, as its key file records it, without unlocking it:
+/// for the unlock screen. None if there is no readable key file or it records no name.
+pub fn school_name_before_unlock(path: &Path) -> Option<String> {
+    KeyFile::read(&key_file_path(path)).ok()?.school_name().map(str::to_string)
 }
 
 /// Runs every integrity check on a school without changing it (`senco check`).

@@ -48,6 +48,9 @@ pub struct StatusTerm {
     pub needs_primary_need: bool,
     /// NSA (no specialist assessment) may be recorded with this status.
     pub allows_nsa: bool,
+    /// A change to this status is confirmed in a second step that names the pupil, the old
+    /// and new status and the date.
+    pub asks_confirmation: bool,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -99,6 +102,7 @@ pub fn vocabulary() -> Vocabulary {
                 short_label: status.short_label().to_string(),
                 needs_primary_need: status.needs_primary_need(),
                 allows_nsa: status.allows(NeedCode::NSA),
+                asks_confirmation: status.asks_confirmation(),
             })
             .collect(),
         needs: need_types(),

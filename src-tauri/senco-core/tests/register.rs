@@ -11,7 +11,7 @@ use senco_core::{Stamp, Store};
 
 fn school(dir: &std::path::Path) -> Store {
     let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
-    demo::create(&dir.join("demo.senco"), DemoSpec { pupils: 2000, seed: 11, years: 4 }, None, Stamp::on(today)).unwrap()
+    demo::create(&dir.join("demo.senco"), DemoSpec { pupils: 2000, seed: 11, years: 4 }, Stamp::on(today)).unwrap()
 }
 
 /// Runs `filter` page by page and checks every row with `matches`.

@@ -1,6 +1,9 @@
 //! Opening, creating, unlocking and closing the school.
 
 use senco_core::demo::{self, DemoSpec};
+use std::path::Path;
+
+use senco_core::dates::{self, DateReading};
 use senco_core::school::{School, SchoolSetup};
 use senco_core::{Error, Store, Unlock};
 use serde::Serialize;
@@ -17,6 +20,8 @@ use crate::state::AppState;
 #[ts(export, rename = "AppState")]
 pub struct AppStatus {
     pub school_exists: bool,
+    /// The locked school's name, for the unlock screen, when its key file records one.
+    pub locked_school_name: Option<String>,
     pub open: Option<School>,
 }
 
@@ -31,8 +36,11 @@ pub struct CreatedSchool {
 
 #[tauri::command(async)]
 pub fn app_state(state: State<'_, AppState>) -> CommandResult<AppStatus> {
+    state.settle()?;
     let open = state.slot().as_ref().map(|store| store.school().clone());
-    Ok(AppStatus { school_exists: state.school_path().exists(), open })
+    let path = state.school_path();
+    let locked_school_name = if open.is_none() { senco_core::store::school_name_before_unlock(&path) } else { None };
+    Ok(AppStatus { school_exists: path.exists(), locked_school_name, open })
 }
 
 /// Opens the synthetic demo school, creating it the first time.
@@ -41,19 +49,20 @@ pub fn open_demo(state: State<'_, AppState>) -> CommandResult<School> {
     Ok(open_demo_school(&state)?)
 }
 
-/// Also used at start-up by `senco-toolkit --demo`. If another program made the demo
-/// school a moment earlier, that one is opened.
 pub fn open_demo_school(state: &AppState) -> senco_core::Result<School> {
-    let path = state.demo_path();
-    let store = if path.exists() {
-        Store::open(&path, Unlock::Demo)?
-    } else {
-        match demo::create(&path, DemoSpec::default(), None, now()) {
-            Err(Error::AlreadyExists(_)) => Store::open(&path, Unlock::Demo)?,
-            created => created?,
-        }
-    };
-    Ok(state.keep_open(store))
+    Ok(state.keep_open(demo_store(&state.demo_path())?))
+}
+
+/// Opens the demo school, making it the first time; also used at start-up by
+/// `senco-toolkit --demo`. If another program made it a moment earlier, that one is opened.
+pub fn demo_store(path: &Path) -> senco_core::Result<Store> {
+    if path.exists() {
+        return Store::open(path, Unlock::Demo);
+    }
+    match demo::create(path, DemoSpec::default(), now()) {
+        Err(Error::AlreadyExists(_)) => Store::open(path, Unlock::Demo),
+        created => created,
+    }
 }
 
 #[tauri::command(async)]
@@ -83,6 +92,24 @@ pub fn unlock_with_recovery_key(
 ) -> CommandResult<School> {
     let store = Store::reset_passphrase(&state.school_path(), &recovery_key, &new_passphrase, &new_passphrase_again, now())?;
     Ok(state.keep_open(store))
+}
+
+/// Reads a date as typed into a date field ("14/03/2017", "14.3.17", "14 Mar 2017"…):
+/// the ISO form to send, and the British form to show back.
+#[tauri::command(async)]
+pub fn read_date(text: String) -> CommandResult<DateReading> {
+    Ok(dates::reading("date", "date", &text).map_err(|p| Error::Invalid(vec![p]))?)
+}
+
+/// The UI calls this once, when the first screen has rendered. With `SENCO_STARTUP_PROBE`
+/// set (by the start-up benchmark only) the app exits there, so the time from process start
+/// to a usable register can be measured from outside; otherwise it does nothing.
+#[tauri::command(async)]
+pub fn startup_finished() -> CommandResult<()> {
+    if std::env::var_os("SENCO_STARTUP_PROBE").is_some() {
+        std::process::exit(0);
+    }
+    Ok(())
 }
 
 /// Locks the app: the open database is closed and its key leaves memory.

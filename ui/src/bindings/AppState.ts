@@ -4,4 +4,8 @@ import type { School } from "./School";
 /**
  * What the first screen needs to know.
  */
-export type AppState = { schoolExists: boolean, open: School | null, };
+export type AppState = { schoolExists: boolean, 
+/**
+ * The locked school's name, for the unlock screen, when its key file records one.
+ */
+lockedSchoolName: string | null, open: School | null, };

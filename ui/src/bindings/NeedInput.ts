@@ -6,9 +6,9 @@ import type { NeedCode } from "./NeedCode";
  */
 export type NeedInput = { code: NeedCode, 
 /**
- * 1 is the primary need.
+ * 1 is the primary need. None takes the next free rank (`next_free_rank`).
  */
-rank: number, 
+rank: number | null, 
 /**
  * YYYY-MM-DD.
  */

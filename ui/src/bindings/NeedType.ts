@@ -5,4 +5,8 @@ import type { NeedCode } from "./NeedCode";
 /**
  * One row of the need-type list, for pickers and legends.
  */
-export type NeedType = { code: NeedCode, description: string, area: BroadArea, areaLabel: string, };
+export type NeedType = { code: NeedCode, 
+/**
+ * Short, for timelines: "Specific learning difficulty".
+ */
+name: string, description: string, area: BroadArea, areaLabel: string, };

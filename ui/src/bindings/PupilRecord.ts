@@ -16,4 +16,9 @@ statusHistory: Array<StatusPeriod>,
 /**
  * Current needs by rank, then ended needs, newest first.
  */
-needs: Array<NeedRecord>, };
+needs: Array<NeedRecord>, 
+/**
+ * The rank a new need takes unless someone chooses one to replace; None when every
+ * rank is taken.
+ */
+nextRank: number | null, };

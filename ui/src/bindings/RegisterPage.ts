@@ -6,4 +6,9 @@ export type RegisterPage = { rows: Array<RegisterRow>,
 /**
  * Pupils the filter selects, on every page.
  */
-total: number, page: number, pageSize: number, counts: StatusCounts, };
+total: number, 
+/**
+ * Every pupil the school has, on roll or left, whatever the filter: 0 means a new
+ * school, which gets a welcome rather than "no pupils match".
+ */
+everyone: number, page: number, pageSize: number, counts: StatusCounts, };

@@ -21,4 +21,9 @@ needsPrimaryNeed: boolean,
 /**
  * NSA (no specialist assessment) may be recorded with this status.
  */
-allowsNsa: boolean, };
+allowsNsa: boolean, 
+/**
+ * A change to this status is confirmed in a second step that names the pupil, the old
+ * and new status and the date.
+ */
+asksConfirmation: boolean, };

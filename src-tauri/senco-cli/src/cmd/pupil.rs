@@ -2,7 +2,8 @@
 
 use std::process::ExitCode;
 
-use senco_core::pupil::PupilInput;
+use senco_core::dates;
+use senco_core::pupil::{year_name, PupilInput};
 use senco_core::sen::{NeedInput, StatusChange};
 
 use super::{parse_need, parse_status, parse_year};
@@ -13,33 +14,51 @@ use crate::output::{self, Failure};
 pub fn run(context: &Context, command: PupilCommand) -> Result<ExitCode, Failure> {
     let mut store = context.open()?;
     let stamp = context.stamp;
-    let record = match command {
-        PupilCommand::Add(args) => store.add_pupil(&input(args)?, stamp)?,
+    let (record, done) = match command {
+        PupilCommand::Add(args) => {
+            let record = store.add_pupil(&input(args)?, stamp)?;
+            let done = format!("added, in {}, admitted {}", year_name(record.nc_year), dates::short(record.admission_date));
+            (record, done)
+        }
         PupilCommand::Show { upn, format } => {
             let record = store.pupil_by_upn(&upn)?;
             output::out(&output::record(&record, format))?;
             return Ok(ExitCode::SUCCESS);
         }
         PupilCommand::SetStatus { upn, status, start, reason, primary_need } => {
-            let id = store.pupil_by_upn(&upn)?.id;
+            let before = store.pupil_by_upn(&upn)?;
             let change = StatusChange {
                 status: parse_status(&status)?,
                 start_date: start,
                 reason,
                 primary_need: primary_need.as_deref().map(parse_need).transpose()?,
             };
-            store.set_status(id, &change, stamp)?
+            let record = store.set_status(before.id, &change, stamp)?;
+            let done = format!("now {} from {} (was {})", record.status, dates::short(record.status_since), before.status);
+            (record, done)
         }
         PupilCommand::AddNeed { upn, need, rank, start } => {
             let id = store.pupil_by_upn(&upn)?.id;
-            store.add_need(id, &NeedInput { code: parse_need(&need)?, rank, start_date: start }, stamp)?
+            let code = parse_need(&need)?;
+            let record = store.add_need(id, &NeedInput { code, rank, start_date: start }, stamp)?;
+            let added = record.needs.iter().find(|n| n.code == code && n.end_date.is_none()).expect("the need just added");
+            let done = format!("added {} as need {} from {}", added.code, added.rank, dates::short(added.start_date));
+            (record, done)
         }
         PupilCommand::Leave { upn, date } => {
-            let id = store.pupil_by_upn(&upn)?.id;
-            store.leave(id, &date, stamp)?
+            let before = store.pupil_by_upn(&upn)?;
+            let open_needs = before.current_needs().count();
+            let record = store.leave(before.id, &date, stamp)?;
+            let left = record.leaving_date.map(dates::short).unwrap_or_default();
+            let ended = match open_needs {
+                0 => String::new(),
+                1 => "; their open need ended that day".to_string(),
+                n => format!("; their {n} open needs ended that day"),
+            };
+            (record, format!("left on {left}, and the record is archived{ended}"))
         }
     };
-    output::note(&format!("{} ({}): {} since {}", record.display_name(), record.upn, record.status, record.status_since));
+    output::note(&format!("{} ({}): {done}.", record.display_name(), record.upn));
     Ok(ExitCode::SUCCESS)
 }
 

@@ -22,6 +22,6 @@ pub fn list(context: &Context, args: ListArgs) -> Result<ExitCode, Failure> {
     let store = context.open()?;
     let rows = store.register_rows(&filter, SortColumn::Name, false)?;
     output::out(&output::register(&rows, args.format))?;
-    output::note(&format!("{} pupils", rows.len()));
+    output::note(&output::pupils(rows.len()));
     Ok(ExitCode::SUCCESS)
 }

@@ -39,10 +39,15 @@ pub fn init(context: &Context, args: InitArgs) -> Result<ExitCode, Failure> {
 pub fn demo(context: &Context, args: DemoArgs) -> Result<ExitCode, Failure> {
     let path = context.demo_path();
     let spec = DemoSpec { pupils: args.pupils, seed: args.seed, years: args.years };
-    let store = demo::create(&path, spec, context.passphrase(), context.stamp)?;
+    let store = demo::create(&path, spec, context.stamp)?;
     let all = RegisterFilter { roll: Roll::All, ..RegisterFilter::default() };
     let rows = store.register_rows(&all, SortColumn::Name, false)?;
-    output::note(&format!("Created the demo school at {} with {} synthetic pupils (seed {}).", path.display(), rows.len(), args.seed));
+    output::note(&format!(
+        "Created the demo school at {} with {} synthetic pupils (seed {}). It uses the fixed demo key, not a passphrase: its pupils are invented, so anyone may open it.",
+        path.display(),
+        rows.len(),
+        args.seed
+    ));
     Ok(ExitCode::SUCCESS)
 }
 

@@ -85,6 +85,7 @@ pub(crate) fn create(
     }
     File::open(&staged_db).and_then(|f| f.sync_all()).map_err(file_error(&staged_db, "write"))?;
     key_file.bind_to(&staged_db)?;
+    key_file.set_school_name(&school.name);
     key_file.write(&staged_keys)?;
 
     refuse_existing(path, &keys_path, &staging)?;

@@ -197,16 +197,19 @@ pub(super) fn record(conn: &Connection, id: PupilId) -> Result<PupilRecord> {
                 status_since: r.get(9)?,
                 status_history: Vec::new(),
                 needs: Vec::new(),
+                next_rank: None,
             })
         })
         .optional()?
         .ok_or_else(|| Error::NotFound { what: "pupil", id: id.0.to_string() })?;
     let status_history = sen::status_history(conn, id)?;
     let current = status_history.iter().find(|p| p.end_date.is_none()).or(status_history.last());
+    let needs = sen::needs(conn, id)?;
     Ok(PupilRecord {
         status: current.map_or(details.status, |p| p.status),
         status_since: current.map_or(details.status_since, |p| p.start_date),
-        needs: sen::needs(conn, id)?,
+        next_rank: crate::sen::next_free_rank(needs.iter().filter(|n| n.end_date.is_none()).map(|n| n.rank)),
+        needs,
         status_history,
         ..details
     })

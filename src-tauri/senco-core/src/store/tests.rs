@@ -3,6 +3,7 @@
 use std::fs;
 
 use chrono::NaiveDate;
+use rusqlite::Connection;
 
 use super::*;
 use crate::census::{NeedCode, SenStatus};
@@ -212,27 +213,44 @@ fn the_demo_school_opens_with_the_demo_passphrase() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("demo.senco");
     let spec = crate::demo::DemoSpec { pupils: 200, seed: 5, years: 3 };
-    drop(crate::demo::create(&path, spec, None, stamp()).unwrap());
+    drop(crate::demo::create(&path, spec, stamp()).unwrap());
     let store = Store::open(&path, Unlock::Passphrase(crate::keys::DEMO_PASSPHRASE)).unwrap();
     assert!(store.school().is_demo);
     let all = store.register_rows(&RegisterFilter { roll: Roll::All, ..RegisterFilter::default() }, SortColumn::Name, false).unwrap();
     assert_eq!(all.len(), 200);
-    assert!(all.iter().filter(|r| r.status.needs_primary_need()).all(|r| r.primary_need.is_some()));
+    assert!(all.iter().filter(|r| r.status.needs_primary_need() && r.leaving_date.is_none()).all(|r| r.primary_need.is_some()));
 }
 
 #[test]
 fn an_older_database_is_brought_up_to_date_when_it_opens() {
+    // A school as the first version wrote it: migration 0001 only, with a pupil on SEN
+    // support with SLCN.
     let dir = tempfile::tempdir().unwrap();
-    let (mut store, path, _) = new_school(dir.path());
-    store.add_pupil(&pupil("K886200724123", "Quill"), stamp()).unwrap();
-    // Make it look as it did after the first migration only.
-    store.conn.execute_batch("DROP INDEX sen_status_open_status; DROP INDEX need_open_primary; PRAGMA user_version = 1;").unwrap();
-    drop(store);
+    let path = dir.path().join("school.senco");
+    let (mut key_file, data_key, _) = crate::keys::KeyFile::create(PASSPHRASE, crate::keys::KdfCost::DEFAULT).unwrap();
+    {
+        let conn = Connection::open(&path).unwrap();
+        conn.pragma_update(None, "key", data_key.sqlcipher_pragma_value().as_str()).unwrap();
+        conn.execute_batch(MIGRATIONS[0]).unwrap();
+        conn.execute_batch("
+            PRAGMA user_version = 1; PRAGMA journal_mode = WAL;
+            INSERT INTO school VALUES (1, 'Old Primary', '118000', '886', '2001', 'primary', 0, '2025-09-01T09:00:00');
+            INSERT INTO pupil (id, upn, legal_forename, legal_surname, date_of_birth, sex, nc_year, admission_date, pupil_premium, fsm, eal, looked_after)
+                VALUES (1, 'K886200724123', 'Ada', 'Quill', '2017-03-14', 'F', 5, '2021-09-01', 0, 0, 0, 0);
+            INSERT INTO sen_status (pupil_id, status, start_date, end_date, reason) VALUES (1, 'N', '2021-09-01', '2025-01-05', 'admitted');
+            INSERT INTO sen_status (pupil_id, status, start_date, reason) VALUES (1, 'K', '2025-01-06', 'referral');
+            INSERT INTO need (pupil_id, need_code, rank, start_date) VALUES (1, 'SLCN', 1, '2025-01-06');").unwrap();
+    }
+    key_file.bind_to(&path).unwrap();
+    key_file.write(&key_file_path(&path)).unwrap();
+
     let reopened = Store::open(&path, Unlock::Passphrase(PASSPHRASE)).unwrap();
     assert_eq!(reopened.schema_version().unwrap(), SCHEMA_VERSION);
     let indexes: i64 = reopened.conn.query_row(
         "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name IN ('sen_status_open_status', 'need_open_primary')", [], |r| r.get(0)).unwrap();
     assert_eq!(indexes, 2, "the second migration ran");
+    let rows = reopened.register_rows(&RegisterFilter::default(), SortColumn::Name, false).unwrap();
+    assert_eq!((rows[0].status, rows[0].primary_need), (SenStatus::SenSupport, Some(NeedCode::SLCN)), "the third filled the register's columns from the history");
     assert_eq!(reopened.pupil_by_upn("K886200724123").unwrap().legal_surname, "Quill", "and the data is intact");
 }
 
@@ -268,7 +286,7 @@ fn a_flipped_byte_anywhere_is_found_on_opening_and_the_file_is_not_written() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("demo.senco");
     let spec = crate::demo::DemoSpec { pupils: 420, seed: 3, years: 3 };
-    drop(crate::demo::create(&path, spec, None, stamp()).unwrap());
+    drop(crate::demo::create(&path, spec, stamp()).unwrap());
     let mut bytes = fs::read(&path).unwrap();
     let middle = bytes.len() / 2;
     bytes[middle] ^= 0x01;
@@ -294,7 +312,7 @@ fn a_healthy_school_passes_every_check() {
     store.add_pupil(&pupil("K886200724123", "Quill"), stamp()).unwrap();
     let report = check(&path, Unlock::Passphrase(PASSPHRASE)).unwrap();
     assert!(report.healthy(), "{report:?}");
-    assert_eq!(report.findings.len(), 5);
+    assert_eq!(report.findings.len(), 6);
 }
 
 #[test]
@@ -438,7 +456,7 @@ fn leaving_ends_the_pupils_open_needs_on_the_leaving_date() {
     let dir = tempfile::tempdir().unwrap();
     let (mut store, _, _) = new_school(dir.path());
     let ada = store.add_pupil(&pupil("K886200724123", "Quill"), stamp()).unwrap();
-    let support = StatusChange { status: SenStatus::SenSupport, start_date: "2025-01-06".into(), reason: "".into(), primary_need: Some(NeedCode::SLCN) };
+    let support = StatusChange { status: SenStatus::SenSupport, start_date: "2025-01-06".into(), reason: "referral".into(), primary_need: Some(NeedCode::SLCN) };
     store.set_status(ada.id, &support, stamp()).unwrap();
     let left = store.leave(ada.id, "2026-07-22", stamp()).unwrap();
     assert!(left.needs.iter().all(|n| n.end_date == NaiveDate::from_ymd_opt(2026, 7, 22)), "{:?}", left.needs);
@@ -482,4 +500,27 @@ fn the_identifier_matches_the_desktop_apps_so_both_shells_use_the_same_folder() 
         _ => None,
     };
     assert_eq!(data_dir(env), PathBuf::from("/home/senco/.local/share/uk.senco-toolkit.app"));
+}
+
+#[test]
+fn the_registers_status_and_primary_need_follow_every_change_to_the_history() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, path, _) = new_school(dir.path());
+    let ada = store.add_pupil(&pupil("K886200724123", "Quill"), stamp()).unwrap();
+    let row = |store: &Store| {
+        let rows = store.register_rows(&RegisterFilter { roll: Roll::All, ..RegisterFilter::default() }, SortColumn::Name, false).unwrap();
+        (rows[0].status, rows[0].primary_need)
+    };
+    assert_eq!(row(&store), (SenStatus::NoSen, None));
+    let change = |status, start: &str, need| StatusChange { status, start_date: start.into(), reason: "review".into(), primary_need: need };
+    store.set_status(ada.id, &change(SenStatus::SenSupport, "2025-01-06", Some(NeedCode::SLCN)), stamp()).unwrap();
+    assert_eq!(row(&store), (SenStatus::SenSupport, Some(NeedCode::SLCN)));
+    store.add_need(ada.id, &crate::sen::NeedInput { code: NeedCode::ASD, rank: Some(1), start_date: "2025-03-01".into() }, stamp()).unwrap();
+    assert_eq!(row(&store), (SenStatus::SenSupport, Some(NeedCode::ASD)), "a new primary need replaces the old");
+    store.set_status(ada.id, &change(SenStatus::EhcPlan, "2025-03-01", None), stamp()).unwrap();
+    assert_eq!(row(&store), (SenStatus::EhcPlan, Some(NeedCode::ASD)));
+    store.set_status(ada.id, &change(SenStatus::NoSen, "2025-07-01", None), stamp()).unwrap();
+    assert_eq!(row(&store), (SenStatus::NoSen, None), "no SEN ends the needs");
+    drop(store);
+    assert!(check(&path, Unlock::Passphrase(PASSPHRASE)).unwrap().healthy());
 }
