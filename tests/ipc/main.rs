@@ -122,9 +122,14 @@ fn pupil_commands_validate_and_refuse_with_codes() {
     let change = json!({ "status": "senSupport", "startDate": "2025-01-06", "reason": "", "primaryNeed": null });
     assert_eq!(app.call("pupil_set_status", json!({ "id": id, "change": change })).unwrap_err()["fields"][0]["field"], "primaryNeed");
     let change = json!({ "status": "senSupport", "startDate": "2025-01-06", "reason": "referral", "primaryNeed": "SLCN" });
+    let preview = app.ok("pupil_preview_status", json!({ "id": id, "change": change }));
+    assert_eq!((preview["to"].as_str(), preview["primaryNeed"].as_str(), preview["previousEnds"].as_str()), (Some("senSupport"), Some("SLCN"), Some("2025-01-05")));
+    assert_eq!(app.ok("pupil_get", json!({ "id": id }))["status"], "noSen", "a preview writes nothing");
     let record = app.ok("pupil_set_status", json!({ "id": id, "change": change }));
     assert_eq!(record["status"], "senSupport");
 
+    let replacing = app.ok("pupil_preview_need", json!({ "id": id, "need": { "code": "ASD", "rank": 1, "startDate": "2025-02-01" } }));
+    assert_eq!(replacing["replaces"]["code"], "SLCN", "the confirmation can say which need is replaced");
     let record = app.ok("pupil_add_need", json!({ "id": id, "need": { "code": "SEMH", "rank": 2, "startDate": "2025-02-01" } }));
     let semh = record["needs"].as_array().unwrap().iter().find(|n| n["code"] == "SEMH").unwrap()["id"].clone();
     assert_eq!(app.code("pupil_add_need", json!({ "id": id, "need": { "code": "SLCN", "rank": 3, "startDate": "2025-02-01" } })), "invalid", "SLCN is already recorded");
@@ -136,6 +141,7 @@ fn pupil_commands_validate_and_refuse_with_codes() {
     edited["preferredForename"] = json!("Addy");
     assert_eq!(app.ok("pupil_update", json!({ "id": id, "pupil": edited }))["preferredForename"], "Addy");
 
+    assert_eq!(app.ok("pupil_preview_leave", json!({ "id": id, "leavingDate": "2025-07-22" }))["needsEnding"].as_array().unwrap().len(), 1);
     app.ok("pupil_leave", json!({ "id": id, "leavingDate": "2025-07-22" }));
     assert_eq!(app.code("pupil_leave", json!({ "id": id, "leavingDate": "2025-07-23" })), "refused", "already left");
     assert_eq!(app.code("pupil_update", json!({ "id": id, "pupil": pupil("K886200724123") })), "refused", "an archived record is read-only");

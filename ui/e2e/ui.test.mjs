@@ -64,9 +64,11 @@ after(async () => {
 // `state` is 'first-run', 'locked' (a real school with a passphrase), 'demo' (six synthetic
 // pupils, one of whom has left) or 'many' (enough for two pages); the bridge starts a new app
 // on an empty data folder for it. `page.school` holds what the test needs to know of it.
-async function open(state, { strictCsp = false } = {}) {
+// `locale` and `timezoneId` stand for the machine's settings (a laptop set to US English, say);
+// `viewport` for the window's size.
+async function open(state, { strictCsp = false, locale = 'en-GB', timezoneId = undefined, viewport = { width: 1280, height: 860 } } = {}) {
   const school = await fetch(`${bridgeUrl}/reset`, { method: 'POST', body: JSON.stringify({ state }) }).then((r) => r.json());
-  const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'en-GB', bypassCSP: !strictCsp });
+  const context = await browser.newContext({ viewport, locale, timezoneId, bypassCSP: !strictCsp });
   await context.route('http://ipc.localhost/**', async (route) => {
     const command = new URL(route.request().url()).pathname.slice(1);
     const answer = await fetch(`${bridgeUrl}/invoke/${command}`, { method: 'POST', body: route.request().postData() ?? '{}' });
@@ -205,6 +207,8 @@ test('the register sorts from the keyboard alone', async () => {
   await page.keyboard.press('Enter');
   await page.locator('th[aria-sort="ascending"]', { hasText: 'UPN' }).waitFor();
   assert.equal(await page.evaluate(() => window.__queries.at(-1).sort), 'upn');
+  // The table says when it is loading (aria-busy); the rows are read once the sorted page is in.
+  await page.locator('.table-wrap[aria-busy="false"]').waitFor();
   const upns = await page.locator('#register-table tbody tr').evaluateAll((rows) => rows.map((r) => r.dataset.upn));
   assert.deepEqual(upns, [...upns].sort(), 'rows in UPN order');
   await page.keyboard.press('Enter');
@@ -276,9 +280,14 @@ test('a pupil is added, given SEN support and a second need, has a need ended, a
   await page.locator('.timeline').getByText('Need ended: SLCN').waitFor();
   assert.equal(await page.getByRole('cell', { name: 'SLCN Speech, language and communication needs' }).count(), 0);
 
+  // The leaving date is given first; marking as left then asks for confirmation, which names
+  // the pupil and the date, and takes the focus.
+  await page.locator('#leaving-date').fill('2026-02-13');
   await page.locator('#mark-left').click();
   await page.getByText('The record is archived, not deleted').waitFor();
-  await page.locator('#leaving-date').fill('2026-02-13');
+  await page.getByRole('form', { name: 'Mark Marigold Thistlewood as left on 13 Feb 2026?' }).waitFor();
+  await page.waitForFunction(() => document.activeElement?.id === 'leave-confirm-heading');
+  assert.deepEqual(await axeViolations(page), [], 'the confirmation of leaving');
   await page.getByRole('button', { name: 'Mark Marigold Thistlewood as left' }).click();
   await page.getByRole('note').filter({ hasText: 'Left on 13 February 2026' }).waitFor();
   assert.equal(await page.locator('#status-select').count(), 0, 'an archived record has no change forms');
@@ -308,6 +317,8 @@ test('the add-pupil form has no accessibility violations', async () => {
 
 test('the unlock screen refuses a wrong passphrase in plain words, and the recovery key opens the school', async () => {
   const page = await open('locked');
+  // The unlock screen names the school it opens, from its key file.
+  await page.getByRole('heading', { level: 1, name: 'Unlock Hillside Test Primary' }).waitFor();
   await page.locator('#unlock-passphrase').fill('not the passphrase');
   await page.locator('#unlock-submit').click();
   await page.locator('#unlock-error').filter({ hasText: 'That passphrase is not right. Nothing has changed; try again.' }).waitFor();
@@ -355,5 +366,156 @@ test("the app runs under the desktop app's Content Security Policy without tripp
   await page.locator('#error-upn').waitFor();
   assert.deepEqual(await page.evaluate(() => window.__violations), []);
   assert.deepEqual(errors, []);
+  await page.close();
+});
+
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const LONG_DATE = new RegExp(`^\\d{1,2} (${MONTHS.join('|')}) \\d{4}$`);
+const SHORT_DATE = new RegExp(`^\\d{1,2} (${MONTHS.map((m) => m.slice(0, 3)).join('|')}) \\d{4}$`);
+
+test('on a machine set to US English, dates are still shown and read the British way', async () => {
+  const page = await open('demo', { locale: 'en-US', timezoneId: 'America/New_York' });
+  assert.equal(await page.evaluate(() => navigator.language), 'en-US', 'the browser is set to US English');
+  await page.getByRole('button', { name: 'Quill, Addie' }).click();
+  await page.locator('#pupil-name').filter({ hasText: 'Addie Quill' }).waitFor();
+  const detail = (term) => page.locator('dt', { hasText: term }).locator('xpath=following-sibling::dd[1]').innerText();
+  assert.match(await detail('Date of birth'), LONG_DATE);
+  assert.match(await detail('Admitted'), LONG_DATE);
+  assert.match(await page.locator('#pupil-status').innerText(), new RegExp(`since \\d{1,2} (${MONTHS.join('|')}) \\d{4}$`));
+  // Date fields are text, showing today the British way, never a locale's date picker.
+  for (const id of ['status-start', 'need-start', 'leaving-date']) {
+    assert.equal(await page.locator(`#${id}`).getAttribute('type'), 'text', id);
+    assert.match(await page.locator(`#${id}`).inputValue(), SHORT_DATE, id);
+  }
+  for (const text of await page.locator('.timeline .date').allInnerTexts()) assert.match(text, LONG_DATE);
+
+  // A US-style date is explained beside the field as soon as the SENCO leaves it.
+  await page.locator('#status-start').fill('03/14/2017');
+  await page.locator('#status-start').press('Tab');
+  await page.locator('#error-startDate').filter({ hasText: 'has no month 14: dates are written day, month, year' }).waitFor();
+  assert.equal(await page.locator('#status-start').getAttribute('aria-invalid'), 'true');
+  assert.equal(await page.locator('#status-start').getAttribute('aria-describedby'), 'status-start-hint error-startDate');
+
+  // 14/03/2017 (in the year that fits Addie's year group, 2017 in the school year 2026 to 2027) is 14 March.
+  const year = academicYear - 9;
+  await page.getByRole('button', { name: 'Edit details' }).click();
+  await page.locator('#pupil-dob').fill(`14/03/${year}`);
+  await page.locator('#pupil-dob').press('Tab');
+  await page.waitForFunction((y) => document.querySelector('#pupil-dob')?.value === `14 Mar ${y}`, year);
+  assert.match(await page.locator('#pupil-admission').inputValue(), SHORT_DATE);
+  assert.deepEqual(await axeViolations(page), [], 'the pupil form, in US English');
+  await page.locator('#pupil-save').click();
+  await page.locator('#pupil-name').filter({ hasText: 'Addie Quill' }).waitFor();
+  const update = await page.evaluate(() => window.__calls.findLast(([cmd]) => cmd === 'pupil_update')[1]);
+  assert.equal(update.pupil.dateOfBirth, `${year}-03-14`);
+  assert.equal(await detail('Date of birth'), `14 March ${year}`);
+
+  // Moving to an EHC plan is confirmed first, naming the pupil, both statuses and the date.
+  await page.locator('#status-select').selectOption('ehcPlan');
+  // 6 January this school year, typed short, as people do: after Addie's SEN support began.
+  await page.locator('#status-start').fill(`6/1/${String(academicYear).slice(2)}`);
+  await page.locator('#status-reason').fill('plan issued by the local authority');
+  const before = await page.evaluate(() => window.__calls.filter(([cmd]) => cmd === 'pupil_set_status').length);
+  await page.locator('#status-save').click();
+  await page.getByRole('form', { name: `Move Addie Quill from SEN support (K) to EHC plan (E) from 6 Jan ${academicYear}?` }).waitFor();
+  await page.waitForFunction(() => document.activeElement?.id === 'status-confirm-heading');
+  assert.deepEqual(await axeViolations(page), [], 'the confirmation of a status change');
+  await shot(page, 'pupil-confirm-status');
+  assert.equal(await page.evaluate(() => window.__calls.filter(([cmd]) => cmd === 'pupil_set_status').length), before, 'nothing is sent before confirming');
+  await page.getByRole('button', { name: 'Yes, change the status' }).click();
+  await page.locator('#pupil-status').filter({ hasText: 'EHC plan (E)' }).waitFor();
+  const change = await page.evaluate(() => window.__calls.findLast(([cmd]) => cmd === 'pupil_set_status')[1]);
+  assert.equal(change.change.startDate, `${academicYear}-01-06`);
+  await page.close();
+});
+
+/** Adds a pupil through the real command, taking the UPN's check letter the core names. */
+async function addPupil(page, pupil) {
+  return page.evaluate(async (p) => {
+    const invoke = window.__TAURI_INTERNALS__.invoke;
+    try {
+      return await invoke('pupil_add', { pupil: p });
+    } catch (e) {
+      const letter = /digits give ([A-Z])/.exec(e.fields?.[0]?.message ?? '')?.[1];
+      if (!letter) throw new Error(JSON.stringify(e));
+      return await invoke('pupil_add', { pupil: { ...p, upn: `${letter}${p.upn.slice(1)}` } });
+    }
+  }, pupil);
+}
+
+test('the register fits the windows of school laptops, down to the smallest the app allows', async () => {
+  const page = await open('many', { viewport: { width: 1366, height: 768 } });
+  await page.getByText('Page 1 of 2').waitFor();
+  // A pupil with a long name and every flag, on SEN support with the longest area's need.
+  const long = await addPupil(page, {
+    upn: 'A886299925900', legalForename: 'Alexandra-Josephine', legalSurname: 'Montgomery-Fitzwilliam-Smythe', preferredForename: '',
+    preferredSurname: '', dateOfBirth: bornInYear(4), sex: 'F', ncYear: 4, form: '4B', admissionDate: `${academicYear - 1}-09-01`,
+    pupilPremium: true, fsm: true, eal: true, lookedAfter: true, attendancePct: null,
+  });
+  await page.evaluate(([id, startDate]) => window.__TAURI_INTERNALS__.invoke('pupil_set_status', {
+    id, change: { status: 'senSupport', startDate, reason: 'after the spring review', primaryNeed: 'SEMH' },
+  }), [long.id, `${academicYear}-01-06`]);
+  // Sorted by name, Z to A, so that the long name is on the first page, near the top.
+  await page.reload();
+  await page.getByText('Page 1 of 2').waitFor();
+  await page.getByRole('button', { name: /^Name/ }).click();
+  await page.locator('th[aria-sort="descending"]', { hasText: 'Name' }).waitFor();
+  const name = 'Montgomery-Fitzwilliam-Smythe, Alexandra-Josephine';
+  const longRow = page.locator('#register-table tbody tr', { has: page.getByRole('button', { name, exact: true }) });
+  await longRow.waitFor();
+  assert.equal(await longRow.getByRole('button').getAttribute('title'), name, 'the full name is there to read');
+
+  for (const [width, height] of [[1366, 768], [1024, 640], [900, 600]]) {
+    await page.setViewportSize({ width, height });
+    await page.evaluate(() => window.scrollTo(0, 0));
+    const size = `${width}x${height}`;
+    const layout = await page.evaluate(() => {
+      const rows = [...document.querySelectorAll('#register-table tbody tr[data-upn]')];
+      const headings = [...document.querySelectorAll('#register-table thead th')];
+      return {
+        pageWidth: document.documentElement.scrollWidth,
+        visibleRows: rows.filter((r) => r.getBoundingClientRect().bottom <= window.innerHeight).length,
+        lastHeadingRight: headings.at(-1).getBoundingClientRect().right,
+        headingPosition: getComputedStyle(headings[0]).position,
+      };
+    });
+    assert.ok(layout.pageWidth <= width, `${size}: the page is ${layout.pageWidth} pixels wide, wider than the window`);
+    assert.equal(layout.headingPosition, 'sticky', `${size}: the heading row is sticky`);
+    if (width === 1366) assert.ok(layout.visibleRows >= 15, `${size}: ${layout.visibleRows} rows in view without scrolling`);
+    if (width >= 1024) assert.ok(layout.lastHeadingRight <= width, `${size}: the Flags column ends at ${layout.lastHeadingRight}, outside the window`);
+    // The long name never pushes the need, area or flags out of view; the flags stay on one line.
+    const cells = await longRow.locator('td').evaluateAll((tds) => tds.map((td) => {
+      const box = td.getBoundingClientRect();
+      const inside = [...td.querySelectorAll('*')].map((e) => e.getBoundingClientRect().right);
+      const badges = [...td.querySelectorAll('.badge')].map((b) => b.getBoundingClientRect().top);
+      return { right: box.right, content: Math.max(box.left, ...inside), lines: new Set(badges.map(Math.round)).size };
+    }));
+    for (const [i, cell] of cells.entries()) {
+      assert.ok(cell.right <= width, `${size}: column ${i + 1} of the long name's row ends at ${cell.right}`);
+      assert.ok(cell.content <= cell.right, `${size}: column ${i + 1} of the long name's row spills out of its cell`);
+    }
+    if (width >= 1024) assert.equal(cells.at(-1).lines, 1, `${size}: the flags are on one line`);
+    await page.screenshot({ path: here(`../test-results/register-${size}.png`), fullPage: false });
+    // The heading row stays in view as the page scrolls.
+    await page.evaluate(() => window.scrollTo(0, 900));
+    const top = await page.evaluate(() => document.querySelector('#register-table thead th').getBoundingClientRect().top);
+    assert.ok(Math.abs(top) <= 1, `${size}: after scrolling, the heading row is at ${top}, not the top of the window`);
+  }
+  await page.setViewportSize({ width: 1366, height: 768 });
+  await page.evaluate(() => window.scrollTo(0, 0));
+  assert.deepEqual(await axeViolations(page), [], 'the register at 1366 by 768');
+  // The filters fold into a bar; the ones in use show as chips that remove them.
+  await page.locator('#filter-status').selectOption('ehcPlan');
+  await page.getByRole('button', { name: 'Remove filter SEN status: EHC plan (E)' }).waitFor();
+  await page.locator('#more-filters-toggle').click();
+  await page.locator('#filter-eal').selectOption('yes');
+  await page.getByRole('button', { name: 'Remove filter EAL: Yes' }).waitFor();
+  assert.deepEqual(await axeViolations(page), [], 'the register with filters in use');
+  await shot(page, 'register-filters');
+  await page.getByRole('button', { name: 'Remove filter SEN status: EHC plan (E)' }).click();
+  await page.waitForFunction(() => window.__queries.at(-1).filter.status === null);
+  assert.equal(await page.evaluate(() => window.__queries.at(-1).filter.eal), true);
+  await page.getByRole('button', { name: 'Clear filters' }).click();
+  await page.waitForFunction(() => window.__queries.at(-1).filter.eal === null);
   await page.close();
 });

@@ -4,7 +4,10 @@ import { invoke } from '@tauri-apps/api/core';
 import type { AppState } from './bindings/AppState';
 import type { CommandError } from './bindings/CommandError';
 import type { CreatedSchool } from './bindings/CreatedSchool';
+import type { DateReading } from './bindings/DateReading';
+import type { LeavingPreview } from './bindings/LeavingPreview';
 import type { NeedInput } from './bindings/NeedInput';
+import type { NeedPreview } from './bindings/NeedPreview';
 import type { PupilInput } from './bindings/PupilInput';
 import type { PupilRecord } from './bindings/PupilRecord';
 import type { RegisterPage } from './bindings/RegisterPage';
@@ -12,6 +15,7 @@ import type { RegisterQuery } from './bindings/RegisterQuery';
 import type { School } from './bindings/School';
 import type { SchoolSetup } from './bindings/SchoolSetup';
 import type { StatusChange } from './bindings/StatusChange';
+import type { StatusPreview } from './bindings/StatusPreview';
 import type { Vocabulary } from './bindings/Vocabulary';
 
 export const appState = () => invoke<AppState>('app_state');
@@ -22,12 +26,17 @@ export const unlock = (passphrase: string) => invoke<School>('unlock', { passphr
 export const unlockWithRecoveryKey = (recoveryKey: string, newPassphrase: string, newPassphraseAgain: string) =>
   invoke<School>('unlock_with_recovery_key', { recoveryKey, newPassphrase, newPassphraseAgain });
 export const closeSchool = () => invoke<null>('close_school');
+/** Reads a date as typed (14/03/2017, 14.3.17, 14 Mar 2017, 2017-03-14): day, month, year. */
+export const readDate = (text: string) => invoke<DateReading>('read_date', { text });
 export const vocabulary = () => invoke<Vocabulary>('vocabulary');
 export const registerPage = (query: RegisterQuery) => invoke<RegisterPage>('register_page', { query });
 export const pupilGet = (id: number) => invoke<PupilRecord>('pupil_get', { id });
 export const pupilAdd = (pupil: PupilInput) => invoke<PupilRecord>('pupil_add', { pupil });
 export const pupilUpdate = (id: number, pupil: PupilInput) => invoke<PupilRecord>('pupil_update', { id, pupil });
 export const pupilSetStatus = (id: number, change: StatusChange) => invoke<PupilRecord>('pupil_set_status', { id, change });
+export const pupilPreviewStatus = (id: number, change: StatusChange) => invoke<StatusPreview>('pupil_preview_status', { id, change });
+export const pupilPreviewNeed = (id: number, need: NeedInput) => invoke<NeedPreview>('pupil_preview_need', { id, need });
+export const pupilPreviewLeave = (id: number, leavingDate: string) => invoke<LeavingPreview>('pupil_preview_leave', { id, leavingDate });
 export const pupilAddNeed = (id: number, need: NeedInput) => invoke<PupilRecord>('pupil_add_need', { id, need });
 export const pupilEndNeed = (id: number, needId: number, endDate: string) =>
   invoke<PupilRecord>('pupil_end_need', { id, needId, endDate });

@@ -9,12 +9,41 @@ export function today(): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
 }
 
-/** "14 March 2017" from "2017-03-14". */
+// Month names are written out here, never taken from the system locale (Intl,
+// toLocaleDateString): a school laptop set to US English, or a webview under LANG=C, would
+// otherwise show American or ISO dates.
+const MONTHS = [
+  'January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December',
+];
+
+/** Day, month and year from "YYYY-MM-DD", or null when the text is not one. */
+function isoParts(iso: string): [number, number, number] | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso.trim());
+  if (!m) return null;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  return mo >= 1 && mo <= 12 && d >= 1 && d <= 31 ? [d, mo, y] : null;
+}
+
+/** "14 March 2017" from "2017-03-14"; anything that is not an ISO date is shown as it is. */
 export function longDate(iso: string | null | undefined): string {
   if (!iso) return '';
-  const [y, m, d] = iso.split('-').map(Number);
-  return new Date(y, m - 1, d).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric' });
+  const parts = isoParts(iso);
+  if (!parts) return iso;
+  const [d, m, y] = parts;
+  return `${d} ${MONTHS[m - 1]} ${y}`;
 }
+
+/** "14 Mar 2017" from "2017-03-14", as date fields show a date; other text as it is. */
+export function shortDate(iso: string | null | undefined): string {
+  if (!iso) return '';
+  const parts = isoParts(iso);
+  if (!parts) return iso;
+  const [d, m, y] = parts;
+  return `${d} ${MONTHS[m - 1].slice(0, 3)} ${y}`;
+}
+
+/** True for a "YYYY-MM-DD" date. */
+export const isIsoDate = (text: string): boolean => isoParts(text) !== null;
 
 /** The message for one field of a refused form, if any. */
 export function fieldMessage(error: CommandError | null, field: string): string | undefined {

@@ -52,7 +52,7 @@ test('the first run offers the demo school and setting up my school', async () =
   setVocabulary(null);
   mockIPC((cmd) => {
     if (cmd === 'vocabulary') return vocabulary;
-    if (cmd === 'app_state') return { schoolExists: false, open: null };
+    if (cmd === 'app_state') return { schoolExists: false, lockedSchoolName: null, open: null };
     return null;
   });
   render(App);
@@ -64,9 +64,9 @@ test('a saved school that is locked asks for the passphrase, and a demo school i
   setVocabulary(null);
   mockIPC((cmd) => {
     if (cmd === 'vocabulary') return vocabulary;
-    if (cmd === 'app_state') return { schoolExists: true, open: null };
+    if (cmd === 'app_state') return { schoolExists: true, lockedSchoolName: null, open: null };
     if (cmd === 'open_demo') return school;
-    if (cmd === 'register_page') return { rows: [], total: 0, page: 0, pageSize: 50, counts: { noSen: 0, monitoring: 0, senSupport: 0, ehcPlan: 0 } };
+    if (cmd === 'register_page') return { rows: [], total: 0, everyone: 6, page: 0, pageSize: 50, counts: { noSen: 0, monitoring: 0, senSupport: 0, ehcPlan: 0 } };
     return null;
   });
   render(App);
@@ -83,7 +83,7 @@ test('nothing shows until the vocabulary has arrived, and a vocabulary that cann
   let answer: (v: Vocabulary) => void = () => {};
   mockIPC((cmd) => {
     if (cmd === 'vocabulary') return new Promise<Vocabulary>((resolve) => (answer = resolve));
-    if (cmd === 'app_state') return { schoolExists: false, open: null };
+    if (cmd === 'app_state') return { schoolExists: false, lockedSchoolName: null, open: null };
     return null;
   });
   render(App);
@@ -98,7 +98,7 @@ test('nothing shows until the vocabulary has arrived, and a vocabulary that cann
   setVocabulary(null);
   mockIPC((cmd) => {
     if (cmd === 'vocabulary') throw { code: 'storage', message: 'the vocabulary could not be read', fields: [] };
-    if (cmd === 'app_state') return { schoolExists: false, open: null };
+    if (cmd === 'app_state') return { schoolExists: false, lockedSchoolName: null, open: null };
     return null;
   });
   render(App);
@@ -144,7 +144,7 @@ test('the register shows rows and counts, and sends the status filter when it ch
   mockIPC((cmd, args) => {
     if (cmd === 'register_page') {
       queries.push((args as { query: RegisterQuery }).query);
-      return { rows: [row('Quill', 'Ada', 'K886200724123')], total: 1, page: 0, pageSize: 50, counts: { noSen: 0, monitoring: 0, senSupport: 1, ehcPlan: 0 } };
+      return { rows: [row('Quill', 'Ada', 'K886200724123')], total: 1, everyone: 6, page: 0, pageSize: 50, counts: { noSen: 0, monitoring: 0, senSupport: 1, ehcPlan: 0 } };
     }
     return null;
   });
@@ -161,7 +161,7 @@ test('the register shows rows and counts, and sends the status filter when it ch
 test('a name with HTML in it is shown as text, never run', async () => {
   mockIPC((cmd) => {
     if (cmd === 'register_page') {
-      return { rows: [row('<img src=x onerror=alert(1)>', '<script>alert(1)</script>', 'K886200724123')], total: 1, page: 0, pageSize: 50, counts: { noSen: 0, monitoring: 0, senSupport: 1, ehcPlan: 0 } };
+      return { rows: [row('<img src=x onerror=alert(1)>', '<script>alert(1)</script>', 'K886200724123')], total: 1, everyone: 6, page: 0, pageSize: 50, counts: { noSen: 0, monitoring: 0, senSupport: 1, ehcPlan: 0 } };
     }
     return null;
   });
@@ -171,15 +171,29 @@ test('a name with HTML in it is shown as text, never run', async () => {
   expect(container.querySelector('tbody img, tbody script')).toBeNull();
 });
 
-test('the recovery key must be confirmed before going on, and can be printed', async () => {
+test('the recovery key must be confirmed before going on, and can be printed with the school it opens', async () => {
   let printed = 0;
   window.print = () => { printed++; };
   let continued = false;
-  render(RecoveryKey, { schoolName: 'Hillside Test Primary', recoveryKey: 'ABCDE-FGHJK-LMNPQ-RSTUV-WXYZ2', onContinue: () => { continued = true; } });
+  render(RecoveryKey, { school: { name: 'Hillside Test Primary', urn: '118000' }, recoveryKey: 'ABCDE-FGHJK-LMNPQ-RSTUV-WXYZ2', onContinue: () => { continued = true; } });
   expect(document.getElementById('recovery-key')?.textContent).toBe('ABCDE-FGHJK-LMNPQ-RSTUV-WXYZ2');
+  // The sheet names the school and its URN, the day the key was made (British), and what to do with it.
+  const sheet = document.getElementById('recovery-school')?.textContent ?? '';
+  expect(sheet).toContain('Hillside Test Primary');
+  expect(sheet).toContain('118000');
+  expect(sheet).toMatch(/Made on\s*\d{1,2} (January|February|March|April|May|June|July|August|September|October|November|December) \d{4}/);
+  const page = document.body.textContent?.replace(/\s+/g, ' ');
+  expect(page).toContain('Keep this sheet somewhere safe away from this laptop.');
+  expect(page).toContain('It opens the school if the passphrase is forgotten');
+  expect(page).toContain('Anyone who has it and the laptop can open the school');
+  // Before printing: saving the print as a file leaves a copy of the key on the laptop.
+  const print = screen.getByRole('button', { name: 'Print the recovery key' });
+  const warning = document.getElementById(print.getAttribute('aria-describedby') ?? '')?.textContent?.replace(/\s+/g, ' ');
+  expect(warning).toContain('"Save as PDF" or "Print to file"');
+  expect(warning).toContain('leaves a copy of the key on this laptop');
   const next = screen.getByRole('button', { name: 'Continue to the register' }) as HTMLButtonElement;
   expect(next.disabled).toBe(true);
-  await fireEvent.click(screen.getByRole('button', { name: 'Print the recovery key' }));
+  await fireEvent.click(print);
   expect(printed).toBe(1);
   await fireEvent.click(screen.getByLabelText('I have printed or written down the recovery key'));
   expect(next.disabled).toBe(false);
@@ -196,7 +210,7 @@ function record(overrides: Partial<PupilRecord> = {}): PupilRecord {
       { status: 'noSen', startDate: '2021-09-01', endDate: '2024-09-01', reason: 'admitted' },
       { status: 'monitoring', startDate: '2024-09-02', endDate: null, reason: 'class teacher concern' },
     ],
-    needs: [], ...overrides,
+    needs: [], nextRank: 1, ...overrides,
   };
 }
 
@@ -217,7 +231,7 @@ test('moving to SEN support asks for a primary need when there is none, and send
   await screen.findAllByRole('option', { name: 'SLCN: Speech, language and communication needs' });
   await fireEvent.change(screen.getByLabelText(/^Primary need/), { target: { value: 'SLCN' } });
   await fireEvent.input(screen.getByLabelText('Starting on'), { target: { value: '2025-01-06' } });
-  await fireEvent.input(screen.getByLabelText('Reason'), { target: { value: 'after the autumn review' } });
+  await fireEvent.input(screen.getByLabelText('Reason (required)'), { target: { value: 'after the autumn review' } });
   await fireEvent.click(screen.getByRole('button', { name: 'Change the status' }));
   await waitFor(() => expect(document.getElementById('pupil-status')?.textContent).toContain('SEN support (K)'));
   expect(changes).toEqual([{ id: 7, change: { status: 'senSupport', startDate: '2025-01-06', reason: 'after the autumn review', primaryNeed: 'SLCN' } }]);
@@ -252,15 +266,15 @@ test('the status form offers NSA only for a status that allows it', async () => 
   const changes: { change: { primaryNeed: string | null } }[] = [];
   mockIPC((cmd, args) => {
     if (cmd === 'pupil_get') return record();
-    if (cmd === 'pupil_set_status') {
-      changes.push(args as (typeof changes)[number]);
-      throw refusal('primaryNeed', "EHC plan needs a primary need: choose the pupil's main type of need");
-    }
+    // The core's preview refuses an EHC plan with no primary need, writing nothing.
+    if (cmd === 'pupil_preview_status') throw refusal('primaryNeed', "EHC plan (E) needs a primary need: choose the pupil's main type of need");
+    if (cmd === 'pupil_set_status') changes.push(args as (typeof changes)[number]);
     return null;
   });
   render(Pupil, { id: 7, onBack: () => {}, onEdit: () => {} });
   const status = await screen.findByLabelText('New status');
-  expect(statusOptions(status)).toEqual(vocabulary.statuses.map((s) => s.status));
+  // Nothing is chosen at first; the pupil's own status is not offered as a change.
+  expect(statusOptions(status)).toEqual(['', ...vocabulary.statuses.map((s) => s.status).filter((s) => s !== 'monitoring')]);
   await fireEvent.change(status, { target: { value: 'senSupport' } });
   const need = screen.getByLabelText(/^Primary need/);
   expect(statusOptions(need)).toContain('NSA');
@@ -270,10 +284,14 @@ test('the status form offers NSA only for a status that allows it', async () => 
   expect(statusOptions(needNow)).not.toContain('NSA');
   expect(statusOptions(needNow)).toContain('SLCN');
   expect(needNow.value).toBe('');
-  // NSA, chosen while SEN support was, is not sent for an EHC plan.
+  // NSA, chosen while SEN support was, is not kept for an EHC plan: with no primary need the
+  // core's preview refuses the change, so it is not offered for confirmation and nothing is sent.
+  await fireEvent.input(screen.getByLabelText('Reason (required)'), { target: { value: 'plan issued' } });
   await fireEvent.click(screen.getByRole('button', { name: 'Change the status' }));
-  await waitFor(() => expect(changes.map((c) => c.change.primaryNeed)).toEqual([null]));
-  expect(document.activeElement).toBe(screen.getByLabelText(/^Primary need/));
+  expect((await screen.findByText("EHC plan (E) needs a primary need: choose the pupil's main type of need.")).id).toBe('error-primaryNeed');
+  await waitFor(() => expect(document.activeElement).toBe(screen.getByLabelText(/^Primary need/)));
+  expect(screen.queryByRole('form', { name: /^Move Ada Quill/ })).toBeNull();
+  expect(changes).toEqual([]);
   // The pupil is monitored, a status that does not allow NSA: the add-need picker leaves it out.
   expect(statusOptions(screen.getByLabelText('Type of need'))).not.toContain('NSA');
   expect(statusOptions(screen.getByLabelText('Rank'))).toEqual(['1', '2', '3']);
@@ -288,7 +306,7 @@ test('a pupil on SEN support may have NSA recorded as a need', async () => {
 test('ending a need takes the focus to its date, and a refusal is shown beside it', async () => {
   const slcn = { id: 3, code: 'SLCN' as const, description: 'Speech, language and communication needs', area: 'communicationAndInteraction' as const, rank: 2, startDate: '2024-09-02', endDate: null };
   mockIPC((cmd) => {
-    if (cmd === 'pupil_get') return record({ needs: [slcn] });
+    if (cmd === 'pupil_get') return record({ needs: [slcn], nextRank: 1 });
     if (cmd === 'pupil_end_need') throw refusal('endDate', 'the need began on 2024-09-02; it cannot end before that');
     return null;
   });
@@ -381,4 +399,356 @@ test('DataTable sort buttons set aria-sort and ask for the sort, from headings t
   expect(screen.getByRole('cell', { name: 'Quill, Ada' })).toBeTruthy();
   await rerender({ items: [] });
   expect(screen.getByRole('cell', { name: 'No pupils match these filters.' }).getAttribute('colspan')).toBe('3');
+});
+
+// What `read_date` answers for the dates these tests type; the core's own reading is tested in Rust.
+const readings: Record<string, { iso: string; display: string }> = {
+  '14.3.17': { iso: '2017-03-14', display: '14 Mar 2017' },
+  '6.1.25': { iso: '2025-01-06', display: '6 Jan 2025' },
+  '6/1/2025': { iso: '2025-01-06', display: '6 Jan 2025' },
+  '2025-01-06': { iso: '2025-01-06', display: '6 Jan 2025' },
+  '13/2/26': { iso: '2026-02-13', display: '13 Feb 2026' },
+  '2026-02-13': { iso: '2026-02-13', display: '13 Feb 2026' },
+};
+function readDate(args: unknown) {
+  const text = (args as { text: string }).text;
+  const reading = readings[text.trim()];
+  if (!reading) throw refusal('date', `the date "${text}" has no month 14: dates are written day, month, year, such as 14/03/2017`);
+  return reading;
+}
+
+const slcnPrimary = { id: 3, code: 'SLCN' as const, description: 'Speech, language and communication needs', area: 'communicationAndInteraction' as const, rank: 1, startDate: '2024-09-02', endDate: null };
+
+test('the status form starts with no change chosen, and asks for one before sending anything', async () => {
+  const changes: unknown[] = [];
+  mockIPC((cmd, args) => {
+    if (cmd === 'pupil_get') return record();
+    if (cmd === 'pupil_set_status') changes.push(args);
+    return null;
+  });
+  render(Pupil, { id: 7, onBack: () => {}, onEdit: () => {} });
+  const status = (await screen.findByLabelText('New status')) as HTMLSelectElement;
+  expect(status.value).toBe('');
+  expect(status.options[0].textContent).toBe('Choose the new status');
+  expect(screen.getByLabelText('Reason (required)')).toBeTruthy();
+  await fireEvent.click(screen.getByRole('button', { name: 'Change the status' }));
+  expect((await screen.findByText('Choose the new status.')).id).toBe('error-status');
+  expect(status.getAttribute('aria-invalid')).toBe('true');
+  await waitFor(() => expect(document.activeElement).toBe(status));
+  expect(changes).toEqual([]);
+});
+
+test("an empty reason is refused beside the Reason field, in the core's words", async () => {
+  mockIPC((cmd) => {
+    if (cmd === 'pupil_get') return record({ status: 'senSupport', needs: [slcnPrimary], nextRank: 2 });
+    if (cmd === 'pupil_set_status') throw refusal('reason', 'give the reason for the change, such as "after the spring review"');
+    return null;
+  });
+  render(Pupil, { id: 7, onBack: () => {}, onEdit: () => {} });
+  await fireEvent.change(await screen.findByLabelText('New status'), { target: { value: 'monitoring' } });
+  await fireEvent.click(screen.getByRole('button', { name: 'Change the status' }));
+  const message = await screen.findByText('Give the reason for the change, such as "after the spring review".');
+  expect(message.id).toBe('error-reason');
+  const reason = screen.getByLabelText('Reason (required)');
+  expect(reason.getAttribute('aria-invalid')).toBe('true');
+  expect(reason.getAttribute('aria-describedby')).toBe('error-reason');
+  await waitFor(() => expect(document.activeElement).toBe(reason));
+});
+
+test('moving to an EHC plan asks for confirmation naming the pupil, both statuses and the date, and sends nothing until confirmed', async () => {
+  const changes: unknown[] = [];
+  mockIPC((cmd, args) => {
+    if (cmd === 'pupil_get') return record({ status: 'senSupport', statusSince: '2024-09-02', needs: [slcnPrimary], nextRank: 2 });
+    if (cmd === 'read_date') return readDate(args);
+    if (cmd === 'pupil_preview_status') {
+      return { from: 'senSupport', to: 'ehcPlan', startDate: '2025-01-06', reason: 'plan issued by the LA', previousEnds: '2025-01-05', needsEnding: [], primaryNeed: 'SLCN', primaryIsNew: false };
+    }
+    if (cmd === 'pupil_set_status') {
+      changes.push(args);
+      return record({ status: 'ehcPlan', statusSince: '2025-01-06', needs: [slcnPrimary], nextRank: 2 });
+    }
+    return null;
+  });
+  render(Pupil, { id: 7, onBack: () => {}, onEdit: () => {} });
+  await fireEvent.change(await screen.findByLabelText('New status'), { target: { value: 'ehcPlan' } });
+  await fireEvent.input(screen.getByLabelText('Starting on'), { target: { value: '6.1.25' } });
+  await fireEvent.input(screen.getByLabelText('Reason (required)'), { target: { value: 'plan issued by the LA' } });
+  await fireEvent.click(screen.getByRole('button', { name: 'Change the status' }));
+
+  const step = await screen.findByRole('form', { name: 'Move Ada Quill from SEN support (K) to EHC plan (E) from 6 Jan 2025?' });
+  await waitFor(() => expect(document.activeElement).toBe(within(step).getByRole('heading')));
+  expect(step.textContent).toContain('Reason: plan issued by the LA');
+  expect(step.textContent).toContain('Their primary need stays SLCN.');
+  expect(changes).toEqual([]);
+
+  // Cancel goes back with nothing sent, and the form keeps what was typed.
+  await fireEvent.click(within(step).getByRole('button', { name: 'Cancel' }));
+  expect(screen.queryByRole('form', { name: /^Move Ada Quill/ })).toBeNull();
+  await waitFor(() => expect(document.activeElement?.id).toBe('status-save'));
+  expect(changes).toEqual([]);
+  expect((screen.getByLabelText('New status') as HTMLSelectElement).value).toBe('ehcPlan');
+  expect((screen.getByLabelText('Starting on') as HTMLInputElement).value).toBe('6 Jan 2025');
+
+  await fireEvent.click(screen.getByRole('button', { name: 'Change the status' }));
+  await fireEvent.click(await screen.findByRole('button', { name: 'Yes, change the status' }));
+  await waitFor(() => expect(document.getElementById('pupil-status')?.textContent).toContain('EHC plan (E)'));
+  expect(changes).toEqual([{ id: 7, change: { status: 'ehcPlan', startDate: '2025-01-06', reason: 'plan issued by the LA', primaryNeed: null } }]);
+  // The form starts afresh, with nothing chosen.
+  expect((screen.getByLabelText('New status') as HTMLSelectElement).value).toBe('');
+});
+
+test('moving to No SEN says which needs end, and when', async () => {
+  const semh = { ...slcnPrimary, id: 4, code: 'SEMH' as const, description: 'Social, emotional and mental health', area: 'socialEmotionalMentalHealth' as const, rank: 2 };
+  const changes: unknown[] = [];
+  mockIPC((cmd, args) => {
+    if (cmd === 'pupil_get') return record({ status: 'senSupport', needs: [slcnPrimary, semh], nextRank: 3 });
+    if (cmd === 'pupil_preview_status') {
+      const ending = (code: string, rank: number) => ({ code, rank, endDate: '2025-01-05' });
+      return { from: 'senSupport', to: 'noSen', startDate: '2025-01-06', reason: 'needs met', previousEnds: '2025-01-05', needsEnding: [ending('SLCN', 1), ending('SEMH', 2)], primaryNeed: null, primaryIsNew: false };
+    }
+    if (cmd === 'pupil_set_status') changes.push(args);
+    return null;
+  });
+  render(Pupil, { id: 7, onBack: () => {}, onEdit: () => {} });
+  await fireEvent.change(await screen.findByLabelText('New status'), { target: { value: 'noSen' } });
+  await fireEvent.input(screen.getByLabelText('Starting on'), { target: { value: '6/1/2025' } });
+  await fireEvent.input(screen.getByLabelText('Reason (required)'), { target: { value: 'needs met' } });
+  await fireEvent.click(screen.getByRole('button', { name: 'Change the status' }));
+  const step = await screen.findByRole('form', { name: 'Move Ada Quill from SEN support (K) to No SEN from 6 Jan 2025?' });
+  expect(step.textContent).toContain('Their current needs will end on 5 Jan 2025: SLCN and SEMH.');
+  expect(changes).toEqual([]);
+});
+
+test('a change that needs no confirmation, such as to monitoring, is sent straight away', async () => {
+  const changes: unknown[] = [];
+  mockIPC((cmd, args) => {
+    if (cmd === 'pupil_get') return record({ status: 'noSen', statusHistory: [{ status: 'noSen', startDate: '2021-09-01', endDate: null, reason: 'admitted' }] });
+    if (cmd === 'pupil_set_status') {
+      changes.push(args);
+      return record();
+    }
+    return null;
+  });
+  render(Pupil, { id: 7, onBack: () => {}, onEdit: () => {} });
+  await fireEvent.change(await screen.findByLabelText('New status'), { target: { value: 'monitoring' } });
+  await fireEvent.input(screen.getByLabelText('Starting on'), { target: { value: '2025-01-06' } });
+  await fireEvent.input(screen.getByLabelText('Reason (required)'), { target: { value: 'class teacher concern' } });
+  await fireEvent.click(screen.getByRole('button', { name: 'Change the status' }));
+  await waitFor(() => expect(changes).toEqual([{ id: 7, change: { status: 'monitoring', startDate: '2025-01-06', reason: 'class teacher concern', primaryNeed: null } }]));
+  expect(screen.queryByRole('button', { name: 'Yes, change the status' })).toBeNull();
+});
+
+test('a new need takes the next free rank, and the rank picker says which ranks are taken', async () => {
+  const needs: unknown[] = [];
+  mockIPC((cmd, args) => {
+    if (cmd === 'pupil_get') return record({ status: 'senSupport', needs: [slcnPrimary], nextRank: 2 });
+    if (cmd === 'pupil_add_need') {
+      needs.push(args);
+      return record({ status: 'senSupport', needs: [slcnPrimary], nextRank: 3 });
+    }
+    return null;
+  });
+  render(Pupil, { id: 7, onBack: () => {}, onEdit: () => {} });
+  const rank = (await screen.findByLabelText('Rank')) as HTMLSelectElement;
+  expect(rank.value).toBe('2');
+  expect(within(rank).getAllByRole('option').map((o) => o.textContent)).toEqual(['1 (primary): replaces SLCN', '2: free', '3: free']);
+  await fireEvent.change(screen.getByLabelText('Type of need'), { target: { value: 'SEMH' } });
+  await fireEvent.input(screen.getByLabelText('From'), { target: { value: '2025-01-06' } });
+  await fireEvent.click(screen.getByRole('button', { name: 'Record the need' }));
+  await waitFor(() => expect(needs).toEqual([{ id: 7, need: { code: 'SEMH', rank: 2, startDate: '2025-01-06' } }]));
+  // The record has changed: the rank moves on to the next free one.
+  await waitFor(() => expect((screen.getByLabelText('Rank') as HTMLSelectElement).value).toBe('3'));
+});
+
+test('choosing a rank that is held asks to confirm replacing that need, and sends nothing until confirmed', async () => {
+  const needs: unknown[] = [];
+  mockIPC((cmd, args) => {
+    if (cmd === 'pupil_get') return record({ status: 'senSupport', needs: [slcnPrimary], nextRank: 2 });
+    if (cmd === 'pupil_preview_need') return { code: 'SEMH', rank: 1, startDate: '2025-01-06', replaces: { code: 'SLCN', rank: 1, endDate: '2025-01-05' } };
+    if (cmd === 'pupil_add_need') {
+      needs.push(args);
+      return record({ status: 'senSupport', needs: [{ ...slcnPrimary, endDate: '2025-01-05' }, { ...slcnPrimary, id: 9, code: 'SEMH', startDate: '2025-01-06' }], nextRank: 2 });
+    }
+    return null;
+  });
+  render(Pupil, { id: 7, onBack: () => {}, onEdit: () => {} });
+  await fireEvent.change(await screen.findByLabelText('Type of need'), { target: { value: 'SEMH' } });
+  await fireEvent.change(screen.getByLabelText('Rank'), { target: { value: '1' } });
+  await fireEvent.input(screen.getByLabelText('From'), { target: { value: '6.1.25' } });
+  await fireEvent.click(screen.getByRole('button', { name: 'Record the need' }));
+  const step = await screen.findByRole('form', { name: "Replace SLCN with SEMH as Ada Quill's primary need?" });
+  expect(step.textContent?.replace(/\s+/g, ' ')).toContain('SLCN will end on 5 Jan 2025, and SEMH will be the primary need from 6 Jan 2025.');
+  expect(step.textContent).toContain("This replaces the pupil's primary need");
+  await waitFor(() => expect(document.activeElement).toBe(within(step).getByRole('heading')));
+  expect(needs).toEqual([]);
+  await fireEvent.click(within(step).getByRole('button', { name: 'Cancel' }));
+  expect(needs).toEqual([]);
+  await waitFor(() => expect(document.activeElement?.id).toBe('need-save'));
+  await fireEvent.click(screen.getByRole('button', { name: 'Record the need' }));
+  await fireEvent.click(await screen.findByRole('button', { name: 'Replace SLCN' }));
+  await waitFor(() => expect(needs).toEqual([{ id: 7, need: { code: 'SEMH', rank: 1, startDate: '2025-01-06' } }]));
+});
+
+test('when every rank is taken, no rank is chosen and the hint says so', async () => {
+  const second = { ...slcnPrimary, id: 4, code: 'SEMH' as const, rank: 2 };
+  const third = { ...slcnPrimary, id: 5, code: 'ASD' as const, rank: 3 };
+  mockIPC((cmd) => (cmd === 'pupil_get' ? record({ status: 'senSupport', needs: [slcnPrimary, second, third], nextRank: null }) : null));
+  render(Pupil, { id: 7, onBack: () => {}, onEdit: () => {} });
+  const rank = (await screen.findByLabelText('Rank')) as HTMLSelectElement;
+  expect(rank.value).toBe('');
+  expect(within(rank).getAllByRole('option').map((o) => o.textContent)).toEqual([
+    'Choose the rank to replace', '1 (primary): replaces SLCN', '2: replaces SEMH', '3: replaces ASD',
+  ]);
+  const hint = document.getElementById(rank.getAttribute('aria-describedby') ?? '');
+  expect(hint?.textContent).toContain('All ranks are taken');
+});
+
+test('a date field reads what is typed the British way and shows it back, whatever was typed', async () => {
+  const added: { pupil: { dateOfBirth: string } }[] = [];
+  mockIPC((cmd, args) => {
+    if (cmd === 'read_date') return readDate(args);
+    if (cmd === 'pupil_add') {
+      added.push(args as (typeof added)[number]);
+      throw refusal('upn', 'enter the UPN');
+    }
+    return null;
+  });
+  render(PupilForm, { pupil: null, onSaved: () => {}, onCancel: () => {} });
+  const dob = screen.getByLabelText('Date of birth') as HTMLInputElement;
+  expect(dob.type).toBe('text');
+  expect(dob.getAttribute('inputmode')).toBeNull();
+  expect(document.getElementById('pupil-dob-hint')?.textContent).toBe('Day, month, year: such as 14/03/2017');
+  await fireEvent.input(dob, { target: { value: '14.3.17' } });
+  await fireEvent.blur(dob);
+  await waitFor(() => expect(dob.value).toBe('14 Mar 2017'));
+  expect(dob.getAttribute('aria-invalid')).toBeNull();
+  // A date set from outside, such as the admission date's default of today, is shown the British way.
+  expect((screen.getByLabelText('Admission date') as HTMLInputElement).value).toMatch(/^\d{1,2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4}$/);
+  await fireEvent.click(screen.getByRole('button', { name: 'Add the pupil' }));
+  await waitFor(() => expect(added.map((a) => a.pupil.dateOfBirth)).toEqual(['2017-03-14']));
+});
+
+test('a date that cannot be read is explained beside the field at once, and kept as typed', async () => {
+  const added: { pupil: { dateOfBirth: string } }[] = [];
+  mockIPC((cmd, args) => {
+    if (cmd === 'read_date') return readDate(args);
+    if (cmd === 'pupil_add') {
+      added.push(args as (typeof added)[number]);
+      throw refusal('upn', 'enter the UPN');
+    }
+    return null;
+  });
+  render(PupilForm, { pupil: null, onSaved: () => {}, onCancel: () => {} });
+  const dob = screen.getByLabelText('Date of birth') as HTMLInputElement;
+  await fireEvent.input(dob, { target: { value: '03/14/2017' } });
+  await fireEvent.keyDown(dob, { key: 'Enter' });
+  const message = await screen.findByText('The date "03/14/2017" has no month 14: dates are written day, month, year, such as 14/03/2017.');
+  expect(message.id).toBe('error-dateOfBirth');
+  expect(dob.getAttribute('aria-invalid')).toBe('true');
+  expect(dob.getAttribute('aria-describedby')).toBe('pupil-dob-hint error-dateOfBirth');
+  expect(dob.value).toBe('03/14/2017');
+  await fireEvent.click(screen.getByRole('button', { name: 'Add the pupil' }));
+  await waitFor(() => expect(added.map((a) => a.pupil.dateOfBirth)).toEqual(['03/14/2017']));
+});
+
+test('dates are written with English month names, never through the system locale', async () => {
+  const { longDate, shortDate } = await import('./labels');
+  const toLocale = Date.prototype.toLocaleDateString;
+  const format = Intl.DateTimeFormat;
+  Date.prototype.toLocaleDateString = () => { throw new Error('toLocaleDateString follows the system locale'); };
+  (Intl as { DateTimeFormat: unknown }).DateTimeFormat = function () { throw new Error('Intl follows the system locale'); };
+  try {
+    expect(longDate('2017-03-14')).toBe('14 March 2017');
+    expect(shortDate('2017-09-04')).toBe('4 Sep 2017');
+    mockIPC((cmd) => (cmd === 'pupil_get' ? record({ leavingDate: '2025-07-18' }) : null));
+    render(Pupil, { id: 7, onBack: () => {}, onEdit: () => {} });
+    expect((await screen.findByRole('note')).textContent).toContain('Left on 18 July 2025');
+    expect(screen.getByText('Date of birth').nextElementSibling?.textContent).toBe('2 May 2016');
+  } finally {
+    Date.prototype.toLocaleDateString = toLocale;
+    Intl.DateTimeFormat = format;
+  }
+});
+
+test('the timeline reads cleanly, with no brackets inside brackets', async () => {
+  mockIPC((cmd) => (cmd === 'pupil_get'
+    ? record({ status: 'senSupport', needs: [{ ...slcnPrimary, code: 'SPLD', description: 'Specific learning difficulty, such as dyslexia or dyscalculia', area: 'cognitionAndLearning', endDate: '2025-01-05' }] })
+    : null));
+  render(Pupil, { id: 7, onBack: () => {}, onEdit: () => {} });
+  await screen.findByRole('heading', { name: 'Timeline' });
+  const events = [...document.querySelectorAll('.timeline li')].map((li) => li.textContent);
+  expect(events).toContain('2 September 2024 Need recorded: SPLD, specific learning difficulty, rank 1');
+  expect(events).toContain('5 January 2025 Need ended: SPLD');
+  expect(events.some((e) => /\([^)]*\(/.test(e ?? ''))).toBe(false);
+});
+
+test('marking a pupil as left is confirmed first, with the date the British way', async () => {
+  const left: unknown[] = [];
+  mockIPC((cmd, args) => {
+    if (cmd === 'pupil_get') return record({ status: 'senSupport', needs: [slcnPrimary], nextRank: 2 });
+    if (cmd === 'pupil_preview_leave') return { date: '2026-02-13', needsEnding: [{ code: 'SLCN', rank: 1, endDate: '2026-02-13' }] };
+    if (cmd === 'pupil_leave') {
+      left.push(args);
+      return record({ leavingDate: '2026-02-13' });
+    }
+    return null;
+  });
+  render(Pupil, { id: 7, onBack: () => {}, onEdit: () => {} });
+  await fireEvent.input(await screen.findByLabelText('Leaving date'), { target: { value: '13/2/26' } });
+  await fireEvent.click(screen.getByRole('button', { name: 'Mark as left…' }));
+  const step = await screen.findByRole('form', { name: 'Mark Ada Quill as left on 13 Feb 2026?' });
+  expect(step.textContent).toContain('Their current needs will end on 13 Feb 2026: SLCN.');
+  expect(left).toEqual([]);
+  await fireEvent.click(within(step).getByRole('button', { name: 'Cancel' }));
+  expect(left).toEqual([]);
+  await fireEvent.click(screen.getByRole('button', { name: 'Mark as left…' }));
+  await fireEvent.click(await screen.findByRole('button', { name: 'Mark Ada Quill as left' }));
+  await waitFor(() => expect(left).toEqual([{ id: 7, leavingDate: '2026-02-13' }]));
+});
+
+test('a new school with no pupils is welcomed, and told what to do next', async () => {
+  mockIPC((cmd) => (cmd === 'register_page'
+    ? { rows: [], total: 0, everyone: 0, page: 0, pageSize: 50, counts: { noSen: 0, monitoring: 0, senSupport: 0, ehcPlan: 0 } }
+    : null));
+  render(Register, { query: query(), onOpen: () => {}, onAdd: () => {} });
+  const cell = await screen.findByRole('cell', { name: /^No pupils yet/ });
+  expect(cell.textContent).toBe('No pupils yet. Add your first pupil with Add a pupil; importing from your MIS comes in a later version.');
+  expect(screen.queryByText('No pupils match these filters.')).toBeNull();
+});
+
+test('the filters in use show as chips that remove them', async () => {
+  const queries: RegisterQuery[] = [];
+  mockIPC((cmd, args) => {
+    if (cmd === 'register_page') {
+      queries.push((args as { query: RegisterQuery }).query);
+      return { rows: [], total: 0, everyone: 6, page: 0, pageSize: 50, counts: { noSen: 0, monitoring: 0, senSupport: 0, ehcPlan: 0 } };
+    }
+    return null;
+  });
+  render(Register, { query: { ...query(), filter: { ...query().filter, status: 'ehcPlan', eal: true } }, onOpen: () => {}, onAdd: () => {} });
+  expect(await screen.findByRole('cell', { name: 'No pupils match these filters.' })).toBeTruthy();
+  const chip = screen.getByRole('button', { name: 'Remove filter SEN status: EHC plan (E)' });
+  expect(chip.textContent).toContain('SEN status: EHC plan (E)');
+  expect(screen.getByRole('button', { name: 'Remove filter EAL: Yes' })).toBeTruthy();
+  // The filters beyond the bar's own open in a panel, which says how many are in use.
+  const more = screen.getByRole('button', { name: /^More filters \(1 in use\)/ });
+  expect(more.getAttribute('aria-expanded')).toBe('false');
+  await fireEvent.click(chip);
+  await waitFor(() => expect(queries.at(-1)?.filter.status).toBeNull());
+  expect(queries.at(-1)?.filter.eal).toBe(true);
+  await waitFor(() => expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Remove filter EAL: Yes' })));
+  await fireEvent.click(screen.getByRole('button', { name: 'Clear filters' }));
+  await waitFor(() => expect(queries.at(-1)?.filter.eal).toBeNull());
+  expect(screen.queryByRole('list', { name: 'Filters in use' })).toBeNull();
+});
+
+test('the unlock screen names the school it unlocks', async () => {
+  setVocabulary(null);
+  mockIPC((cmd) => {
+    if (cmd === 'vocabulary') return vocabulary;
+    if (cmd === 'app_state') return { schoolExists: true, lockedSchoolName: 'Hillside Test Primary', open: null };
+    return null;
+  });
+  render(App);
+  expect(await screen.findByRole('heading', { level: 1, name: 'Unlock Hillside Test Primary' })).toBeTruthy();
 });

@@ -61,6 +61,8 @@ export const yearLabel = (year: number): string => years().find((y) => y.year ==
 export const sexLabel = (sex: string): string => sexes().find((s) => s.sex === sex)?.label ?? sex;
 
 export const needDescription = (code: string | null): string => needs().find((n) => n.code === code)?.description ?? '';
+/** The need's short name, for timelines: "Specific learning difficulty". */
+export const needName = (code: string | null): string => needs().find((n) => n.code === code)?.name ?? '';
 
 /** The needs that may be recorded with this status: NSA only where the status allows it. */
 export const needsFor = (status: SenStatus): NeedType[] =>

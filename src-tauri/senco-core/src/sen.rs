@@ -126,7 +126,89 @@ pub struct NeedPlan {
     pub close_needs: Vec<Closing>,
 }
 
+/// A need that a change would end, and on which day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct NeedEnding {
+    pub code: NeedCode,
+    pub rank: u32,
+    pub end_date: NaiveDate,
+}
+
+/// What a status change would do, for its confirmation step: worked out by the same rules
+/// that make the change, and writing nothing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct StatusPreview {
+    pub from: SenStatus,
+    pub to: SenStatus,
+    pub start_date: NaiveDate,
+    pub reason: String,
+    /// The last day of the current status (the day before the new one), unless the change
+    /// corrects a status that began the same day.
+    pub previous_ends: Option<NaiveDate>,
+    pub needs_ending: Vec<NeedEnding>,
+    /// The primary need from the start date: a new one, or the current one kept.
+    pub primary_need: Option<NeedCode>,
+    pub primary_is_new: bool,
+}
+
+/// What recording a need would do: in particular, which need it replaces.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct NeedPreview {
+    pub code: NeedCode,
+    pub rank: u32,
+    pub start_date: NaiveDate,
+    pub replaces: Option<NeedEnding>,
+}
+
+/// What marking a pupil as left would do.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct LeavingPreview {
+    pub date: NaiveDate,
+    pub needs_ending: Vec<NeedEnding>,
+}
+
 impl Position {
+    /// The needs a list of closings ends, named.
+    fn endings(&self, closings: &[Closing]) -> Vec<NeedEnding> {
+        closings
+            .iter()
+            .filter_map(|c| self.open_need(|n| n.id == c.need_id).map(|n| NeedEnding { code: n.code, rank: n.rank, end_date: c.end_date }))
+            .collect()
+    }
+
+    pub fn preview_status_change(&self, change: &StatusChange, today: NaiveDate) -> Result<StatusPreview> {
+        let plan = self.plan_status_change(change, today)?;
+        let kept = self.open_need(|n| n.rank == 1).map(|n| n.code).filter(|_| plan.status.needs_primary_need());
+        Ok(StatusPreview {
+            from: self.status,
+            to: plan.status,
+            start_date: plan.start_date,
+            reason: plan.reason.clone(),
+            previous_ends: (!plan.replaces_current).then_some(plan.previous_ends),
+            needs_ending: self.endings(&plan.close_needs),
+            primary_need: plan.add_primary.or(kept),
+            primary_is_new: plan.add_primary.is_some(),
+        })
+    }
+
+    pub fn preview_new_need(&self, need: &NeedInput, today: NaiveDate) -> Result<NeedPreview> {
+        let plan = self.plan_new_need(need, today)?;
+        Ok(NeedPreview { code: plan.code, rank: plan.rank, start_date: plan.start_date, replaces: self.endings(&plan.close_needs).into_iter().next() })
+    }
+
+    pub fn preview_leaving(&self, leaving_date: &str, today: NaiveDate) -> Result<LeavingPreview> {
+        let plan = self.plan_leaving(leaving_date, today)?;
+        Ok(LeavingPreview { date: plan.date, needs_ending: self.endings(&plan.close_needs) })
+    }
+
     /// A pupil who has left is archived: their record can be read but not changed.
     pub fn refuse_if_left(&self) -> Result<()> {
         match self.leaving_date {
@@ -437,6 +519,25 @@ mod tests {
         check_leaving(&later_need, "2025-02-01", "Invalid: leavingDate: the pupil's SEMH need began on 2025-03-01, after that date");
         check_leaving(&later_need, "2024-01-01", "Invalid: leavingDate: the pupil's current status began on 2024-01-10, after that date");
         check_leaving(&position(NoSen, &[]), "2027-01-01", "Invalid: leavingDate: the leaving date is in the future; mark the pupil as left on or after their last day");
+    }
+
+    #[test]
+    fn a_preview_says_what_the_change_would_do_by_the_same_rules() {
+        use NeedCode::*;
+        use SenStatus::*;
+        let today = date("2026-11-23");
+        let to_no_sen = position(SenSupport, &[(SLCN, 1), (SEMH, 2)]).preview_status_change(&change(NoSen, "2026-07-20", None), today).unwrap();
+        assert_eq!((to_no_sen.previous_ends, to_no_sen.primary_need), (Some(date("2026-07-19")), None));
+        assert_eq!(to_no_sen.needs_ending.iter().map(|n| (n.code, n.end_date.to_string())).collect::<Vec<_>>(), [(SLCN, "2026-07-19".to_string()), (SEMH, "2026-07-19".to_string())]);
+        let to_plan = position(SenSupport, &[(SLCN, 1)]).preview_status_change(&change(EhcPlan, "2026-05-01", Some(ASD)), today).unwrap();
+        assert_eq!((to_plan.primary_need, to_plan.primary_is_new, to_plan.needs_ending.len()), (Some(ASD), true, 1));
+        let kept = position(SenSupport, &[(SLCN, 1)]).preview_status_change(&change(EhcPlan, "2026-05-01", None), today).unwrap();
+        assert_eq!((kept.primary_need, kept.primary_is_new), (Some(SLCN), false));
+        let need = position(SenSupport, &[(SLCN, 1)]).preview_new_need(&NeedInput { code: ASD, rank: Some(1), start_date: "2026-02-01".into() }, today).unwrap();
+        assert_eq!(need.replaces.map(|r| (r.code, r.end_date.to_string())), Some((SLCN, "2026-01-31".to_string())));
+        let leaving = position(SenSupport, &[(SLCN, 1)]).preview_leaving("2026-07-22", today).unwrap();
+        assert_eq!(leaving.needs_ending[0].end_date, date("2026-07-22"));
+        assert!(position(SenSupport, &[]).preview_status_change(&change(EhcPlan, "2026-05-01", None), today).is_err(), "a refusal is the same refusal");
     }
 
     #[test]

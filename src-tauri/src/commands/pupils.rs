@@ -3,7 +3,7 @@
 use senco_core::census::{need_types as all_need_types, NeedType};
 use senco_core::pupil::{PupilId, PupilInput, PupilRecord};
 use senco_core::register::{RegisterPage, RegisterQuery};
-use senco_core::sen::{NeedId, NeedInput, StatusChange};
+use senco_core::sen::{LeavingPreview, NeedId, NeedInput, NeedPreview, StatusChange, StatusPreview};
 use senco_core::vocabulary::{vocabulary as this_vocabulary, Vocabulary};
 use tauri::State;
 
@@ -45,6 +45,24 @@ pub fn pupil_update(state: State<'_, AppState>, id: PupilId, pupil: PupilInput) 
 #[tauri::command(async)]
 pub fn pupil_set_status(state: State<'_, AppState>, id: PupilId, change: StatusChange) -> CommandResult<PupilRecord> {
     Ok(state.with_store(|store| store.set_status(id, &change, now()))?)
+}
+
+/// What a status change would do, for its confirmation step; writes nothing.
+#[tauri::command(async)]
+pub fn pupil_preview_status(state: State<'_, AppState>, id: PupilId, change: StatusChange) -> CommandResult<StatusPreview> {
+    Ok(state.with_store(|store| store.preview_status(id, &change, now().today))?)
+}
+
+/// What recording a need would do (which need it replaces); writes nothing.
+#[tauri::command(async)]
+pub fn pupil_preview_need(state: State<'_, AppState>, id: PupilId, need: NeedInput) -> CommandResult<NeedPreview> {
+    Ok(state.with_store(|store| store.preview_need(id, &need, now().today))?)
+}
+
+/// What marking a pupil as left would do; writes nothing.
+#[tauri::command(async)]
+pub fn pupil_preview_leave(state: State<'_, AppState>, id: PupilId, leaving_date: String) -> CommandResult<LeavingPreview> {
+    Ok(state.with_store(|store| store.preview_leaving(id, &leaving_date, now().today))?)
 }
 
 #[tauri::command(async)]

@@ -8,13 +8,28 @@ use rusqlite::{params, Connection, OptionalExtension, ToSql};
 use crate::census::{NeedCode, SenStatus};
 use crate::error::{Error, Result};
 use crate::pupil::{display_name, NeedRecord, PupilId, PupilRecord, StatusPeriod};
-use crate::sen::{Closing, NeedId, NeedInput, NeedPlan, OpenNeed, Position, StatusChange, StatusPlan};
+use crate::sen::{Closing, LeavingPreview, NeedId, NeedInput, NeedPlan, NeedPreview, OpenNeed, Position, StatusChange, StatusPlan, StatusPreview};
 use crate::Stamp;
 
 use super::pupils::finish;
 use super::{audit, Store};
 
 impl Store {
+    /// What `set_status` would do, by the same rules, writing nothing.
+    pub fn preview_status(&self, id: PupilId, change: &StatusChange, today: NaiveDate) -> Result<StatusPreview> {
+        position(&self.conn, id)?.preview_status_change(change, today)
+    }
+
+    /// What `add_need` would do, by the same rules, writing nothing.
+    pub fn preview_need(&self, id: PupilId, need: &NeedInput, today: NaiveDate) -> Result<NeedPreview> {
+        position(&self.conn, id)?.preview_new_need(need, today)
+    }
+
+    /// What `leave` would do, by the same rules, writing nothing.
+    pub fn preview_leaving(&self, id: PupilId, leaving_date: &str, today: NaiveDate) -> Result<LeavingPreview> {
+        position(&self.conn, id)?.preview_leaving(leaving_date, today)
+    }
+
     pub fn set_status(&mut self, id: PupilId, change: &StatusChange, stamp: Stamp) -> Result<PupilRecord> {
         let tx = self.begin(stamp)?;
         let plan = position(&tx, id)?.plan_status_change(change, stamp.today)?;

@@ -1,10 +1,13 @@
 // What every card of the pupil screen is given, and how a card makes one change to the record:
 // the new record goes up to Pupil.svelte with a sentence saying what was done; a refusal stays
 // with the card's form, and the focus goes to what was refused.
+import { tick } from 'svelte';
 import * as api from '../../api';
 import type { CommandError } from '../../bindings/CommandError';
+import type { NeedEnding } from '../../bindings/NeedEnding';
 import type { PupilRecord } from '../../bindings/PupilRecord';
 import { focusFirstRefused } from '../../focus';
+import { shortDate } from '../../labels';
 
 export type CardProps = {
   pupil: PupilRecord;
@@ -39,4 +42,42 @@ export async function makeChange({ run, onChanged, done, onRefused, form, banner
   }
   onChanged(record, done);
   return true;
+}
+
+/** A refusal about one field the form itself requires, such as a choice not yet made. */
+export function refusalOn(field: string, message: string): CommandError {
+  return { code: 'invalid', message: `${field}: ${message}`, fields: [{ field, message }] };
+}
+
+/**
+ * Asks the core what a change would do, for its confirmation step. The core plans it by the
+ * same rules that make it and writes nothing, so a change it would refuse is refused here,
+ * with the same messages beside the same fields, before anyone confirms it.
+ */
+export async function preview<T>(ask: () => Promise<T>): Promise<{ preview: T } | { refused: CommandError }> {
+  try {
+    return { preview: await ask() };
+  } catch (e) {
+    return { refused: api.asCommandError(e) };
+  }
+}
+
+/** "and"-joined: "SLCN", "SLCN and SEMH", "SLCN, SEMH and ASD". */
+export function listed(items: string[]): string {
+  return items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
+}
+
+/** The needs a change will end, as the core planned them: "SLCN and SEMH will end on 19 Jul 2026." */
+export function needsEnding(endings: NeedEnding[]): string {
+  const byDate = new Map<string, string[]>();
+  for (const need of endings) byDate.set(need.endDate, [...(byDate.get(need.endDate) ?? []), need.code]);
+  const ends = [...byDate];
+  if (ends.length === 1) return `Their current needs will end on ${shortDate(ends[0][0])}: ${listed(ends[0][1])}.`;
+  return `Their current needs will end: ${listed(ends.map(([end, codes]) => `${listed(codes)} on ${shortDate(end)}`))}.`;
+}
+
+/** Puts the focus on an element once the step that hid it has gone. */
+export async function focusAfterStep(id: string): Promise<void> {
+  await tick();
+  document.getElementById(id)?.focus();
 }
