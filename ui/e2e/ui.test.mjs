@@ -519,3 +519,35 @@ test('the register fits the windows of school laptops, down to the smallest the 
   await page.waitForFunction(() => window.__queries.at(-1).filter.eal === null);
   await page.close();
 });
+
+test('a pupil who left comes back under the same UPN, and a July leaver stays on roll until July', async () => {
+  const page = await open('demo');
+  await page.locator('#register-table tr[data-upn]').first().waitFor();
+  await page.locator('#filter-roll').selectOption('left');
+  await page.getByRole('button', { name: 'Tallow, Orrin' }).click();
+  await page.getByRole('note').filter({ hasText: `Left on 18 July ${academicYear}` }).waitFor();
+  await page.locator('#readmit-open').click();
+  await page.waitForFunction(() => document.activeElement?.id === 'readmit-date');
+  await page.locator('#readmit-date').fill(`1/7/${academicYear}`);
+  await page.getByRole('button', { name: 'Re-admit Orrin Tallow' }).click();
+  await page.locator('#error-admissionDate').filter({ hasText: 'they can be re-admitted from the day after' }).waitFor();
+  await page.locator('#readmit-date').fill(`1/9/${academicYear}`);
+  await page.getByRole('button', { name: 'Re-admit Orrin Tallow' }).click();
+  await page.locator('.timeline').getByText('Re-admitted: No SEN').waitFor();
+  assert.equal(await page.getByRole('note').filter({ hasText: 'Left on' }).count(), 0, 'no longer archived');
+  const events = await page.locator('.timeline li').allInnerTexts();
+  assert.ok(events.some((e) => /18 July \d{4}\s+Left the school/.test(e)), events.join('\n'));
+  assert.deepEqual(await axeViolations(page), [], 'a re-admitted pupil');
+
+  // A leaving date next July: recorded now, and on the register until then.
+  const nextJuly = `22/7/${academicYear + 1}`;
+  await page.locator('#leaving-date').fill(nextJuly);
+  await page.locator('#mark-left').click();
+  await page.getByRole('button', { name: 'Mark Orrin Tallow as left' }).click();
+  await page.getByRole('note').filter({ hasText: `Leaves on 22 July ${academicYear + 1}` }).waitFor();
+  await page.locator('#back-to-register').click();
+  await page.locator('#filter-roll').selectOption('onRoll');
+  await page.locator('#register-table').getByText(`Leaves on 22 July ${academicYear + 1}`).waitFor();
+  await shot(page, 'register-july-leaver');
+  await page.close();
+});

@@ -26,6 +26,7 @@ export const unlock = (passphrase: string) => invoke<School>('unlock', { passphr
 export const unlockWithRecoveryKey = (recoveryKey: string, newPassphrase: string, newPassphraseAgain: string) =>
   invoke<School>('unlock_with_recovery_key', { recoveryKey, newPassphrase, newPassphraseAgain });
 export const closeSchool = () => invoke<null>('close_school');
+export const startupFinished = () => invoke<null>('startup_finished');
 /** Reads a date as typed (14/03/2017, 14.3.17, 14 Mar 2017, 2017-03-14): day, month, year. */
 export const readDate = (text: string) => invoke<DateReading>('read_date', { text });
 export const vocabulary = () => invoke<Vocabulary>('vocabulary');
@@ -41,6 +42,7 @@ export const pupilAddNeed = (id: number, need: NeedInput) => invoke<PupilRecord>
 export const pupilEndNeed = (id: number, needId: number, endDate: string) =>
   invoke<PupilRecord>('pupil_end_need', { id, needId, endDate });
 export const pupilLeave = (id: number, leavingDate: string) => invoke<PupilRecord>('pupil_leave', { id, leavingDate });
+export const pupilReadmit = (id: number, admissionDate: string) => invoke<PupilRecord>('pupil_readmit', { id, admissionDate });
 
 /** Turns whatever a command rejected with into a CommandError. */
 export function asCommandError(error: unknown): CommandError {

@@ -210,7 +210,7 @@ function record(overrides: Partial<PupilRecord> = {}): PupilRecord {
       { status: 'noSen', startDate: '2021-09-01', endDate: '2024-09-01', reason: 'admitted' },
       { status: 'monitoring', startDate: '2024-09-02', endDate: null, reason: 'class teacher concern' },
     ],
-    needs: [], nextRank: 1, ...overrides,
+    needs: [], nextRank: 1, previousEnrolments: [], ...overrides,
   };
 }
 
@@ -751,4 +751,33 @@ test('the unlock screen names the school it unlocks', async () => {
   });
   render(App);
   expect(await screen.findByRole('heading', { level: 1, name: 'Unlock Hillside Test Primary' })).toBeTruthy();
+});
+
+test('a pupil who left can be re-admitted, and the timeline keeps their earlier time on roll', async () => {
+  const readmitted: unknown[] = [];
+  const left = record({ leavingDate: '2025-07-18' });
+  mockIPC((cmd, args) => {
+    if (cmd === 'pupil_get') return left;
+    if (cmd === 'pupil_readmit') {
+      readmitted.push(args);
+      return record({
+        admissionDate: '2025-09-02', status: 'noSen', statusSince: '2025-09-02',
+        statusHistory: [...left.statusHistory.map((s) => ({ ...s, endDate: s.endDate ?? '2025-07-18' })), { status: 'noSen', startDate: '2025-09-02', endDate: null, reason: 're-admitted' }],
+        previousEnrolments: [{ admissionDate: '2021-09-01', leavingDate: '2025-07-18' }],
+      });
+    }
+    return null;
+  });
+  render(Pupil, { id: 7, onBack: () => {}, onEdit: () => {} });
+  await fireEvent.click(await screen.findByRole('button', { name: 'Re-admit…' }));
+  const step = await screen.findByRole('form', { name: 'Re-admit Ada Quill?' });
+  expect(step.textContent?.replace(/\s+/g, ' ')).toContain('their earlier time on roll and all their history');
+  await waitFor(() => expect(document.activeElement).toBe(screen.getByLabelText('Admission date')));
+  expect(readmitted).toEqual([]);
+  await fireEvent.input(screen.getByLabelText('Admission date'), { target: { value: '2025-09-02' } });
+  await fireEvent.click(within(step).getByRole('button', { name: 'Re-admit Ada Quill' }));
+  await waitFor(() => expect(readmitted).toEqual([{ id: 7, admissionDate: '2025-09-02' }]));
+  const events = (await screen.findAllByRole('listitem')).map((li) => li.textContent?.replace(/\s+/g, ' ').trim());
+  expect(events).toContain('18 July 2025 Left the school');
+  expect(events).toContain('2 September 2025 Re-admitted: No SEN');
 });

@@ -127,10 +127,17 @@ pub enum PupilCommand {
         #[arg(long = "from", value_name = "YYYY-MM-DD")]
         start: String,
     },
-    /// Mark a pupil as left; the record is archived, not deleted, and open needs end.
+    /// Mark a pupil as left (a date up to a year ahead keeps them on roll until then); the
+    /// record is archived, not deleted, and open needs end.
     Leave {
         upn: String,
-        #[arg(long = "on", value_name = "YYYY-MM-DD")]
+        #[arg(long = "on", value_name = "DATE")]
+        date: String,
+    },
+    /// Take back on roll a pupil who left, under the same UPN, keeping their history.
+    Readmit {
+        upn: String,
+        #[arg(long = "on", value_name = "DATE")]
         date: String,
     },
 }

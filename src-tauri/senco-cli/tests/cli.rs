@@ -117,6 +117,11 @@ fn a_school_is_created_used_and_refuses_bad_input_without_changing() {
 
     let left = senco(dir.path(), pass, &["pupil", "leave", "K886200724123", "--on", "2026-07-22"]);
     assert_eq!(text(&left.stderr), "Ada Quill (K886200724123): left on 22 Jul 2026, and the record is archived; their 2 open needs ended that day.\n");
+    let back = senco(dir.path(), pass, &["pupil", "readmit", "K886200724123", "--on", "2/9/2026"]);
+    assert_eq!(text(&back.stderr), "Ada Quill (K886200724123): re-admitted on 2 Sep 2026, with their history kept.\n");
+    let leaving = senco(dir.path(), pass, &["pupil", "leave", "K886200724123", "--on", "22/7/2027"]);
+    assert_eq!(text(&leaving.stderr), "Ada Quill (K886200724123): leaves on 22 Jul 2027: on the register until then, and the record is closed to changes.\n");
+    assert_eq!(text(&senco(dir.path(), pass, &["register", "list"]).stderr), "1 pupil\n", "on roll until the day");
 }
 
 #[test]

@@ -37,7 +37,7 @@ fn text(bytes: &[u8]) -> String {
 }
 
 fn everyone(store: &Store) -> usize {
-    store.register_rows(&RegisterFilter { roll: Roll::All, ..RegisterFilter::default() }, SortColumn::Name, false).unwrap().len()
+    store.register_rows(&RegisterFilter { roll: Roll::All, ..RegisterFilter::default() }, SortColumn::Name, false, chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()).unwrap().len()
 }
 
 /// A valid UPN for each number below 10,000.

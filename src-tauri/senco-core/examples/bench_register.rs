@@ -58,8 +58,8 @@ fn measure(dir: &Path, pupils: u32) -> Measured {
         ..RegisterQuery::default()
     };
     let runs = 21;
-    let register_all = time(runs, || store.register(&all).expect("register"));
-    let register_filtered = time(runs, || store.register(&filtered).expect("register"));
+    let register_all = time(runs, || store.register(&all, today).expect("register"));
+    let register_filtered = time(runs, || store.register(&filtered, today).expect("register"));
     let raw_scan = time(runs, || store.raw_pupil_scan().expect("scan"));
     let raw_joined = time(runs, || store.raw_register_scan().expect("scan"));
     Measured { pupils, key_derivation, open, quick_check, register_all, register_filtered, raw_scan, raw_joined }

@@ -128,6 +128,10 @@ pub fn pupil_json(r: &PupilRecord) -> String {
         "form": r.form,
         "admission_date": r.admission_date.to_string(),
         "leaving_date": r.leaving_date.map(|d| d.to_string()),
+        "previous_enrolments": r.previous_enrolments.iter().map(|e| json!({
+            "admission_date": e.admission_date.to_string(),
+            "leaving_date": e.leaving_date.to_string(),
+        })).collect::<Vec<_>>(),
         "pupil_premium": r.pupil_premium,
         "fsm": r.fsm,
         "eal": r.eal,
@@ -268,6 +272,7 @@ mod tests {
                 end_date: None,
             }],
             next_rank: Some(2),
+            previous_enrolments: vec![],
         };
         insta::assert_snapshot!(pupil_json(&record));
     }

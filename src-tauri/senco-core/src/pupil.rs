@@ -262,6 +262,15 @@ pub struct NeedRecord {
     pub end_date: Option<NaiveDate>,
 }
 
+/// An earlier time on roll, for a pupil who left and was re-admitted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Enrolment {
+    pub admission_date: NaiveDate,
+    pub leaving_date: NaiveDate,
+}
+
 /// Everything the pupil screen shows.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -294,6 +303,8 @@ pub struct PupilRecord {
     /// The rank a new need takes unless someone chooses one to replace; None when every
     /// rank is taken.
     pub next_rank: Option<u32>,
+    /// Earlier times on roll, oldest first, if the pupil left and was re-admitted.
+    pub previous_enrolments: Vec<Enrolment>,
 }
 
 impl PupilRecord {

@@ -18,7 +18,7 @@ use ts_rs::TS;
 
 use crate::census::{NeedCode, SenStatus};
 use crate::error::{Error, Result};
-use crate::dates::read as parse_date;
+use crate::dates::{self, read as parse_date};
 use crate::text;
 
 /// A database id for one recorded need.
@@ -107,6 +107,18 @@ pub struct StatusPlan {
     pub replaces_current: bool,
     pub close_needs: Vec<Closing>,
     pub add_primary: Option<NeedCode>,
+}
+
+/// How far ahead a leaving date may be recorded (July leavers are often recorded in June).
+pub const MAX_DAYS_AHEAD: i64 = 366;
+
+/// The writes re-admitting a pupil who left implies.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadmissionPlan {
+    pub admission_date: NaiveDate,
+    /// The time on roll that ended, kept in the pupil's history.
+    pub previous_admission: NaiveDate,
+    pub previous_leaving: NaiveDate,
 }
 
 /// The writes leaving implies.
@@ -209,12 +221,20 @@ impl Position {
         Ok(LeavingPreview { date: plan.date, needs_ending: self.endings(&plan.close_needs) })
     }
 
-    /// A pupil who has left is archived: their record can be read but not changed.
-    pub fn refuse_if_left(&self) -> Result<()> {
+    /// A pupil with a leaving date is archived: their record can be read but not changed.
+    /// A leaving date still to come keeps them on the register until that day, but their
+    /// SEN record is already closed.
+    pub fn refuse_if_left(&self, today: NaiveDate) -> Result<()> {
         match self.leaving_date {
-            Some(left) => Err(Error::Refused(format!(
-                "{} left on {left}; their record is archived and cannot be changed",
-                self.name
+            Some(left) if left < today => Err(Error::Refused(format!(
+                "{} left on {}; their record is archived and cannot be changed (re-admit them if they have come back)",
+                self.name,
+                dates::short(left)
+            ))),
+            Some(leaves) => Err(Error::Refused(format!(
+                "{} is recorded as leaving on {}; their record is closed to changes, and they stay on the register until that day",
+                self.name,
+                dates::short(leaves)
             ))),
             None => Ok(()),
         }
@@ -241,7 +261,7 @@ impl Position {
     }
 
     pub fn plan_status_change(&self, change: &StatusChange, today: NaiveDate) -> Result<StatusPlan> {
-        self.refuse_if_left()?;
+        self.refuse_if_left(today)?;
         let reason = text::line("reason", "reason", &change.reason, text::REASON_MAX).map_err(|p| Error::Invalid(vec![p]))?;
         let start = self.start_date("startDate", &change.start_date, today)?;
         if change.status == self.status {
@@ -313,7 +333,7 @@ impl Position {
     }
 
     pub fn plan_new_need(&self, need: &NeedInput, today: NaiveDate) -> Result<NeedPlan> {
-        self.refuse_if_left()?;
+        self.refuse_if_left(today)?;
         let start = self.start_date("startDate", &need.start_date, today)?;
         let rank = match need.rank {
             Some(rank) if (1..=MAX_RANK).contains(&rank) => rank,
@@ -354,7 +374,7 @@ impl Position {
     }
 
     pub fn check_end_need(&self, need_id: NeedId, end_date: &str, today: NaiveDate) -> Result<Closing> {
-        self.refuse_if_left()?;
+        self.refuse_if_left(today)?;
         let need = self.open_need(|n| n.id == need_id).ok_or(Error::NotFound {
             what: "current need",
             id: need_id.to_string(),
@@ -375,11 +395,27 @@ impl Position {
         Ok(Closing { need_id, end_date: end })
     }
 
-    pub fn plan_leaving(&self, leaving_date: &str, today: NaiveDate) -> Result<LeavingPlan> {
-        self.refuse_if_left()?;
-        let date = parse_date("leavingDate", "leaving date", leaving_date).map_err(|p| Error::Invalid(vec![p]))?;
+    /// A pupil who left and has come back: a new admission under the same UPN, after their
+    /// leaving date and not in the future, with everything before it kept.
+    pub fn plan_readmission(&self, admission_date: &str, today: NaiveDate) -> Result<ReadmissionPlan> {
+        let Some(left) = self.leaving_date.filter(|left| *left < today) else {
+            return Err(Error::Refused(format!("{} has not left, so cannot be re-admitted", self.name)));
+        };
+        let date = parse_date("admissionDate", "admission date", admission_date).map_err(|p| Error::Invalid(vec![p]))?;
         if date > today {
-            return Err(Error::invalid("leavingDate", "the leaving date is in the future; mark the pupil as left on or after their last day"));
+            return Err(Error::invalid("admissionDate", "the admission date is in the future"));
+        }
+        if date <= left {
+            return Err(Error::invalid("admissionDate", format!("{} left on {}; they can be re-admitted from the day after", self.name, dates::short(left))));
+        }
+        Ok(ReadmissionPlan { admission_date: date, previous_admission: self.admission_date, previous_leaving: left })
+    }
+
+    pub fn plan_leaving(&self, leaving_date: &str, today: NaiveDate) -> Result<LeavingPlan> {
+        self.refuse_if_left(today)?;
+        let date = parse_date("leavingDate", "leaving date", leaving_date).map_err(|p| Error::Invalid(vec![p]))?;
+        if date > today + chrono::Duration::days(MAX_DAYS_AHEAD) {
+            return Err(Error::invalid("leavingDate", "a leaving date can be recorded up to a year ahead"));
         }
         if date < self.admission_date {
             return Err(Error::invalid("leavingDate", format!("the leaving date is before the pupil was admitted on {}", self.admission_date)));
@@ -472,7 +508,7 @@ mod tests {
         let mut left = position(SenSupport, &[(SLCN, 1)]);
         left.leaving_date = Some(date("2025-07-20"));
         check_status(&left, change(NoSen, "2026-01-01", None),
-            "Refused: Ada Quill left on 2025-07-20; their record is archived and cannot be changed");
+            "Refused: Ada Quill left on 20 Jul 2025; their record is archived and cannot be changed (re-admit them if they have come back)");
     }
 
     #[test]
@@ -518,7 +554,8 @@ mod tests {
         check_leaving(&later_need, "2025-07-18", "left 2025-07-18, end needs [(1, \"2025-07-18\"), (2, \"2025-07-18\")]");
         check_leaving(&later_need, "2025-02-01", "Invalid: leavingDate: the pupil's SEMH need began on 2025-03-01, after that date");
         check_leaving(&later_need, "2024-01-01", "Invalid: leavingDate: the pupil's current status began on 2024-01-10, after that date");
-        check_leaving(&position(NoSen, &[]), "2027-01-01", "Invalid: leavingDate: the leaving date is in the future; mark the pupil as left on or after their last day");
+        check_leaving(&position(NoSen, &[]), "2027-07-22", "left 2027-07-22, end needs []");
+        check_leaving(&position(NoSen, &[]), "2028-01-01", "Invalid: leavingDate: a leaving date can be recorded up to a year ahead");
     }
 
     #[test]
@@ -538,6 +575,22 @@ mod tests {
         let leaving = position(SenSupport, &[(SLCN, 1)]).preview_leaving("2026-07-22", today).unwrap();
         assert_eq!(leaving.needs_ending[0].end_date, date("2026-07-22"));
         assert!(position(SenSupport, &[]).preview_status_change(&change(EhcPlan, "2026-05-01", None), today).is_err(), "a refusal is the same refusal");
+    }
+
+    #[test]
+    fn a_pupil_who_left_can_be_re_admitted_after_their_leaving_date() {
+        let today = date("2026-11-23");
+        let mut left = position(SenStatus::SenSupport, &[]);
+        left.leaving_date = Some(date("2025-07-18"));
+        let plan = left.plan_readmission("2 Sep 2026", today).unwrap();
+        assert_eq!((plan.admission_date, plan.previous_admission, plan.previous_leaving), (date("2026-09-02"), date("2022-09-01"), date("2025-07-18")));
+        assert_eq!(left.plan_readmission("2025-07-18", today).unwrap_err().fields()[0].message, "Ada Quill left on 18 Jul 2025; they can be re-admitted from the day after");
+        assert!(position(SenStatus::NoSen, &[]).plan_readmission("2026-09-02", today).is_err(), "only a pupil who has left");
+        let mut leaving = position(SenStatus::NoSen, &[]);
+        leaving.leaving_date = Some(date("2027-07-22"));
+        assert!(leaving.plan_readmission("2026-09-02", today).is_err(), "a pupil still on roll until a leaving date to come has not left");
+        let closed = leaving.plan_status_change(&change(SenStatus::Monitoring, "2026-11-01", None), today).unwrap_err();
+        assert!(closed.to_string().contains("is recorded as leaving on 22 Jul 2027"), "{closed}");
     }
 
     #[test]

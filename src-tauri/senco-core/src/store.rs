@@ -68,6 +68,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_register.sql"),
     include_str!("../migrations/0002_register_covering_indexes.sql"),
     include_str!("../migrations/0003_register_current_columns.sql"),
+    include_str!("../migrations/0004_enrolments_and_leavers.sql"),
 ];
 
 /// The schema version this build writes.

@@ -9,21 +9,24 @@ use senco_core::demo::{self, DemoSpec};
 use senco_core::register::{RegisterFilter, RegisterQuery, RegisterRow, Roll, SortColumn};
 use senco_core::{Stamp, Store};
 
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
+}
+
 fn school(dir: &std::path::Path) -> Store {
-    let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
-    demo::create(&dir.join("demo.senco"), DemoSpec { pupils: 2000, seed: 11, years: 4 }, Stamp::on(today)).unwrap()
+    demo::create(&dir.join("demo.senco"), DemoSpec { pupils: 2000, seed: 11, years: 4 }, Stamp::on(today())).unwrap()
 }
 
 /// Runs `filter` page by page and checks every row with `matches`.
 fn check(store: &Store, name: &str, filter: RegisterFilter, matches: impl Fn(&RegisterRow) -> bool) -> u32 {
-    let first = store.register(&RegisterQuery { filter: filter.clone(), page_size: 100, ..RegisterQuery::default() }).unwrap();
+    let first = store.register(&RegisterQuery { filter: filter.clone(), page_size: 100, ..RegisterQuery::default() }, today()).unwrap();
     let counts = &first.counts;
     assert_eq!(counts.no_sen + counts.monitoring + counts.sen_support + counts.ehc_plan, first.total, "{name}: counts add up");
     let mut seen = HashSet::new();
     let pages = first.total.div_ceil(100);
     for page in 0..pages {
         let query = RegisterQuery { filter: filter.clone(), page, page_size: 100, sort: SortColumn::Status, descending: true };
-        for row in store.register(&query).unwrap().rows {
+        for row in store.register(&query, today()).unwrap().rows {
             assert!(matches(&row), "{name}: {} should not be selected", row.upn);
             assert!(seen.insert(row.upn.clone()), "{name}: {} shown twice", row.upn);
         }

@@ -24,7 +24,7 @@ pub fn vocabulary() -> CommandResult<Vocabulary> {
 
 #[tauri::command(async)]
 pub fn register_page(state: State<'_, AppState>, query: RegisterQuery) -> CommandResult<RegisterPage> {
-    Ok(state.with_store(|store| store.register(&query))?)
+    Ok(state.with_store(|store| store.register(&query, now().today))?)
 }
 
 #[tauri::command(async)]
@@ -73,6 +73,12 @@ pub fn pupil_add_need(state: State<'_, AppState>, id: PupilId, need: NeedInput) 
 #[tauri::command(async)]
 pub fn pupil_end_need(state: State<'_, AppState>, id: PupilId, need_id: NeedId, end_date: String) -> CommandResult<PupilRecord> {
     Ok(state.with_store(|store| store.end_need(id, need_id, &end_date, now()))?)
+}
+
+/// Re-admits a pupil who left and has come back, under the same UPN.
+#[tauri::command(async)]
+pub fn pupil_readmit(state: State<'_, AppState>, id: PupilId, admission_date: String) -> CommandResult<PupilRecord> {
+    Ok(state.with_store(|store| store.readmit(id, &admission_date, now()))?)
 }
 
 #[tauri::command(async)]

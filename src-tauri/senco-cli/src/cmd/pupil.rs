@@ -45,17 +45,29 @@ pub fn run(context: &Context, command: PupilCommand) -> Result<ExitCode, Failure
             let done = format!("added {} as need {} from {}", added.code, added.rank, dates::short(added.start_date));
             (record, done)
         }
+        PupilCommand::Readmit { upn, date } => {
+            let id = store.pupil_by_upn(&upn)?.id;
+            let record = store.readmit(id, &date, stamp)?;
+            let done = format!("re-admitted on {}, with their history kept", dates::short(record.admission_date));
+            (record, done)
+        }
         PupilCommand::Leave { upn, date } => {
             let before = store.pupil_by_upn(&upn)?;
             let open_needs = before.current_needs().count();
             let record = store.leave(before.id, &date, stamp)?;
-            let left = record.leaving_date.map(dates::short).unwrap_or_default();
+            let leaving = record.leaving_date.expect("just recorded");
+            let ends = if leaving >= stamp.today { "end" } else { "ended" };
             let ended = match open_needs {
                 0 => String::new(),
-                1 => "; their open need ended that day".to_string(),
-                n => format!("; their {n} open needs ended that day"),
+                1 => format!("; their open need {ends} that day"),
+                n => format!("; their {n} open needs {ends} that day"),
             };
-            (record, format!("left on {left}, and the record is archived{ended}"))
+            let when = if leaving >= stamp.today {
+                format!("leaves on {}: on the register until then, and the record is closed to changes", dates::short(leaving))
+            } else {
+                format!("left on {}, and the record is archived", dates::short(leaving))
+            };
+            (record, format!("{when}{ended}"))
         }
     };
     output::note(&format!("{} ({}): {done}.", record.display_name(), record.upn));

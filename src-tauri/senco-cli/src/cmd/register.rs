@@ -20,7 +20,7 @@ pub fn list(context: &Context, args: ListArgs) -> Result<ExitCode, Failure> {
         ..RegisterFilter::default()
     };
     let store = context.open()?;
-    let rows = store.register_rows(&filter, SortColumn::Name, false)?;
+    let rows = store.register_rows(&filter, SortColumn::Name, false, context.stamp.today)?;
     output::out(&output::register(&rows, args.format))?;
     output::note(&output::pupils(rows.len()));
     Ok(ExitCode::SUCCESS)

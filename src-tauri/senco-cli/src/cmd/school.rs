@@ -41,7 +41,7 @@ pub fn demo(context: &Context, args: DemoArgs) -> Result<ExitCode, Failure> {
     let spec = DemoSpec { pupils: args.pupils, seed: args.seed, years: args.years };
     let store = demo::create(&path, spec, context.stamp)?;
     let all = RegisterFilter { roll: Roll::All, ..RegisterFilter::default() };
-    let rows = store.register_rows(&all, SortColumn::Name, false)?;
+    let rows = store.register_rows(&all, SortColumn::Name, false, context.stamp.today)?;
     output::note(&format!(
         "Created the demo school at {} with {} synthetic pupils (seed {}). It uses the fixed demo key, not a passphrase: its pupils are invented, so anyone may open it.",
         path.display(),

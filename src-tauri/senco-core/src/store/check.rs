@@ -113,10 +113,10 @@ pub fn full(path: &Path, unlock: Unlock<'_>) -> Result<CheckReport> {
     report.add("database structure (SQLite)", structure, "tables and indexes agree");
     let disagreeing = rows(&conn, "SELECT upn FROM pupil p
         WHERE p.current_status IS NOT coalesce((SELECT status FROM sen_status s WHERE s.pupil_id = p.id AND s.end_date IS NULL), 'N')
-           OR p.primary_need IS NOT (SELECT need_code FROM need n WHERE n.pupil_id = p.id AND n.rank = 1 AND n.end_date IS NULL)")
+           OR p.primary_need IS NOT (SELECT need_code FROM register_primary_need r WHERE r.pupil_id = p.id LIMIT 1)")
     .map(|upns| upns.into_iter().map(|upn| format!("the register's status or primary need for {upn} disagrees with their history")).collect())
     .unwrap_or_else(|e| vec![e.to_string()]);
-    if version >= 3 {
+    if version >= 4 {
         report.add("register and history", disagreeing, "every pupil's status and primary need on the register match their history");
     }
     let links = rows(&conn, "SELECT \"table\" || ' row ' || rowid || ' points to a missing ' || parent FROM pragma_foreign_key_check")

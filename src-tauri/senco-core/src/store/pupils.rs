@@ -7,7 +7,7 @@ use rusqlite::{params, Connection, OptionalExtension, ToSql};
 
 use crate::census::SenStatus;
 use crate::error::{Error, Result};
-use crate::pupil::{PupilId, PupilInput, PupilRecord, Sex, ValidPupil};
+use crate::pupil::{Enrolment, PupilId, PupilInput, PupilRecord, Sex, ValidPupil};
 use crate::upn::Upn;
 use crate::Stamp;
 
@@ -27,7 +27,12 @@ impl Store {
     pub fn update_pupil(&mut self, id: PupilId, input: &PupilInput, stamp: Stamp) -> Result<PupilRecord> {
         let pupil = input.validate(stamp.today)?;
         let tx = self.begin(stamp)?;
-        sen::position(&tx, id)?.refuse_if_left()?;
+        sen::position(&tx, id)?.refuse_if_left(stamp.today)?;
+        if let Some(left) = previous_leaving(&tx, id)? {
+            if pupil.admission_date <= left {
+                return Err(Error::invalid("admissionDate", format!("the pupil was last on roll until {}; this admission must come after that", crate::dates::short(left))));
+            }
+        }
         if pupil.admission_date > sen::first_status_start(&tx, id)? {
             return Err(Error::invalid("admissionDate", "the pupil has SEN status history from before that admission date"));
         }
@@ -48,6 +53,22 @@ impl Store {
         set_leaving_date(&tx, id, plan.date)?;
         let ended = if plan.close_needs.is_empty() { String::new() } else { format!("; {} open needs ended", plan.close_needs.len()) };
         audit::record(&tx, stamp, "leave", "pupil", Some(id), &format!("left on {}{ended}", plan.date))?;
+        finish(tx, id)
+    }
+
+    /// Re-admits a pupil who left and has come back: a new admission under the same UPN.
+    /// Their earlier time on roll and all their history are kept; their SEN status starts
+    /// again as No SEN from the new admission date, and their needs stay ended.
+    pub fn readmit(&mut self, id: PupilId, admission_date: &str, stamp: Stamp) -> Result<PupilRecord> {
+        let tx = self.begin(stamp)?;
+        let plan = sen::position(&tx, id)?.plan_readmission(admission_date, stamp.today)?;
+        tx.prepare_cached("INSERT INTO enrolment (pupil_id, admission_date, leaving_date) VALUES (?1, ?2, ?3)")?
+            .execute(params![id.0, plan.previous_admission, plan.previous_leaving])?;
+        tx.prepare_cached("UPDATE pupil SET admission_date = ?2, leaving_date = NULL WHERE id = ?1")?
+            .execute(params![id.0, plan.admission_date])?;
+        sen::restart_status(&tx, id, plan.previous_leaving, plan.admission_date)?;
+        let summary = format!("re-admitted on {} (on roll {} to {} before)", plan.admission_date, plan.previous_admission, plan.previous_leaving);
+        audit::record(&tx, stamp, "readmit", "pupil", Some(id), &summary)?;
         finish(tx, id)
     }
 
@@ -81,12 +102,43 @@ pub(super) fn finish(tx: rusqlite::Transaction<'_>, id: PupilId) -> Result<Pupil
 
 fn refuse_duplicate_upn(conn: &Connection, upn: &Upn, except: Option<PupilId>) -> Result<()> {
     match id_by_upn(conn, upn)? {
+        Some(other) if Some(other) != except && except.is_none() && leaver(conn, other)?.is_some() => {
+            let (name, left) = leaver(conn, other)?.expect("a leaver");
+            Err(Error::invalid(
+                "upn",
+                format!(
+                    "UPN {upn} is {name}'s, who left on {}: to take them back on roll, open their record (the register's Left view) and re-admit them, so their history is kept",
+                    crate::dates::short(left)
+                ),
+            ))
+        }
         Some(other) if Some(other) != except => Err(Error::invalid(
             "upn",
             format!("UPN {upn} is already used by another pupil on the register; each pupil's UPN is unique"),
         )),
         _ => Ok(()),
     }
+}
+
+/// The name and leaving date of a pupil who has a leaving date.
+fn leaver(conn: &Connection, id: PupilId) -> Result<Option<(String, NaiveDate)>> {
+    let found = conn
+        .prepare_cached("SELECT legal_forename, legal_surname, leaving_date FROM pupil WHERE id = ?1 AND leaving_date IS NOT NULL")?
+        .query_row([id.0], |r| Ok((format!("{} {}", r.get::<_, String>(0)?, r.get::<_, String>(1)?), r.get(2)?)))
+        .optional()?;
+    Ok(found)
+}
+
+/// The end of the pupil's last earlier time on roll, if they have been re-admitted.
+fn previous_leaving(conn: &Connection, id: PupilId) -> Result<Option<NaiveDate>> {
+    Ok(conn.prepare_cached("SELECT max(leaving_date) FROM enrolment WHERE pupil_id = ?1")?.query_row([id.0], |r| r.get(0))?)
+}
+
+/// Earlier times on roll, oldest first.
+fn previous_enrolments(conn: &Connection, id: PupilId) -> Result<Vec<Enrolment>> {
+    let mut statement = conn.prepare_cached("SELECT admission_date, leaving_date FROM enrolment WHERE pupil_id = ?1 ORDER BY admission_date")?;
+    let rows = statement.query_map([id.0], |r| Ok(Enrolment { admission_date: r.get(0)?, leaving_date: r.get(1)? }))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 pub(super) fn id_by_upn(conn: &Connection, upn: &Upn) -> Result<Option<PupilId>> {
@@ -198,6 +250,7 @@ pub(super) fn record(conn: &Connection, id: PupilId) -> Result<PupilRecord> {
                 status_history: Vec::new(),
                 needs: Vec::new(),
                 next_rank: None,
+                previous_enrolments: Vec::new(),
             })
         })
         .optional()?
@@ -209,6 +262,7 @@ pub(super) fn record(conn: &Connection, id: PupilId) -> Result<PupilRecord> {
         status: current.map_or(details.status, |p| p.status),
         status_since: current.map_or(details.status_since, |p| p.start_date),
         next_rank: crate::sen::next_free_rank(needs.iter().filter(|n| n.end_date.is_none()).map(|n| n.rank)),
+        previous_enrolments: previous_enrolments(conn, id)?,
         needs,
         status_history,
         ..details

@@ -1,6 +1,7 @@
 //! The register's selection: one statement with every filter as a parameter, so no SQL is
 //! ever built from what the SENCO types; and the `Store` methods that read the register.
 
+use chrono::NaiveDate;
 use rusqlite::{params, Connection};
 
 use crate::census::{BroadArea, NeedCode};
@@ -13,15 +14,16 @@ use super::Store;
 
 impl Store {
     /// One page of the register, with counts for everything the filter selects.
-    pub fn register(&self, query: &RegisterQuery) -> Result<RegisterPage> {
-        let rows = select(&self.conn, &query.filter)?;
+    /// A pupil with a leaving date still to come is on roll until that day.
+    pub fn register(&self, query: &RegisterQuery, today: NaiveDate) -> Result<RegisterPage> {
+        let rows = select(&self.conn, &query.filter, today)?;
         let everyone = self.conn.prepare_cached("SELECT count(*) FROM pupil")?.query_row([], |r| r.get(0))?;
         Ok(RegisterPage { everyone, ..rules::page(rows, query) })
     }
 
     /// Every row the filter selects, sorted; for the command line's list and exports.
-    pub fn register_rows(&self, filter: &RegisterFilter, sort: SortColumn, descending: bool) -> Result<Vec<RegisterRow>> {
-        let mut rows = select(&self.conn, filter)?;
+    pub fn register_rows(&self, filter: &RegisterFilter, sort: SortColumn, descending: bool, today: NaiveDate) -> Result<Vec<RegisterRow>> {
+        let mut rows = select(&self.conn, filter, today)?;
         rules::sort_rows(&mut rows, sort, descending);
         Ok(rows)
     }
@@ -58,7 +60,7 @@ WHERE (?1 IS NULL OR p.current_status = ?1)
   AND (?6 IS NULL OR p.fsm = ?6)
   AND (?7 IS NULL OR p.eal = ?7)
   AND (?8 IS NULL OR p.looked_after = ?8)
-  AND (?9 = 'all' OR (?9 = 'onRoll' AND p.leaving_date IS NULL) OR (?9 = 'left' AND p.leaving_date IS NOT NULL))
+  AND (?9 = 'all' OR (?9 = 'onRoll' AND (p.leaving_date IS NULL OR p.leaving_date >= ?11)) OR (?9 = 'left' AND p.leaving_date < ?11))
   AND (?10 IS NULL
        OR p.upn LIKE ?10 ESCAPE '\\'
        OR (p.legal_forename || ' ' || p.legal_surname) LIKE ?10 ESCAPE '\\'
@@ -67,7 +69,7 @@ WHERE (?1 IS NULL OR p.current_status = ?1)
        OR (p.preferred_forename || ' ' || p.preferred_surname) LIKE ?10 ESCAPE '\\'
        OR (p.legal_surname || ' ' || p.legal_forename) LIKE ?10 ESCAPE '\\')";
 
-fn select(conn: &Connection, filter: &RegisterFilter) -> Result<Vec<RegisterRow>> {
+fn select(conn: &Connection, filter: &RegisterFilter, today: NaiveDate) -> Result<Vec<RegisterRow>> {
     let roll = match filter.roll {
         Roll::OnRoll => "onRoll",
         Roll::Left => "left",
@@ -88,6 +90,7 @@ fn select(conn: &Connection, filter: &RegisterFilter) -> Result<Vec<RegisterRow>
             filter.looked_after,
             roll,
             pattern,
+            today,
         ],
         |r| {
             let upn: Upn = r.get(1)?;
@@ -142,7 +145,7 @@ fn raw_scan(conn: &Connection) -> Result<usize> {
 fn raw_register_scan(conn: &Connection) -> Result<usize> {
     let mut statement = conn.prepare_cached(SELECT)?;
     let none: Option<String> = None;
-    let mut rows = statement.query(params![none, none, none, none, none, none, none, none, "all", none])?;
+    let mut rows = statement.query(params![none, none, none, none, none, none, none, none, "all", none, none])?;
     let mut count = 0;
     while let Some(row) = rows.next()? {
         let _: (i64, String, String, String, String, String) = (row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?, row.get(5)?);

@@ -100,8 +100,21 @@ pub(super) fn position(conn: &Connection, id: PupilId) -> Result<Position> {
     Ok(Position { name, admission_date, leaving_date, status, status_since, open_needs })
 }
 
+/// The first status of the pupil's current time on roll.
 pub(super) fn first_status_start(conn: &Connection, id: PupilId) -> Result<NaiveDate> {
-    Ok(conn.query_row("SELECT min(start_date) FROM sen_status WHERE pupil_id = ?1", [id.0], |r| r.get(0))?)
+    Ok(conn.query_row(
+        "SELECT min(start_date) FROM sen_status WHERE pupil_id = ?1
+           AND start_date > coalesce((SELECT max(leaving_date) FROM enrolment WHERE pupil_id = ?1), '')",
+        [id.0],
+        |r| r.get(0),
+    )?)
+}
+
+/// On re-admission: the status held when the pupil left ends on their leaving date, and No
+/// SEN starts from the new admission.
+pub(super) fn restart_status(conn: &Connection, id: PupilId, left: NaiveDate, admitted: NaiveDate) -> Result<()> {
+    close_status(conn, id, left)?;
+    open_status(conn, id, SenStatus::NoSen, admitted, "re-admitted")
 }
 
 pub(super) fn open_status(conn: &Connection, id: PupilId, status: SenStatus, start: NaiveDate, reason: &str) -> Result<()> {

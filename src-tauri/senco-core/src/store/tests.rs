@@ -142,7 +142,7 @@ fn duplicate_upns_are_refused_and_nothing_changes() {
     let err = store.add_pupil(&pupil("k886200724123", "Other"), stamp()).err().unwrap();
     assert_eq!(err.fields()[0].field, "upn");
     assert!(err.to_string().contains("already used"), "{err}");
-    let all = store.register_rows(&RegisterFilter { roll: Roll::All, ..RegisterFilter::default() }, SortColumn::Name, false).unwrap();
+    let all = store.register_rows(&RegisterFilter { roll: Roll::All, ..RegisterFilter::default() }, SortColumn::Name, false, today()).unwrap();
     assert_eq!(all.len(), 1);
     assert_eq!(store.audit_trail(10).unwrap().len(), 2, "school set-up and one pupil: the refusal wrote nothing");
 }
@@ -167,7 +167,7 @@ fn sen_support_with_a_primary_need_shows_in_the_filtered_register_and_history() 
     assert_eq!(history, ["N 2021-09-01..2025-01-05", "K 2025-01-06..now"]);
 
     let filter = RegisterFilter { status: Some(SenStatus::SenSupport), need: Some(NeedCode::SLCN), ..RegisterFilter::default() };
-    let page = store.register(&RegisterQuery { filter, ..RegisterQuery::default() }).unwrap();
+    let page = store.register(&RegisterQuery { filter, ..RegisterQuery::default() }, today()).unwrap();
     assert_eq!(page.total, 1);
     assert_eq!(page.rows[0].upn, "K886200724123");
     assert_eq!(page.counts.sen_support, 1);
@@ -183,9 +183,9 @@ fn a_pupil_who_leaves_is_archived_not_deleted() {
     let (mut store, _, _) = new_school(dir.path());
     let ada = store.add_pupil(&pupil("K886200724123", "Quill"), stamp()).unwrap();
     store.leave(ada.id, "2026-07-22", stamp()).unwrap();
-    let on_roll = store.register(&RegisterQuery::default()).unwrap();
+    let on_roll = store.register(&RegisterQuery::default(), today()).unwrap();
     assert_eq!(on_roll.total, 0, "not on roll");
-    let left = store.register(&RegisterQuery { filter: RegisterFilter { roll: Roll::Left, ..RegisterFilter::default() }, ..RegisterQuery::default() }).unwrap();
+    let left = store.register(&RegisterQuery { filter: RegisterFilter { roll: Roll::Left, ..RegisterFilter::default() }, ..RegisterQuery::default() }, today()).unwrap();
     assert_eq!(left.rows[0].leaving_date, NaiveDate::from_ymd_opt(2026, 7, 22));
     let change = StatusChange { status: SenStatus::Monitoring, start_date: "2026-08-01".into(), reason: "".into(), primary_need: None };
     assert_eq!(code(store.set_status(ada.id, &change, stamp())), ErrorCode::Refused);
@@ -199,7 +199,7 @@ fn search_matches_names_and_upns_and_treats_wildcards_as_text() {
     store.add_pupil(&PupilInput { preferred_forename: "Addy".into(), ..pupil("J886123425001", "Mossop") }, stamp()).unwrap();
     let search = |text: &str| {
         let filter = RegisterFilter { search: text.into(), ..RegisterFilter::default() };
-        store.register_rows(&filter, SortColumn::Name, false).unwrap().iter().map(|r| r.surname.clone()).collect::<Vec<_>>().join(",")
+        store.register_rows(&filter, SortColumn::Name, false, today()).unwrap().iter().map(|r| r.surname.clone()).collect::<Vec<_>>().join(",")
     };
     assert_eq!(search("quil"), "Quill");
     assert_eq!(search("ada m"), "Mossop", "full legal name");
@@ -216,7 +216,7 @@ fn the_demo_school_opens_with_the_demo_passphrase() {
     drop(crate::demo::create(&path, spec, stamp()).unwrap());
     let store = Store::open(&path, Unlock::Passphrase(crate::keys::DEMO_PASSPHRASE)).unwrap();
     assert!(store.school().is_demo);
-    let all = store.register_rows(&RegisterFilter { roll: Roll::All, ..RegisterFilter::default() }, SortColumn::Name, false).unwrap();
+    let all = store.register_rows(&RegisterFilter { roll: Roll::All, ..RegisterFilter::default() }, SortColumn::Name, false, today()).unwrap();
     assert_eq!(all.len(), 200);
     assert!(all.iter().filter(|r| r.status.needs_primary_need() && r.leaving_date.is_none()).all(|r| r.primary_need.is_some()));
 }
@@ -249,7 +249,7 @@ fn an_older_database_is_brought_up_to_date_when_it_opens() {
     let indexes: i64 = reopened.conn.query_row(
         "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name IN ('sen_status_open_status', 'need_open_primary')", [], |r| r.get(0)).unwrap();
     assert_eq!(indexes, 2, "the second migration ran");
-    let rows = reopened.register_rows(&RegisterFilter::default(), SortColumn::Name, false).unwrap();
+    let rows = reopened.register_rows(&RegisterFilter::default(), SortColumn::Name, false, today()).unwrap();
     assert_eq!((rows[0].status, rows[0].primary_need), (SenStatus::SenSupport, Some(NeedCode::SLCN)), "the third filled the register's columns from the history");
     assert_eq!(reopened.pupil_by_upn("K886200724123").unwrap().legal_surname, "Quill", "and the data is intact");
 }
@@ -278,7 +278,7 @@ fn a_second_writer_waits_for_the_first_and_one_that_waits_too_long_is_told_why()
     // Released, the second program's write goes through and both see both pupils.
     second.add_pupil(&pupil("J886123425001", "Other"), stamp()).unwrap();
     let all = RegisterFilter { roll: Roll::All, ..RegisterFilter::default() };
-    assert_eq!(first.register_rows(&all, SortColumn::Name, false).unwrap().len(), 2);
+    assert_eq!(first.register_rows(&all, SortColumn::Name, false, today()).unwrap().len(), 2);
 }
 
 #[test]
@@ -508,7 +508,7 @@ fn the_registers_status_and_primary_need_follow_every_change_to_the_history() {
     let (mut store, path, _) = new_school(dir.path());
     let ada = store.add_pupil(&pupil("K886200724123", "Quill"), stamp()).unwrap();
     let row = |store: &Store| {
-        let rows = store.register_rows(&RegisterFilter { roll: Roll::All, ..RegisterFilter::default() }, SortColumn::Name, false).unwrap();
+        let rows = store.register_rows(&RegisterFilter { roll: Roll::All, ..RegisterFilter::default() }, SortColumn::Name, false, today()).unwrap();
         (rows[0].status, rows[0].primary_need)
     };
     assert_eq!(row(&store), (SenStatus::NoSen, None));
@@ -523,4 +523,51 @@ fn the_registers_status_and_primary_need_follow_every_change_to_the_history() {
     assert_eq!(row(&store), (SenStatus::NoSen, None), "no SEN ends the needs");
     drop(store);
     assert!(check(&path, Unlock::Passphrase(PASSPHRASE)).unwrap().healthy());
+}
+
+#[test]
+fn a_pupil_who_comes_back_is_re_admitted_under_the_same_upn_with_the_history_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, path, _) = new_school(dir.path());
+    let ada = store.add_pupil(&pupil("K886200724123", "Quill"), stamp()).unwrap();
+    let support = StatusChange { status: SenStatus::SenSupport, start_date: "2025-01-06".into(), reason: "referral".into(), primary_need: Some(NeedCode::SLCN) };
+    store.set_status(ada.id, &support, stamp()).unwrap();
+    store.leave(ada.id, "2025-07-18", stamp()).unwrap();
+
+    // Adding them again is refused with the way back; re-admitting keeps one record.
+    let again = store.add_pupil(&pupil("K886200724123", "Quill"), stamp()).err().unwrap();
+    assert!(again.fields()[0].message.contains("re-admit them, so their history is kept"), "{again}");
+    assert_eq!(store.readmit(ada.id, "2025-07-18", stamp()).err().unwrap().fields()[0].field, "admissionDate", "not before they left");
+    let back = store.readmit(ada.id, "2 Sep 2025", stamp()).unwrap();
+    assert_eq!((back.leaving_date, back.status), (None, SenStatus::NoSen));
+    assert_eq!(back.admission_date, NaiveDate::from_ymd_opt(2025, 9, 2).unwrap());
+    let earlier: Vec<String> = back.previous_enrolments.iter().map(|e| format!("{}..{}", e.admission_date, e.leaving_date)).collect();
+    assert_eq!(earlier, ["2021-09-01..2025-07-18"]);
+    let history: Vec<String> = back.status_history.iter().map(|p| format!("{} {}..{}", p.status.code(), p.start_date, p.end_date.map_or("now".into(), |d| d.to_string()))).collect();
+    assert_eq!(history, ["N 2021-09-01..2025-01-05", "K 2025-01-06..2025-07-18", "N 2025-09-02..now"], "the history is kept");
+    let rows = store.register_rows(&RegisterFilter::default(), SortColumn::Name, false, today()).unwrap();
+    assert_eq!((rows.len(), rows[0].status, rows[0].primary_need), (1, SenStatus::NoSen, None), "back on roll");
+    // Their details can still be edited with the new admission date.
+    let mut details = pupil("K886200724123", "Quill-Hart");
+    details.admission_date = "2025-09-02".into();
+    assert_eq!(store.update_pupil(ada.id, &details, stamp()).unwrap().legal_surname, "Quill-Hart");
+    drop(store);
+    assert!(check(&path, Unlock::Passphrase(PASSPHRASE)).unwrap().healthy());
+}
+
+#[test]
+fn a_leaving_date_to_come_keeps_the_pupil_on_the_register_until_that_day() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, _, _) = new_school(dir.path());
+    let ada = store.add_pupil(&pupil("K886200724123", "Quill"), stamp()).unwrap();
+    let support = StatusChange { status: SenStatus::SenSupport, start_date: "2025-01-06".into(), reason: "referral".into(), primary_need: Some(NeedCode::SLCN) };
+    store.set_status(ada.id, &support, stamp()).unwrap();
+    store.leave(ada.id, "22/07/2027", stamp()).unwrap();
+    let on_roll = |day: NaiveDate| store.register_rows(&RegisterFilter::default(), SortColumn::Name, false, day).unwrap();
+    let now = on_roll(today());
+    assert_eq!((now.len(), now[0].primary_need), (1, Some(NeedCode::SLCN)), "still on roll, with the need they leave with");
+    assert_eq!(on_roll(NaiveDate::from_ymd_opt(2027, 7, 22).unwrap()).len(), 1, "on roll on their last day");
+    assert_eq!(on_roll(NaiveDate::from_ymd_opt(2027, 7, 23).unwrap()).len(), 0, "gone the day after");
+    let closed = StatusChange { status: SenStatus::EhcPlan, start_date: "2026-11-01".into(), reason: "plan".into(), primary_need: None };
+    assert!(store.set_status(ada.id, &closed, stamp()).err().unwrap().to_string().contains("is recorded as leaving on 22 Jul 2027"));
 }
