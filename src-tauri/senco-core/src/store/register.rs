@@ -8,7 +8,6 @@ use crate::census::{BroadArea, NeedCode};
 use crate::error::Result;
 use crate::pupil::PupilId;
 use crate::register::{self as rules, RegisterFilter, RegisterPage, RegisterQuery, RegisterRow, Roll, SortColumn};
-use crate::upn::Upn;
 
 use super::Store;
 
@@ -93,14 +92,15 @@ fn select(conn: &Connection, filter: &RegisterFilter, today: NaiveDate) -> Resul
             today,
         ],
         |r| {
-            let upn: Upn = r.get(1)?;
+            // Every UPN was checked when it was written; the register reads it as text.
+            let upn: String = r.get(1)?;
             let preferred_forename: String = r.get(4)?;
             let preferred_surname: String = r.get(5)?;
             let primary_need: Option<NeedCode> = r.get(9)?;
             Ok(RegisterRow {
                 id: PupilId(r.get(0)?),
-                upn_temporary: upn.is_temporary(),
-                upn: upn.to_string(),
+                upn_temporary: upn.as_bytes().last().is_some_and(u8::is_ascii_alphabetic),
+                upn,
                 forename: if preferred_forename.is_empty() { r.get(2)? } else { preferred_forename },
                 surname: if preferred_surname.is_empty() { r.get(3)? } else { preferred_surname },
                 nc_year: r.get(6)?,
@@ -112,8 +112,8 @@ fn select(conn: &Connection, filter: &RegisterFilter, today: NaiveDate) -> Resul
                 fsm: r.get(11)?,
                 eal: r.get(12)?,
                 looked_after: r.get(13)?,
-                leaving_date: r.get(14)?,
-                date_of_birth: r.get(15)?,
+                leaving_date: r.get_ref(14)?.as_str_or_null()?.map(iso_date).transpose()?,
+                date_of_birth: iso_date(r.get_ref(15)?.as_str()?)?,
             })
         },
     )?;
@@ -154,6 +154,19 @@ fn raw_register_scan(conn: &Connection) -> Result<usize> {
         count += 1;
     }
     Ok(count)
+}
+
+/// A stored `YYYY-MM-DD` date, read without a general-purpose parser: the register reads
+/// two for each of up to 20,000 pupils.
+fn iso_date(text: &str) -> rusqlite::Result<NaiveDate> {
+    let bytes = text.as_bytes();
+    let number = |range: std::ops::Range<usize>| -> Option<u32> {
+        bytes.get(range)?.iter().try_fold(0u32, |n, &b| b.is_ascii_digit().then(|| n * 10 + u32::from(b - b'0')))
+    };
+    let parsed = (bytes.len() == 10 && bytes[4] == b'-' && bytes[7] == b'-')
+        .then(|| NaiveDate::from_ymd_opt(number(0..4)? as i32, number(5..7)?, number(8..10)?))
+        .flatten();
+    parsed.ok_or_else(|| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, format!("the stored date {text:?} is not a date").into()))
 }
 
 fn escape_like(text: &str) -> String {
