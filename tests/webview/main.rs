@@ -143,6 +143,9 @@ async fn demo_school_add_pupil_set_sen_support_and_find_them() {
     wait_for(&c, "#register-table").await;
     wait_for(&c, "#demo-banner").await;
     screenshot(&c, "register").await;
+    // The commonest school laptop screen.
+    c.set_window_size(1366, 768).await.expect("the window resizes");
+    screenshot(&c, "register-1366x768").await;
 
     click(&c, "#add-pupil").await;
     set(&c, "#pupil-upn", "A801200005001").await;
@@ -168,6 +171,8 @@ async fn demo_school_add_pupil_set_sen_support_and_find_them() {
     set(&c, "#status-primary-need", "SLCN").await;
     click(&c, "#status-save").await;
     wait_for_text(&c, "#pupil-status", "SEN support").await;
+    // British dates in WebKitGTK, whatever the locale .ci/test runs it under (LANG=C).
+    wait_for_text(&c, "#pupil-status", "since 6 January 2025").await;
     screenshot(&c, "pupil").await;
 
     click(&c, "#back-to-register").await;

@@ -48,6 +48,8 @@ before(async () => {
   base = `http://127.0.0.1:${address.port}/`;
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
+    // As on a machine whose locale is C: nothing may depend on the system's language.
+    env: { ...process.env, LANG: 'C', LC_ALL: 'C' },
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
 });
