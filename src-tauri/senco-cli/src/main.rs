@@ -1,7 +1,7 @@
 //! `senco`: the SENCO Toolkit's command line, a thin shell over `senco-core` for IT staff,
 //! scripts and tests.
 //!
-//! The contract (shared/architecture.md): `--db` picks the database (default: the desktop
+//! The contract (docs/decisions.md): `--db` picks the database (default: the desktop
 //! app's, in its data directory); the passphrase comes from `SENCO_PASSPHRASE` or
 //! `--passphrase-file`, never from an argument; `--today` fixes the date. Data goes to
 //! stdout and messages to stderr. Exit codes: 0 ok, 1 refused, 2 usage.
