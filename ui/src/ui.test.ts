@@ -603,7 +603,8 @@ test('when every rank is taken, no rank is chosen and the hint says so', async (
   expect(hint?.textContent).toContain('All ranks are taken');
 });
 
-test('a date field reads what is typed the British way and shows it back, whatever was typed', async () => {
+/** The add-pupil form, with dates read as the core reads them; what it tried to add. */
+function addFormReadingDates(): { pupil: { dateOfBirth: string } }[] {
   const added: { pupil: { dateOfBirth: string } }[] = [];
   mockIPC((cmd, args) => {
     if (cmd === 'read_date') return readDate(args);
@@ -614,6 +615,11 @@ test('a date field reads what is typed the British way and shows it back, whatev
     return null;
   });
   render(PupilForm, { pupil: null, onSaved: () => {}, onCancel: () => {} });
+  return added;
+}
+
+test('a date field reads what is typed the British way and shows it back, whatever was typed', async () => {
+  const added = addFormReadingDates();
   const dob = screen.getByLabelText('Date of birth') as HTMLInputElement;
   expect(dob.type).toBe('text');
   expect(dob.getAttribute('inputmode')).toBeNull();
@@ -629,16 +635,7 @@ test('a date field reads what is typed the British way and shows it back, whatev
 });
 
 test('a date that cannot be read is explained beside the field at once, and kept as typed', async () => {
-  const added: { pupil: { dateOfBirth: string } }[] = [];
-  mockIPC((cmd, args) => {
-    if (cmd === 'read_date') return readDate(args);
-    if (cmd === 'pupil_add') {
-      added.push(args as (typeof added)[number]);
-      throw refusal('upn', 'enter the UPN');
-    }
-    return null;
-  });
-  render(PupilForm, { pupil: null, onSaved: () => {}, onCancel: () => {} });
+  const added = addFormReadingDates();
   const dob = screen.getByLabelText('Date of birth') as HTMLInputElement;
   await fireEvent.input(dob, { target: { value: '03/14/2017' } });
   await fireEvent.keyDown(dob, { key: 'Enter' });

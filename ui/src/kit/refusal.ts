@@ -11,3 +11,15 @@ export function refusalOf(error: CommandError | null, field: string, id: string,
   const describedBy = [hint ? `${id}-hint` : '', message ? messageId : ''].filter(Boolean).join(' ') || undefined;
   return { message, messageId, describedBy };
 }
+
+/** What every field of the kit is given to label itself and show its refusal. */
+export type FieldContract = {
+  id: string;
+  label: string;
+  hint?: string;
+  /** The CommandError field this control shows refusals for. */
+  field: string;
+  error: CommandError | null;
+  /** The message's id when `error-{field}` is taken by another form on the same screen. */
+  errorId?: string;
+};
