@@ -53,6 +53,7 @@ pub fn app<R: Runtime>(builder: tauri::Builder<R>, data_dir: Option<PathBuf>) ->
         commands::pupils::pupil_end_need,
         commands::pupils::pupil_leave,
         commands::pupils::pupil_readmit,
+        commands::pupils::pupil_cancel_leaving,
     ])
 }
 

@@ -20,11 +20,13 @@ pub struct AppState {
     store: Mutex<Option<Store>>,
     /// A school being opened in the background, if any.
     opening: Mutex<Option<JoinHandle<senco_core::Result<Store>>>>,
+    /// Why the background opening failed, until `app_state` reports it.
+    start_error: Mutex<Option<Error>>,
 }
 
 impl AppState {
     pub fn new(data_dir: PathBuf) -> AppState {
-        AppState { data_dir, store: Mutex::new(None), opening: Mutex::new(None) }
+        AppState { data_dir, store: Mutex::new(None), opening: Mutex::new(None), start_error: Mutex::new(None) }
     }
 
     /// Starts opening a school on another thread; the next command waits for it.
@@ -32,18 +34,23 @@ impl AppState {
         *self.opening.lock().unwrap_or_else(|p| p.into_inner()) = Some(std::thread::spawn(open));
     }
 
-    /// Waits for a background opening, keeps the school it opened, and hands back its error
-    /// once if it failed.
-    pub fn settle(&self) -> senco_core::Result<()> {
-        let Some(opening) = self.opening.lock().unwrap_or_else(|p| p.into_inner()).take() else { return Ok(()) };
-        match opening.join() {
-            Ok(Ok(store)) => {
-                *self.store.lock().unwrap_or_else(|p| p.into_inner()) = Some(store);
-                Ok(())
-            }
-            Ok(Err(error)) => Err(error),
-            Err(_) => Err(Error::Refused("the school could not be opened at start-up".into())),
+    /// Waits for a background opening and keeps the school it opened. The `opening` lock is
+    /// held until the school is in place, so a command that arrives meanwhile waits too and
+    /// never sees the app with no school; a failure is kept for `take_start_error`.
+    pub fn settle(&self) {
+        let mut opening = self.opening.lock().unwrap_or_else(|p| p.into_inner());
+        let Some(handle) = opening.take() else { return };
+        let outcome = handle.join().unwrap_or_else(|_| Err(Error::Refused("the school could not be opened at start-up".into())));
+        match outcome {
+            Ok(store) => *self.store.lock().unwrap_or_else(|p| p.into_inner()) = Some(store),
+            Err(error) => *self.start_error.lock().unwrap_or_else(|p| p.into_inner()) = Some(error),
         }
+    }
+
+    /// Why the school could not be opened at start-up, once.
+    pub fn take_start_error(&self) -> Option<Error> {
+        self.settle();
+        self.start_error.lock().unwrap_or_else(|p| p.into_inner()).take()
     }
 
     pub fn school_path(&self) -> PathBuf {
@@ -57,7 +64,7 @@ impl AppState {
     pub fn slot(&self) -> MutexGuard<'_, Option<Store>> {
         // A background opening that failed is reported by `app_state`; here it leaves no
         // school open, which every command already handles.
-        let _ = self.settle();
+        self.settle();
         // A panic inside a command must not lock the SENCO out for the rest of the session.
         self.store.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }

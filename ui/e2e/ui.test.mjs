@@ -551,5 +551,13 @@ test('a pupil who left comes back under the same UPN, and a July leaver stays on
   await page.locator('#filter-roll').selectOption('onRoll');
   await page.locator('#register-table').getByText(`Leaves on 22 July ${academicYear + 1}`).waitFor();
   await shot(page, 'register-july-leaver');
+
+  // Plans change: the leaving date is taken back.
+  await page.getByRole('button', { name: 'Tallow, Orrin' }).click();
+  await page.locator('#stay-open').click();
+  await page.getByRole('button', { name: 'Keep Orrin Tallow on roll' }).click();
+  await page.getByText('Orrin Tallow stays on roll: the leaving date is taken back.').waitFor();
+  assert.equal(await page.getByRole('note').filter({ hasText: 'Leaves on' }).count(), 0);
+  assert.deepEqual(await axeViolations(page), [], 'after keeping a pupil on roll');
   await page.close();
 });

@@ -42,6 +42,7 @@ export const pupilAddNeed = (id: number, need: NeedInput) => invoke<PupilRecord>
 export const pupilEndNeed = (id: number, needId: number, endDate: string) =>
   invoke<PupilRecord>('pupil_end_need', { id, needId, endDate });
 export const pupilLeave = (id: number, leavingDate: string) => invoke<PupilRecord>('pupil_leave', { id, leavingDate });
+export const pupilCancelLeaving = (id: number) => invoke<PupilRecord>('pupil_cancel_leaving', { id });
 export const pupilReadmit = (id: number, admissionDate: string) => invoke<PupilRecord>('pupil_readmit', { id, admissionDate });
 
 /** Turns whatever a command rejected with into a CommandError. */

@@ -134,6 +134,8 @@ pub enum PupilCommand {
         #[arg(long = "on", value_name = "DATE")]
         date: String,
     },
+    /// Take back a leaving date still to come: the pupil stays on roll.
+    CancelLeaving { upn: String },
     /// Take back on roll a pupil who left, under the same UPN, keeping their history.
     Readmit {
         upn: String,

@@ -15,8 +15,10 @@ CREATE INDEX enrolment_pupil ON enrolment (pupil_id, leaving_date);
 
 -- Each pupil's primary need as the register shows it: the open one, or for a leaver the
 -- one that ended when they left. The triggers and `senco check` both read it.
+-- Its readers take the newest row (an open need first, then the latest to start), so a
+-- need replaced on the leaving day is never picked over the need that replaced it.
 CREATE VIEW register_primary_need AS
-SELECT n.pupil_id, n.need_code
+SELECT n.pupil_id, n.need_code, n.end_date IS NOT NULL AS ended, n.start_date, n.id
 FROM need n JOIN pupil p ON p.id = n.pupil_id
 WHERE n.rank = 1 AND (n.end_date IS NULL OR n.end_date = p.leaving_date);
 
@@ -25,20 +27,20 @@ DROP TRIGGER need_sets_primary_after_update;
 
 CREATE TRIGGER need_sets_primary_after_insert AFTER INSERT ON need
 BEGIN
-    UPDATE pupil SET primary_need = (SELECT need_code FROM register_primary_need WHERE pupil_id = NEW.pupil_id LIMIT 1)
+    UPDATE pupil SET primary_need = (SELECT need_code FROM register_primary_need WHERE pupil_id = NEW.pupil_id ORDER BY ended, start_date DESC, id DESC LIMIT 1)
     WHERE id = NEW.pupil_id;
 END;
 
 CREATE TRIGGER need_sets_primary_after_update AFTER UPDATE ON need
 BEGIN
-    UPDATE pupil SET primary_need = (SELECT need_code FROM register_primary_need WHERE pupil_id = NEW.pupil_id LIMIT 1)
+    UPDATE pupil SET primary_need = (SELECT need_code FROM register_primary_need WHERE pupil_id = NEW.pupil_id ORDER BY ended, start_date DESC, id DESC LIMIT 1)
     WHERE id = NEW.pupil_id;
 END;
 
 CREATE TRIGGER pupil_leaving_sets_primary AFTER UPDATE OF leaving_date ON pupil
 BEGIN
-    UPDATE pupil SET primary_need = (SELECT need_code FROM register_primary_need WHERE pupil_id = NEW.id LIMIT 1)
+    UPDATE pupil SET primary_need = (SELECT need_code FROM register_primary_need WHERE pupil_id = NEW.id ORDER BY ended, start_date DESC, id DESC LIMIT 1)
     WHERE id = NEW.id;
 END;
 
-UPDATE pupil SET primary_need = (SELECT need_code FROM register_primary_need r WHERE r.pupil_id = pupil.id LIMIT 1);
+UPDATE pupil SET primary_need = (SELECT need_code FROM register_primary_need r WHERE r.pupil_id = pupil.id ORDER BY ended, start_date DESC, id DESC LIMIT 1);

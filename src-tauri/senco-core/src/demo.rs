@@ -297,6 +297,7 @@ impl Life {
                 status: SenStatus::NoSen,
                 status_since: admitted,
                 open_needs: Vec::new(),
+                latest_need_date: None,
             },
             statuses: vec![StatusPeriod { status: SenStatus::NoSen, start_date: admitted, end_date: None, reason: "admitted".into() }],
             needs: Vec::new(),
@@ -316,6 +317,10 @@ impl Life {
         self.needs.push((NeedId(self.needs.len() as i64 + 1), code, rank, start, None));
     }
 
+    fn latest_need_date(&self) -> Option<NaiveDate> {
+        self.needs.iter().map(|n| n.4.unwrap_or(n.3).max(n.3)).max()
+    }
+
     /// Keeps the rules' view of the pupil in step with the history.
     fn refresh(&mut self) {
         self.position.open_needs = self
@@ -324,6 +329,7 @@ impl Life {
             .filter(|n| n.4.is_none())
             .map(|&(id, code, rank, start_date, _)| OpenNeed { id, code, rank, start_date })
             .collect();
+        self.position.latest_need_date = self.latest_need_date();
     }
 
     fn change(&mut self, change: StatusChange, today: NaiveDate) -> bool {

@@ -72,23 +72,28 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
 }
 
 /// Puts the finished file `from` at `to` only if nothing is at `to`; `from` stays where it
-/// is. A hard link is atomic and refuses an existing name; disks without hard links (some
-/// USB sticks) get a check and a copy-free rename instead.
+/// is. A hard link is atomic and refuses an existing name. Disks without hard links (some
+/// USB sticks) get a copy beside `to`, then `to` reserved with an exclusive create (which
+/// also refuses an existing name), then the copy renamed over that empty placeholder; a
+/// crash in between leaves at most an empty file, which is never taken for a school.
 pub fn link_new(from: &Path, to: &Path) -> io::Result<()> {
     match fs::hard_link(from, to) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Err(e),
-        Err(_) if !to.exists() => {
+        Err(_) => {
             let staged = temporary_sibling(to);
             fs::copy(from, &staged)?;
             File::open(&staged)?.sync_all()?;
-            if to.exists() {
+            let mut reserve = OpenOptions::new();
+            reserve.write(true).create_new(true);
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut reserve, 0o600);
+            if let Err(e) = reserve.open(to) {
                 let _ = fs::remove_file(&staged);
-                return Err(io::ErrorKind::AlreadyExists.into());
+                return Err(e);
             }
             fs::rename(&staged, to)
         }
-        Err(e) => Err(e),
     }
 }
 

@@ -34,6 +34,8 @@ pub const DEMO_PASSPHRASE: &str = "demo school: synthetic pupils only";
 pub const MIN_PASSPHRASE_CHARS: usize = 10;
 
 const KEY_FILE_FORMAT: &str = "senco-toolkit-keys";
+/// A key file is well under 1 KiB; anything far larger is not one.
+const MAX_KEY_FILE_BYTES: u64 = 64 * 1024;
 const KEY_FILE_VERSION: i64 = 1;
 const PASSPHRASE_AAD: &[u8] = b"senco-toolkit keys v1: passphrase slot";
 const RECOVERY_AAD: &[u8] = b"senco-toolkit keys v1: recovery slot";
@@ -227,15 +229,27 @@ impl KeyFile {
             path: path.to_path_buf(),
             reason: format!("this key file is damaged or is not a SENCO Toolkit key file: {reason}"),
         };
-        if fs::metadata(path).map_err(file_error(path, "read the key file"))?.is_dir() {
+        let metadata = fs::metadata(path).map_err(file_error(path, "read the key file"))?;
+        if metadata.is_dir() {
             return Err(damaged("it is a folder, not a file"));
         }
-        let bytes = fs::read(path).map_err(file_error(path, "read the key file"))?;
-        if bytes.len() > 64 * 1024 {
+        if !metadata.is_file() || metadata.len() > MAX_KEY_FILE_BYTES {
+            return Err(damaged("it is not an ordinary file the size of a key file"));
+        }
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::Read::take(fs::File::open(path).map_err(file_error(path, "read the key file"))?, MAX_KEY_FILE_BYTES + 1), &mut bytes)
+            .map_err(file_error(path, "read the key file"))?;
+        if bytes.len() as u64 > MAX_KEY_FILE_BYTES {
             return Err(damaged("it is far larger than a key file"));
         }
         let text = String::from_utf8(bytes).map_err(|_| damaged("it is not text"))?;
-        let value: Value = serde_json::from_str(&text).map_err(|_| damaged("it is not JSON"))?;
+        let mut value: Value = serde_json::from_str(&text).map_err(|_| damaged("it is not JSON"))?;
+        // A changed byte that still reads as JSON would otherwise look like a wrong secret.
+        if let Some(check) = value.as_object_mut().and_then(|fields| fields.remove("check")) {
+            if check.as_str() != Some(checksum(&value).as_str()) {
+                return Err(damaged("its contents have been changed or damaged since it was written"));
+            }
+        }
         if value["format"] != KEY_FILE_FORMAT {
             return Err(damaged("it does not say it is one"));
         }
@@ -315,6 +329,7 @@ impl KeyFile {
         if let Some(name) = &self.school_name {
             value["school_name"] = json!(name);
         }
+        value["check"] = json!(checksum(&value));
         let text = serde_json::to_string_pretty(&value).expect("a JSON value serialises");
         files::write_atomically(path, text.as_bytes())
     }
@@ -358,6 +373,15 @@ fn unwrap(slot: &Slot, secret: &[u8], aad: &[u8], cost: KdfCost) -> Option<DataK
     );
     let bytes: [u8; 32] = plain.as_slice().try_into().ok()?;
     Some(DataKey(Zeroizing::new(bytes)))
+}
+
+/// A checksum of the key file's fields (FNV-1a, 64 bits, over their compact JSON with keys
+/// sorted): it tells damage from a wrong secret. It is not a defence against someone who
+/// edits the file on purpose; the authentication tags are.
+fn checksum(value: &Value) -> String {
+    let text = serde_json::to_string(value).expect("a JSON value serialises");
+    let hash = text.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3));
+    format!("{hash:016x}")
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -412,6 +436,20 @@ mod tests {
         let groups: Vec<&str> = key.as_str().split('-').collect();
         assert_eq!(groups.len(), 5);
         assert!(groups.iter().all(|g| g.len() == 5 && g.bytes().all(|b| RECOVERY_ALPHABET.contains(&b))));
+    }
+
+    #[test]
+    fn a_changed_character_that_still_reads_is_named_as_damage_not_a_wrong_secret() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("school.senco.keys");
+        let (file, _, _) = KeyFile::create("correct horse battery", TEST_COST).unwrap();
+        file.write(&path).unwrap();
+        let text = fs::read_to_string(&path).unwrap();
+        let salt = text.split("\"salt\": \"").nth(1).unwrap()[..2].to_string();
+        let flipped = if salt == "00" { "01" } else { "00" };
+        fs::write(&path, text.replacen(&format!("\"salt\": \"{salt}"), &format!("\"salt\": \"{flipped}"), 1)).unwrap();
+        let err = KeyFile::read(&path).err().unwrap();
+        assert!(err.to_string().contains("changed or damaged"), "{err}");
     }
 
     #[test]

@@ -86,6 +86,8 @@ pub struct Position {
     pub status: SenStatus,
     pub status_since: NaiveDate,
     pub open_needs: Vec<OpenNeed>,
+    /// The latest day any need of the current time on roll began or ended, if any.
+    pub latest_need_date: Option<NaiveDate>,
 }
 
 /// A need to close, and on which day.
@@ -411,6 +413,21 @@ impl Position {
         Ok(ReadmissionPlan { admission_date: date, previous_admission: self.admission_date, previous_leaving: left })
     }
 
+    /// A leaving date still to come can be taken back (a mistake, or plans that changed):
+    /// the date it removes. Once the day has passed the pupil has left; they are
+    /// re-admitted instead.
+    pub fn plan_cancel_leaving(&self, today: NaiveDate) -> Result<NaiveDate> {
+        match self.leaving_date {
+            Some(leaves) if leaves >= today => Ok(leaves),
+            Some(left) => Err(Error::Refused(format!(
+                "{} left on {}; to take them back on roll, re-admit them",
+                self.name,
+                dates::short(left)
+            ))),
+            None => Err(Error::Refused(format!("{} has no leaving date to take back", self.name))),
+        }
+    }
+
     pub fn plan_leaving(&self, leaving_date: &str, today: NaiveDate) -> Result<LeavingPlan> {
         self.refuse_if_left(today)?;
         let date = parse_date("leavingDate", "leaving date", leaving_date).map_err(|p| Error::Invalid(vec![p]))?;
@@ -427,6 +444,12 @@ impl Position {
             return Err(Error::invalid(
                 "leavingDate",
                 format!("the pupil's {} need began on {}, after that date", need.code, need.start_date),
+            ));
+        }
+        if let Some(latest) = self.latest_need_date.filter(|latest| *latest > date) {
+            return Err(Error::invalid(
+                "leavingDate",
+                format!("the pupil's needs are recorded up to {}, after that date", dates::short(latest)),
             ));
         }
         let close_needs = self.open_needs.iter().map(|n| Closing { need_id: n.id, end_date: date }).collect();
@@ -454,6 +477,7 @@ mod tests {
                 .enumerate()
                 .map(|(i, &(code, rank))| OpenNeed { id: NeedId(i as i64 + 1), code, rank, start_date: date("2024-01-10") })
                 .collect(),
+            latest_need_date: (!needs.is_empty()).then(|| date("2024-01-10")),
         }
     }
 
@@ -555,6 +579,9 @@ mod tests {
         check_leaving(&later_need, "2025-02-01", "Invalid: leavingDate: the pupil's SEMH need began on 2025-03-01, after that date");
         check_leaving(&later_need, "2024-01-01", "Invalid: leavingDate: the pupil's current status began on 2024-01-10, after that date");
         check_leaving(&position(NoSen, &[]), "2027-07-22", "left 2027-07-22, end needs []");
+        let mut ended_later = position(Monitoring, &[]);
+        ended_later.latest_need_date = Some(date("2025-03-10"));
+        check_leaving(&ended_later, "2025-03-01", "Invalid: leavingDate: the pupil's needs are recorded up to 10 Mar 2025, after that date");
         check_leaving(&position(NoSen, &[]), "2028-01-01", "Invalid: leavingDate: a leaving date can be recorded up to a year ahead");
     }
 

@@ -128,8 +128,26 @@ impl Store {
                 return Err(Error::NewerDatabase { found, supported: SCHEMA_VERSION });
             }
             check::quick(&reader).map_err(|e| e.at(path))?;
+            let has_school: i64 = reader.query_row("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'school'", [], |r| r.get(0))?;
+            if has_school == 0 {
+                return Err(Error::NotASchoolDatabase { path: path.to_path_buf(), reason: "it has no school in it".into() });
+            }
+        }
+        // Owner-only before anything is written, so a file that cannot be made private is
+        // refused unchanged.
+        for file in [path.to_path_buf(), key_file_path(path), files::with_suffix(path, "-wal"), files::with_suffix(path, "-shm")] {
+            if file.exists() {
+                files::make_private(&file, false)?;
+            }
         }
         let mut conn = connect(path, data_key, OpenFlags::SQLITE_OPEN_READ_WRITE, key_file_is_bound)?;
+        if conn.is_readonly(rusqlite::MAIN_DB)? {
+            return Err(Error::Storage(format!(
+                "{} can be read but not written (the file or its folder is read-only), so nothing could be saved: \
+                 ask IT to give this account write access, or copy the school somewhere writable",
+                path.display()
+            )));
+        }
         let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
         debug_assert_eq!(mode, "wal");
         migrate(&mut conn).map_err(|e| e.at(path))?;
@@ -137,11 +155,6 @@ impl Store {
             path: path.to_path_buf(),
             reason: "it has no school in it".to_string(),
         })?;
-        for file in [path.to_path_buf(), key_file_path(path), files::with_suffix(path, "-wal"), files::with_suffix(path, "-shm")] {
-            if file.exists() {
-                files::make_private(&file, false)?;
-            }
-        }
         Ok(Store { conn, path: path.to_path_buf(), school })
     }
 

@@ -81,6 +81,12 @@ pub fn pupil_readmit(state: State<'_, AppState>, id: PupilId, admission_date: St
     Ok(state.with_store(|store| store.readmit(id, &admission_date, now()))?)
 }
 
+/// Takes back a leaving date still to come.
+#[tauri::command(async)]
+pub fn pupil_cancel_leaving(state: State<'_, AppState>, id: PupilId) -> CommandResult<PupilRecord> {
+    Ok(state.with_store(|store| store.cancel_leaving(id, now()))?)
+}
+
 #[tauri::command(async)]
 pub fn pupil_leave(state: State<'_, AppState>, id: PupilId, leaving_date: String) -> CommandResult<PupilRecord> {
     Ok(state.with_store(|store| store.leave(id, &leaving_date, now()))?)

@@ -36,7 +36,9 @@ pub struct CreatedSchool {
 
 #[tauri::command(async)]
 pub fn app_state(state: State<'_, AppState>) -> CommandResult<AppStatus> {
-    state.settle()?;
+    if let Some(error) = state.take_start_error() {
+        return Err(error.into());
+    }
     let open = state.slot().as_ref().map(|store| store.school().clone());
     let path = state.school_path();
     let locked_school_name = if open.is_none() { senco_core::store::school_name_before_unlock(&path) } else { None };

@@ -45,6 +45,11 @@ pub fn run(context: &Context, command: PupilCommand) -> Result<ExitCode, Failure
             let done = format!("added {} as need {} from {}", added.code, added.rank, dates::short(added.start_date));
             (record, done)
         }
+        PupilCommand::CancelLeaving { upn } => {
+            let id = store.pupil_by_upn(&upn)?.id;
+            let record = store.cancel_leaving(id, stamp)?;
+            (record, "stays on roll: the leaving date is taken back, and their needs stay open".to_string())
+        }
         PupilCommand::Readmit { upn, date } => {
             let id = store.pupil_by_upn(&upn)?.id;
             let record = store.readmit(id, &date, stamp)?;

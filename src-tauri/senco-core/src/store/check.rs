@@ -113,7 +113,7 @@ pub fn full(path: &Path, unlock: Unlock<'_>) -> Result<CheckReport> {
     report.add("database structure (SQLite)", structure, "tables and indexes agree");
     let disagreeing = rows(&conn, "SELECT upn FROM pupil p
         WHERE p.current_status IS NOT coalesce((SELECT status FROM sen_status s WHERE s.pupil_id = p.id AND s.end_date IS NULL), 'N')
-           OR p.primary_need IS NOT (SELECT need_code FROM register_primary_need r WHERE r.pupil_id = p.id LIMIT 1)")
+           OR p.primary_need IS NOT (SELECT need_code FROM register_primary_need r WHERE r.pupil_id = p.id ORDER BY ended, start_date DESC, id DESC LIMIT 1)")
     .map(|upns| upns.into_iter().map(|upn| format!("the register's status or primary need for {upn} disagrees with their history")).collect())
     .unwrap_or_else(|e| vec![e.to_string()]);
     if version >= 4 {

@@ -79,6 +79,8 @@ pub(crate) fn create(
         audit::record(&tx, stamp, "create", "school", None, &format!("set up {}", school.name))?;
         fill(&tx)?;
         tx.commit()?;
+        // Checked before it is put in place, so a school that would not open is never linked.
+        super::check::quick(&conn).map_err(|e| e.at(&staged_db))?;
         let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
         debug_assert_eq!(mode, "wal");
         conn.close().map_err(|(_, e)| Error::from(e))?;
@@ -108,6 +110,11 @@ pub(crate) fn create(
 
 /// Refuses to build over a school, and moves aside a key file left without its database.
 fn refuse_existing(path: &Path, keys_path: &Path, staging: &Staging) -> Result<()> {
+    // An empty file under the name is a placeholder left by a creation stopped part-way on a
+    // disk without hard links (see `files::link_new`): it never held a school.
+    if fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() == 0) && !staging.another_creator_is_running() {
+        let _ = fs::remove_file(path);
+    }
     if path.exists() {
         return Err(Error::AlreadyExists(path.to_path_buf()));
     }

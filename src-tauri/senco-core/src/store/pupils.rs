@@ -72,6 +72,17 @@ impl Store {
         finish(tx, id)
     }
 
+    /// Takes back a leaving date still to come: the pupil stays on roll, and the needs that
+    /// leaving would have ended stay open.
+    pub fn cancel_leaving(&mut self, id: PupilId, stamp: Stamp) -> Result<PupilRecord> {
+        let tx = self.begin(stamp)?;
+        let leaves = sen::position(&tx, id)?.plan_cancel_leaving(stamp.today)?;
+        tx.prepare_cached("UPDATE need SET end_date = NULL WHERE pupil_id = ?1 AND end_date = ?2")?.execute(params![id.0, leaves])?;
+        tx.prepare_cached("UPDATE pupil SET leaving_date = NULL WHERE id = ?1")?.execute([id.0])?;
+        audit::record(&tx, stamp, "cancel-leaving", "pupil", Some(id), &format!("leaving date {leaves} taken back"))?;
+        finish(tx, id)
+    }
+
     pub fn pupil(&self, id: PupilId) -> Result<PupilRecord> {
         record(&self.conn, id)
     }

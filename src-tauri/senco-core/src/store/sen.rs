@@ -97,7 +97,13 @@ pub(super) fn position(conn: &Connection, id: PupilId) -> Result<Position> {
             Ok(OpenNeed { id: r.get(0)?, code: r.get(1)?, rank: r.get(2)?, start_date: r.get(3)? })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(Position { name, admission_date, leaving_date, status, status_since, open_needs })
+    let latest_need_date = conn
+        .prepare_cached(
+            "SELECT max(max(start_date, coalesce(end_date, start_date))) FROM need WHERE pupil_id = ?1
+               AND start_date > coalesce((SELECT max(leaving_date) FROM enrolment WHERE pupil_id = ?1), '')",
+        )?
+        .query_row([id.0], |r| r.get(0))?;
+    Ok(Position { name, admission_date, leaving_date, status, status_since, open_needs, latest_need_date })
 }
 
 /// The first status of the pupil's current time on roll.
