@@ -10,6 +10,8 @@
 //! Modules in reading order: the vocabulary (`upn`, `census`), the records and their rules
 //! (`school`, `pupil`, `sen`, `register`), then `keys` and `store`, and `demo`.
 
+pub mod apdr;
+pub mod catalogue;
 pub mod census;
 pub mod dates;
 pub mod demo;
@@ -17,6 +19,8 @@ pub mod error;
 pub mod export;
 pub mod files;
 pub mod keys;
+pub mod library;
+pub mod people;
 pub mod pupil;
 pub mod register;
 pub mod school;

@@ -40,10 +40,15 @@ macro_rules! code_column {
 mod audit;
 mod check;
 mod create;
+mod cycles;
+mod library;
+mod people;
+mod provision;
 mod pupils;
 mod register;
 mod school;
 mod sen;
+mod worklist;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -59,6 +64,11 @@ use crate::Stamp;
 
 pub use audit::AuditEntry;
 pub use check::{CheckReport, Finding};
+pub use cycles::{Amendment, CycleRecord, CycleStage, InterventionProgress};
+pub use library::SCHOOL_ITEMS;
+pub use people::{AttachmentInfo, InvolvementRecord, MeetingsRecord};
+pub use provision::{provision_csv, GroupTotal, ProvisionMap, ProvisionRow, PupilTotal};
+pub use worklist::{WorkItem, WorkKind, DUE_SOON_DAYS};
 pub(crate) use create::create;
 pub(crate) use pupils::insert_demo_pupil;
 pub(crate) use sen::{insert_need_period, insert_status_period};
@@ -69,7 +79,11 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0002_register_covering_indexes.sql"),
     include_str!("../migrations/0003_register_current_columns.sql"),
     include_str!("../migrations/0004_enrolments_and_leavers.sql"),
+    include_str!("../migrations/0005_graduated_approach.sql"),
 ];
+
+/// The migration after which the provision library is seeded from `assets/library`.
+const LIBRARY_MIGRATION: usize = 5;
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -281,6 +295,9 @@ fn migrate(conn: &mut Connection) -> Result<()> {
         let current = user_version(&tx)?.max(0) as usize;
         let Some(sql) = MIGRATIONS.get(current) else { return Ok(()) };
         tx.execute_batch(sql)?;
+        if current + 1 == LIBRARY_MIGRATION {
+            library::seed(&tx)?;
+        }
         tx.pragma_update(None, "user_version", current as i64 + 1)?;
         tx.commit()?;
     }
@@ -323,3 +340,5 @@ pub fn demo_database_path(data_dir: &Path) -> PathBuf {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod cycle_tests;

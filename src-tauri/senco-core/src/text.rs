@@ -21,7 +21,7 @@ pub const REASON_MAX: usize = 500;
 pub const NOTE_MAX: usize = 5000;
 
 /// Characters that are never allowed: they reorder or hide text.
-fn is_hidden_control(c: char) -> bool {
+pub fn is_hidden(c: char) -> bool {
     matches!(c,
         '\u{200B}'              // zero-width space
         | '\u{200E}' | '\u{200F}' // left-to-right and right-to-left marks
@@ -49,7 +49,7 @@ fn character_problem(c: char, multiline: bool) -> Option<String> {
             _ => format!("an invisible control character (U+{:04X})", c as u32),
         });
     }
-    if is_hidden_control(c) {
+    if is_hidden(c) {
         return Some(format!("a hidden formatting character (U+{:04X}) that can disguise or reorder text", c as u32));
     }
     None

@@ -34,13 +34,13 @@ fn setup() -> SchoolSetup {
 
 const PASSPHRASE: &str = "quiet lantern over marsh fields";
 
-fn new_school(dir: &Path) -> (Store, PathBuf, RecoveryKey) {
+pub(super) fn new_school(dir: &Path) -> (Store, PathBuf, RecoveryKey) {
     let path = dir.join("school.senco");
     let (store, recovery) = Store::create(&path, &setup(), PASSPHRASE, PASSPHRASE, stamp()).unwrap();
     (store, path, recovery)
 }
 
-fn pupil(upn: &str, surname: &str) -> PupilInput {
+pub(super) fn pupil(upn: &str, surname: &str) -> PupilInput {
     PupilInput {
         upn: upn.into(),
         legal_forename: "Ada".into(),

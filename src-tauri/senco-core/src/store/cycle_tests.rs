@@ -1,0 +1,247 @@
+//! A term of SEN support through the store: assess, plan, do, review, lock and amend, the
+//! rules that refuse bad input without changing anything, the worklist and the costs.
+
+use super::tests::{new_school, pupil};
+use super::*;
+use crate::apdr::*;
+use crate::census::{BroadArea, NeedCode, SenStatus};
+use crate::people::{Involvement, ParentMeeting, Recommendation, Service};
+use crate::pupil::PupilId;
+use crate::sen::StatusChange;
+
+fn day(s: &str) -> Stamp {
+    Stamp::on(s.parse().unwrap())
+}
+
+fn assess() -> StageDocument {
+    StageDocument::Assess {
+        schema: 1,
+        assessment: Assessment {
+            date: "8/9/25".into(),
+            assessed_by: "Ms Okafor (SENCO)".into(),
+            sources: vec![AssessmentSource::TeacherAssessment, AssessmentSource::ParentViews],
+            baselines: vec![Baseline { name: "Standardised reading score".into(), score: "78".into(), date: "5/9/25".into() }],
+            needs: vec![AreaSummary { area: BroadArea::CognitionAndLearning, summary: "Decoding well behind peers".into() }],
+            parent_view: Some(View { text: "She hates reading aloud".into(), date: "8/9/25".into() }),
+            pupil_view: None,
+        },
+    }
+}
+
+fn outcome(n: u32) -> Outcome {
+    Outcome {
+        area: BroadArea::CognitionAndLearning,
+        pfa: None,
+        description: format!("Outcome {n}"),
+        success_criterion: "Seen in three lessons in a row".into(),
+        baseline: "Not yet".into(),
+        target: "Independently".into(),
+    }
+}
+
+fn plan() -> Plan {
+    Plan {
+        date: "15/9/25".into(),
+        parent_notice: Some(ParentNotice { date: "15/9/25".into(), method: NoticeMethod::Letter }),
+        outcomes: vec![outcome(1), outcome(2), outcome(3)],
+        strategies: ["MCS.S2.CL.STRAT.01", "MCS.S2.CL.STRAT.02", "MCS.S1.TL.01", "MCS.S2.CI.STRAT.01"]
+            .iter()
+            .map(|id| StrategyTick { item_id: id.to_string(), note: "daily".into(), catalogue: String::new(), version: String::new(), item_text: String::new() })
+            .collect(),
+        interventions: vec![
+            PlannedIntervention {
+                intervention: "precision-teaching".into(),
+                sessions_per_week: 3,
+                minutes_per_session: 10,
+                group_size: 1,
+                staff_role: "ta".into(),
+                start_date: "15/9/25".into(),
+                end_date: "19/12/25".into(),
+                weeks: Some(12),
+                resources_pence: 0,
+            },
+            PlannedIntervention {
+                intervention: "lego-based-therapy".into(),
+                sessions_per_week: 1,
+                minutes_per_session: 45,
+                group_size: 3,
+                staff_role: "ta".into(),
+                start_date: "15/9/25".into(),
+                end_date: "19/12/25".into(),
+                weeks: None,
+                resources_pence: 1000,
+            },
+        ],
+        all_adults: "Give instructions one at a time".into(),
+        review_date: "8/12/25".into(),
+    }
+}
+
+fn on_sen_support(store: &mut Store, upn: &str, surname: &str) -> PupilId {
+    let ada = store.add_pupil(&pupil(upn, surname), day("2025-09-01")).unwrap();
+    let change = StatusChange { status: SenStatus::SenSupport, start_date: "2025-09-01".into(), reason: "reading".into(), primary_need: Some(NeedCode::SPLD) };
+    store.set_status(ada.id, &change, day("2025-09-01")).unwrap();
+    ada.id
+}
+
+fn refused(result: Result<impl std::fmt::Debug>) -> String {
+    result.expect_err("must be refused").to_string()
+}
+
+#[test]
+fn a_term_of_sen_support_runs_through_assess_plan_do_review_and_locks() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, ..) = new_school(dir.path());
+    let ada = on_sen_support(&mut store, "J886123425001", "Quill");
+
+    // K with no open cycle is on the worklist.
+    let kinds = |store: &Store, on: &str| store.worklist(on.parse().unwrap()).unwrap().into_iter().map(|w| w.kind).collect::<Vec<_>>();
+    assert_eq!(kinds(&store, "2025-09-02"), [WorkKind::NoOpenCycle]);
+
+    // Planning before assessing is refused.
+    let plan_doc = StageDocument::Plan { schema: 1, plan: plan() };
+    assert!(refused(store.record_stage(ada, None, &plan_doc, day("2025-09-15"))).contains("no open cycle"));
+
+    let cycle = store.record_stage(ada, None, &assess(), day("2025-09-08")).unwrap();
+    assert_eq!((cycle.number, cycle.stage), (1, CycleStage::Assess));
+    let cycle = store.record_stage(ada, None, &plan_doc, day("2025-09-15")).unwrap();
+    assert_eq!(cycle.stage, CycleStage::Plan);
+    let plan = cycle.plan.unwrap();
+    assert_eq!(plan.strategies[0].version, "2026.1", "the tick keeps the catalogue version");
+    assert!(!plan.strategies[0].item_text.is_empty());
+    // 1 a week × 13 whole weeks (15 Sep to 19 Dec) × 45 min = 9.75 hours at £20.00 = £195.00,
+    // shared by 3 = £65.00, plus £10 of resources.
+    assert_eq!(plan.interventions[1].weeks, Some(13));
+    assert_eq!(cycle.interventions[1].planned_cost_pence, 6_500 + 1000);
+    // 3 × 12 × 10 minutes = 6 hours at £20.00, one to one.
+    assert_eq!(cycle.interventions[0].planned_cost_pence, 12_000);
+
+    // A second open cycle is refused and changes nothing.
+    assert!(refused(store.record_stage(ada, None, &assess(), day("2025-09-20"))).contains("review it and sign it off"));
+
+    // Five sessions, logged one step at a time for the group.
+    let bob = on_sen_support(&mut store, "K886200724123", "Rook");
+    store.record_stage(bob, None, &assess(), day("2025-09-08")).unwrap();
+    store.record_stage(bob, None, &plan_doc, day("2025-09-15")).unwrap();
+    for date in ["2025-09-16", "2025-09-23", "2025-09-30", "2025-10-07", "2025-10-14"] {
+        let n = store.log_group_session("lego-based-therapy", date, 45, &[(ada, true), (bob, date != "2025-09-23")], "", day(date)).unwrap();
+        assert_eq!(n, 2);
+    }
+    // Logging the same session twice is refused for the whole group, with the pupil named.
+    let twice = refused(store.log_group_session("lego-based-therapy", "2025-10-14", 45, &[(ada, true), (bob, true)], "", day("2025-10-14")));
+    assert!(twice.contains("Ada Quill") && twice.contains("already logged on 14 Oct 2025"), "{twice}");
+    let cycle = store.cycles(bob).unwrap().remove(0);
+    let lego = &cycle.interventions[1];
+    assert_eq!((lego.sessions_delivered, lego.sessions_attended, lego.minutes_delivered), (5, 4, 225));
+    // 225 minutes at £20.00 shared by 3 = £25.00, plus resources once delivery starts.
+    assert_eq!(lego.cost_to_date_pence, 2500 + 1000);
+    assert_eq!(cycle.stage, CycleStage::Do);
+
+    // Review: before the plan, or with a rating off the scale, is refused.
+    let mut review = Review {
+        date: "10/12/25".into(),
+        ratings: (1..=3).map(|n| OutcomeRating { outcome: n, rating: 1, evidence: "Observed".into() }).collect(),
+        parent_view: Some(View { text: "Happier".into(), date: "10/12/25".into() }),
+        pupil_view: None,
+        decision: Decision::Continue,
+        next_review_date: Some("13/3/26".into()),
+        sign_off: true,
+    };
+    let early = StageDocument::Review { schema: 1, review: Review { date: "1/9/25".into(), ..review.clone() } };
+    assert!(refused(store.record_stage(ada, None, &early, day("2025-12-10"))).contains("before the plan it reviews"));
+    assert_eq!(kinds(&store, "2025-12-10"), [WorkKind::ReviewOverdue, WorkKind::ReviewOverdue]);
+    let closed = store.record_stage(ada, Some(1), &StageDocument::Review { schema: 1, review: review.clone() }, day("2025-12-10")).unwrap();
+    assert_eq!((closed.stage, closed.locked_on.as_deref()), (CycleStage::Closed, Some("2025-12-10")));
+
+    // A locked cycle changes only by amendment.
+    review.ratings[0].rating = 2;
+    let edit = StageDocument::Review { schema: 1, review };
+    assert!(refused(store.record_stage(ada, Some(1), &edit, day("2025-12-11"))).contains("signed off on 10 Dec 2025 and is locked"));
+    let amended = store.amend_cycle(ada, 1, "Outcome 1 was exceeded: the reading age rose by 14 months", day("2025-12-11")).unwrap();
+    assert_eq!(amended.amendments[0].made_on, "2025-12-11");
+    assert!(store.audit_trail(1).unwrap()[0].summary.contains("cycle 1 amended"));
+
+    // The next cycle starts, and the worklist no longer lists Ada's overdue review.
+    let next = store.record_stage(ada, None, &assess(), day("2025-12-12"));
+    assert!(refused(next).contains("before the review that closed cycle 1"));
+    let mut again = assess();
+    if let StageDocument::Assess { assessment, .. } = &mut again {
+        assessment.date = "12/12/25".into();
+    }
+    assert_eq!(store.record_stage(ada, None, &again, day("2025-12-12")).unwrap().number, 2);
+    let left: Vec<PupilId> = store.worklist("2025-12-12".parse().unwrap()).unwrap().into_iter().filter(|w| w.kind == WorkKind::ReviewOverdue).map(|w| w.pupil_id).collect();
+    assert_eq!(left, [bob]);
+}
+
+#[test]
+fn bad_plans_are_refused_whole_and_change_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, ..) = new_school(dir.path());
+    let ada = on_sen_support(&mut store, "J886123425001", "Quill");
+    store.record_stage(ada, None, &assess(), day("2025-09-08")).unwrap();
+    let before = store.cycles(ada).unwrap();
+    let mut bad = plan();
+    bad.strategies[0].item_id = "MCS.NOPE.01".into();
+    bad.interventions[0].intervention = "juggling".into();
+    let error = store.record_stage(ada, None, &StageDocument::Plan { schema: 1, plan: bad }, day("2025-09-15")).unwrap_err();
+    let fields: Vec<&str> = error.fields().iter().map(|p| p.field.as_str()).collect();
+    assert_eq!(fields, ["strategies[0].itemId", "interventions[0].intervention"]);
+    let mut no_outcome = plan();
+    no_outcome.outcomes.clear();
+    assert!(refused(store.record_stage(ada, None, &StageDocument::Plan { schema: 1, plan: no_outcome }, day("2025-09-15"))).contains("at least one outcome"));
+    assert_eq!(store.cycles(ada).unwrap(), before, "nothing changed");
+}
+
+#[test]
+fn the_worklist_counts_parent_meetings_pro_rata_and_unacted_advice() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, ..) = new_school(dir.path());
+    let ada = on_sen_support(&mut store, "J886123425001", "Quill");
+    let meeting = ParentMeeting { date: "2025-10-01".into(), attendees: "Mother, SENCO".into(), summary: "Agreed targets".into(), actions: String::new() };
+    store.add_parent_meeting(ada, &meeting, day("2025-10-01")).unwrap();
+    let kinds = |store: &Store, on: &str| store.worklist(on.parse().unwrap()).unwrap().into_iter().filter(|w| w.kind == WorkKind::FewParentMeetings).count();
+    // One meeting covers the first two thirds of the year; from early May two are expected.
+    assert_eq!(kinds(&store, "2025-12-20"), 0);
+    assert_eq!(kinds(&store, "2026-03-01"), 0);
+    assert_eq!(kinds(&store, "2026-05-10"), 1);
+
+    let involvement = Involvement {
+        service: Service::SpeechAndLanguage,
+        referral_date: Some("2025-09-10".into()),
+        seen_date: Some("2025-10-20".into()),
+        report_date: Some("2025-11-03".into()),
+        advice: "Pre-teach vocabulary".into(),
+        recommendations: vec![Recommendation { text: "Pre-teach topic words weekly".into(), acted_on: None, acted_how: String::new() }],
+    };
+    let record = store.add_involvement(ada, &involvement, day("2025-11-05")).unwrap();
+    let advice = store.worklist("2025-11-06".parse().unwrap()).unwrap().into_iter().find(|w| w.kind == WorkKind::RecommendationNotActedOn).unwrap();
+    assert_eq!((advice.due.as_str(), advice.overdue), ("2025-11-03", true));
+    store.act_on_recommendation(record.id, 1, "10/11/25", "Added to the weekly vocabulary group", day("2025-11-10")).unwrap();
+    assert!(store.worklist("2025-11-11".parse().unwrap()).unwrap().iter().all(|w| w.kind != WorkKind::RecommendationNotActedOn));
+
+    // Reports are kept inside the store; other files are refused by their contents.
+    let pdf = b"%PDF-1.4\n% a small report\n";
+    let info = store.attach_report(record.id, "salt-report.pdf", pdf, day("2025-11-10")).unwrap();
+    assert_eq!(store.attachment(info.id).unwrap().2, pdf);
+    assert!(refused(store.attach_report(record.id, "virus.pdf", b"MZ\x90\0", day("2025-11-10"))).contains("not a PDF, PNG or JPEG"));
+}
+
+#[test]
+fn the_provision_map_totals_pupils_against_the_threshold() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, ..) = new_school(dir.path());
+    let ada = on_sen_support(&mut store, "J886123425001", "Quill");
+    store.record_stage(ada, None, &assess(), day("2025-09-08")).unwrap();
+    store.record_stage(ada, None, &StageDocument::Plan { schema: 1, plan: plan() }, day("2025-09-15")).unwrap();
+    store.set_threshold_pence(15_000, day("2025-09-15")).unwrap();
+    let map = store.provision_map(2025).unwrap();
+    assert_eq!(map.rows.len(), 2);
+    assert_eq!(map.pupils[0].planned_cost_pence, 12_000 + 7_500);
+    assert!(map.pupils[0].over_threshold, "£195 is over a £150 threshold");
+    assert_eq!(map.school_planned_pence, 19_500);
+    assert_eq!(map.by_area.len(), 2, "{:?}", map.by_area);
+    assert!(store.provision_map(2024).unwrap().rows.is_empty(), "a plan from September 2025 is in 2025/26 only");
+    let csv = provision_csv(&map);
+    assert!(csv.starts_with('\u{FEFF}'));
+    assert!(csv.contains("\r\n,\"School total, 2025/26\",,,,,,,,,,,,,195.00,,0.00\r\n"), "{csv}");
+}
