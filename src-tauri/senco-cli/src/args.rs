@@ -47,6 +47,91 @@ pub enum Command {
     /// UPN tools.
     #[command(subcommand)]
     Upn(UpnCommand),
+    /// A pupil's assess-plan-do-review cycles.
+    #[command(subcommand)]
+    Cycle(CycleCommand),
+    /// What is due across the school, most urgent first.
+    Worklist(WorklistArgs),
+    /// The whole-school provision map with its costs, for an academic year.
+    ProvisionMap(ProvisionMapArgs),
+    /// The provision catalogues (the adapted Mainstream Core Standards and any others).
+    #[command(subcommand)]
+    Catalogue(CatalogueCommand),
+}
+
+#[derive(Subcommand)]
+pub enum CycleCommand {
+    /// List a pupil's cycles, newest first.
+    List {
+        #[arg(long, value_name = "UPN")]
+        pupil: String,
+        #[arg(long, value_enum, default_value = "text")]
+        format: RecordFormat,
+    },
+    /// Show one cycle in full (the open or latest one unless --cycle says which).
+    Show {
+        #[arg(long, value_name = "UPN")]
+        pupil: String,
+        #[arg(long, value_name = "N")]
+        cycle: Option<u32>,
+        #[arg(long, value_enum, default_value = "text")]
+        format: RecordFormat,
+    },
+    /// Record one stage (assess, plan, delivery or review) from a JSON file, by the same
+    /// rules as the app; see docs/formats/cycle-stage.md.
+    Record {
+        #[arg(long, value_name = "UPN")]
+        pupil: String,
+        #[arg(long, value_name = "STAGE.json")]
+        file: PathBuf,
+        /// The cycle meant; a signed-off cycle is refused (amend it instead).
+        #[arg(long, value_name = "N")]
+        cycle: Option<u32>,
+    },
+    /// Add a dated correction to a signed-off cycle.
+    Amend {
+        #[arg(long, value_name = "UPN")]
+        pupil: String,
+        #[arg(long, value_name = "N")]
+        cycle: u32,
+        #[arg(long)]
+        text: String,
+    },
+}
+
+#[derive(Args)]
+pub struct WorklistArgs {
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: TableOrJson,
+}
+
+#[derive(Args)]
+pub struct ProvisionMapArgs {
+    /// The academic year by the year it starts: 2026 for September 2026 to August 2027
+    /// (default: the current one).
+    #[arg(long, value_name = "YYYY", value_parser = clap::value_parser!(i32).range(2000..=2100))]
+    pub year: Option<i32>,
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: ListFormat,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TableOrJson {
+    Table,
+    Json,
+}
+
+#[derive(Subcommand)]
+pub enum CatalogueCommand {
+    /// List every item of the school's catalogues.
+    List {
+        #[arg(long, value_enum, default_value = "table")]
+        format: TableOrJson,
+    },
+    /// Check a catalogue file: each problem with its line number; exit 1 if any.
+    Check { file: PathBuf },
+    /// Load another framework file into the school (entries with problems are skipped).
+    Load { file: PathBuf },
 }
 
 #[derive(Args)]

@@ -19,7 +19,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use args::{Cli, Command, RegisterCommand, UpnCommand};
+use args::{CatalogueCommand, Cli, Command, RegisterCommand, UpnCommand};
 use context::Context;
 use output::Failure;
 
@@ -40,5 +40,10 @@ fn run(command: Command, context: &Context) -> Result<ExitCode, Failure> {
         Command::Pupil(command) => cmd::pupil::run(context, command),
         Command::Register(RegisterCommand::List(args)) => cmd::register::list(context, args),
         Command::Upn(UpnCommand::Check { upns }) => cmd::upn::check(&upns),
+        Command::Cycle(command) => cmd::cycle::run(context, command),
+        Command::Worklist(args) => cmd::provision::worklist(context, args),
+        Command::ProvisionMap(args) => cmd::provision::map(context, args),
+        Command::Catalogue(CatalogueCommand::Check { file }) => cmd::catalogue::check(&file),
+        Command::Catalogue(command) => cmd::catalogue::run(context, command),
     }
 }

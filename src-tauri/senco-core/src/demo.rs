@@ -24,6 +24,8 @@ use crate::school::{Phase, School, KENT_LA_CODE};
 use crate::store::{self, Store};
 use crate::Stamp;
 
+mod support;
+
 /// What to generate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DemoSpec {
@@ -78,7 +80,7 @@ pub fn create(path: &Path, spec: DemoSpec, stamp: Stamp) -> Result<Store> {
         is_demo: true,
     };
     let pupils = generate(spec, phase, stamp.today);
-    let (store, _recovery_key) = store::create(path, &school, DEMO_PASSPHRASE, KdfCost::DEFAULT, stamp, |tx| write(tx, &pupils, stamp.today))?;
+    let (store, _recovery_key) = store::create(path, &school, DEMO_PASSPHRASE, KdfCost::DEFAULT, stamp, |tx| write(tx, &pupils, stamp.today, Some(spec.seed)))?;
     Ok(store)
 }
 
@@ -94,7 +96,7 @@ pub fn create_from(path: &Path, pupils: &[DemoPupil], stamp: Stamp) -> Result<St
         phase: Phase::Primary,
         is_demo: true,
     };
-    let (store, _recovery_key) = store::create(path, &school, DEMO_PASSPHRASE, KdfCost::DEFAULT, stamp, |tx| write(tx, pupils, stamp.today))?;
+    let (store, _recovery_key) = store::create(path, &school, DEMO_PASSPHRASE, KdfCost::DEFAULT, stamp, |tx| write(tx, pupils, stamp.today, None))?;
     Ok(store)
 }
 
@@ -415,7 +417,11 @@ fn history(rng: &mut ChaCha8Rng, final_status: SenStatus, from: NaiveDate, admit
     life
 }
 
-fn write(tx: &Transaction<'_>, pupils: &[DemoPupil], today: NaiveDate) -> Result<()> {
+/// Writes the pupils and, for a generated school (`seed`), their graduated-approach
+/// history; hand-written fixtures get the register only.
+fn write(tx: &Transaction<'_>, pupils: &[DemoPupil], today: NaiveDate, seed: Option<u64>) -> Result<()> {
+    let support = support::Support::new();
+    let mut rng = ChaCha8Rng::seed_from_u64(seed.unwrap_or(0) ^ 0x5e9c_0a9d);
     for pupil in pupils {
         let valid = pupil.input.validate(today)?;
         let id = store::insert_demo_pupil(tx, &valid, pupil.leaving_date)?;
@@ -424,6 +430,9 @@ fn write(tx: &Transaction<'_>, pupils: &[DemoPupil], today: NaiveDate) -> Result
         }
         for &(code, rank, start, end) in &pupil.needs {
             store::insert_need_period(tx, id, code, rank, start, end)?;
+        }
+        if seed.is_some() {
+            support::write(tx, &support, &mut rng, id, pupil, today)?;
         }
     }
     Ok(())

@@ -161,6 +161,83 @@ fn yes_no(flag: bool) -> String {
 }
 
 
+/// The worklist as one JSON document: each item's `kind`, `upn` and `due` (ISO), and more.
+pub fn worklist_json(items: &[crate::store::WorkItem], today: chrono::NaiveDate) -> String {
+    let items: Vec<Value> = items
+        .iter()
+        .map(|w| {
+            json!({
+                "kind": w.kind,
+                "upn": w.upn,
+                "name": w.name,
+                "due": w.due,
+                "overdue": w.overdue,
+                "cycle": w.cycle,
+                "detail": w.detail,
+            })
+        })
+        .collect();
+    let document = json!({ "schema_version": SCHEMA_VERSION, "date": today.to_string(), "count": items.len(), "items": items });
+    format!("{}\n", serde_json::to_string_pretty(&document).expect("JSON values serialise"))
+}
+
+/// The provision map as one JSON document: one row per intervention per pupil, per-pupil
+/// totals, totals by area, wave and year group, and the school total. Money is in pence.
+pub fn provision_json(map: &crate::store::ProvisionMap) -> String {
+    let rows: Vec<Value> = map
+        .rows
+        .iter()
+        .map(|r| {
+            json!({
+                "upn": r.upn,
+                "nc_year": r.nc_year,
+                "intervention": r.intervention,
+                "intervention_name": r.intervention_name,
+                "area": r.area,
+                "wave": r.wave,
+                "start_date": r.start_date,
+                "end_date": r.end_date,
+                "sessions_per_week": r.sessions_per_week,
+                "weeks": r.weeks,
+                "minutes": r.minutes,
+                "group_size": r.group_size,
+                "hourly_rate_pence": r.hourly_rate_pence,
+                "resources_pence": r.resources_pence,
+                "planned_cost_pence": r.planned_cost_pence,
+                "sessions_delivered": r.sessions_delivered,
+                "cost_to_date_pence": r.cost_to_date_pence,
+            })
+        })
+        .collect();
+    let pupils: Vec<Value> = map
+        .pupils
+        .iter()
+        .map(|p| json!({ "upn": p.upn, "nc_year": p.nc_year, "planned_cost_pence": p.planned_cost_pence, "cost_to_date_pence": p.cost_to_date_pence, "over_threshold": p.over_threshold }))
+        .collect();
+    let groups = |groups: &[crate::store::GroupTotal]| -> Vec<Value> {
+        groups.iter().map(|g| json!({ "group": g.group, "pupils": g.pupils, "planned_cost_pence": g.planned_cost_pence, "cost_to_date_pence": g.cost_to_date_pence })).collect()
+    };
+    let document = json!({
+        "schema_version": SCHEMA_VERSION,
+        "academic_year": map.year_label,
+        "threshold_pence": map.threshold_pence,
+        "rows": rows,
+        "pupils": pupils,
+        "by_area": groups(&map.by_area),
+        "by_wave": groups(&map.by_wave),
+        "by_year_group": groups(&map.by_year_group),
+        "school_total": { "planned_cost_pence": map.school_planned_pence, "cost_to_date_pence": map.school_to_date_pence },
+    });
+    format!("{}\n", serde_json::to_string_pretty(&document).expect("JSON values serialise"))
+}
+
+/// A pupil's cycles as one JSON document. Each stage is written in the stage format of
+/// `docs/formats/cycle-stage.md`, so a script can read a stage back and record it again.
+pub fn cycles_json(upn: &str, cycles: &[crate::store::CycleRecord]) -> String {
+    let document = json!({ "schema_version": SCHEMA_VERSION, "upn": upn, "cycles": cycles });
+    format!("{}\n", serde_json::to_string_pretty(&document).expect("JSON values serialise"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,6 +1,9 @@
 //! One module per command group. Each function takes the `Context` and its arguments, calls
 //! the core, and prints through `output`.
 
+pub mod catalogue;
+pub mod cycle;
+pub mod provision;
 pub mod pupil;
 pub mod register;
 pub mod school;

@@ -70,6 +70,7 @@ pub(crate) fn create(
     {
         let mut conn = Connection::open_with_flags(&staged_db, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
         conn.pragma_update(None, "key", data_key.sqlcipher_pragma_value().as_str())?;
+        super::tune(&conn)?;
         // Nobody else can see this file, and a crash discards it whole, so it needs no
         // journal while it is filled; WAL is switched on before it is put in place.
         conn.execute_batch("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA foreign_keys = ON;")?;

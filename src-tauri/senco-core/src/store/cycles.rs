@@ -24,7 +24,7 @@ use crate::pupil::PupilId;
 use crate::text;
 use crate::Stamp;
 
-use super::{audit, Store};
+use super::{audit, Cached, Store};
 
 /// Where a cycle has got to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
@@ -94,7 +94,7 @@ pub struct CycleRecord {
     pub amendments: Vec<Amendment>,
 }
 
-struct OpenCycle {
+pub(crate) struct OpenCycle {
     id: i64,
     number: u32,
     assessment: Option<Assessment>,
@@ -131,7 +131,7 @@ impl Store {
             let matches_open = open.as_ref().is_some_and(|o| o.number == number);
             if !matches_open {
                 let locked: Option<Option<String>> = tx
-                    .query_row("SELECT locked_on FROM cycle WHERE pupil_id = ?1 AND number = ?2", params![pupil.0, number], |r| r.get(0))
+                    .row("SELECT locked_on FROM cycle WHERE pupil_id = ?1 AND number = ?2", params![pupil.0, number], |r| r.get(0))
                     .optional()?;
                 return Err(match locked {
                     Some(Some(on)) => locked_error(number, &on),
@@ -143,13 +143,8 @@ impl Store {
                 });
             }
         }
-        let (id, action) = match document {
-            StageDocument::Assess { assessment, .. } => (record_assessment(&tx, pupil, open, assessment, stamp)?, "assess"),
-            StageDocument::Plan { plan, .. } => (record_plan(&tx, pupil, need_open(open, "plan")?, plan, &catalogues, stamp)?, "plan"),
-            StageDocument::Delivery { delivery, .. } => (record_delivery(&tx, need_open(open, "log sessions for")?, delivery, stamp)?, "deliver"),
-            StageDocument::Review { review, .. } => (record_review(&tx, need_open(open, "review")?, review, stamp)?, "review"),
-        };
-        let number: u32 = tx.query_row("SELECT number FROM cycle WHERE id = ?1", [id], |r| r.get(0))?;
+        let (id, action) = record_in(&tx, pupil, open, document, &catalogues, stamp)?;
+        let number: u32 = tx.row("SELECT number FROM cycle WHERE id = ?1", [id], |r| r.get(0))?;
         audit::record(&tx, stamp, &format!("cycle-{action}"), "pupil", Some(pupil), &format!("cycle {number}: {action} recorded"))?;
         let record = cycle_record(&tx, id)?;
         tx.commit()?;
@@ -164,13 +159,13 @@ impl Store {
         }
         let tx = self.begin(stamp)?;
         let (id, locked): (i64, Option<String>) = tx
-            .query_row("SELECT id, locked_on FROM cycle WHERE pupil_id = ?1 AND number = ?2", params![pupil.0, number], |r| Ok((r.get(0)?, r.get(1)?)))
+            .row("SELECT id, locked_on FROM cycle WHERE pupil_id = ?1 AND number = ?2", params![pupil.0, number], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?
             .ok_or_else(|| Error::NotFound { what: "cycle", id: number.to_string() })?;
         if locked.is_none() {
             return Err(Error::Refused(format!("cycle {number} is still open: change it directly; amendments are for signed-off cycles")));
         }
-        tx.execute("INSERT INTO amendment (cycle_id, made_on, text) VALUES (?1, ?2, ?3)", params![id, stamp.today, correction])?;
+        tx.exec("INSERT INTO amendment (cycle_id, made_on, text) VALUES (?1, ?2, ?3)", params![id, stamp.today, correction])?;
         audit::record(&tx, stamp, "cycle-amend", "pupil", Some(pupil), &format!("cycle {number} amended: {correction}"))?;
         let record = cycle_record(&tx, id)?;
         tx.commit()?;
@@ -198,9 +193,26 @@ impl Store {
     }
 }
 
+/// Records one stage inside a transaction, by the same rules as `record_stage`; the demo
+/// school's history is written through here too.
+pub(crate) fn record_in(tx: &Transaction<'_>, pupil: PupilId, open: Option<OpenCycle>, document: &StageDocument, catalogues: &[Catalogue], stamp: Stamp) -> Result<(i64, &'static str)> {
+    Ok(match document {
+        StageDocument::Assess { assessment, .. } => (record_assessment(tx, pupil, open, assessment, stamp)?, "assess"),
+        StageDocument::Plan { plan, .. } => (record_plan(tx, pupil, need_open(open, "plan")?, plan, catalogues, stamp)?, "plan"),
+        StageDocument::Delivery { delivery, .. } => (record_delivery(tx, need_open(open, "log sessions for")?, delivery, stamp)?, "deliver"),
+        StageDocument::Review { review, .. } => (record_review(tx, need_open(open, "review")?, review, stamp)?, "review"),
+    })
+}
+
+/// The demo generator's way in: records a stage on the pupil's open cycle.
+pub(crate) fn demo_record(tx: &Transaction<'_>, pupil: PupilId, document: &StageDocument, catalogues: &[Catalogue], stamp: Stamp) -> Result<i64> {
+    let open = open_cycle(tx, pupil)?;
+    Ok(record_in(tx, pupil, open, document, catalogues, stamp)?.0)
+}
+
 fn name_pupil(conn: &Connection, pupil: PupilId, error: Error) -> Error {
     let name: String = conn
-        .query_row("SELECT legal_forename || ' ' || legal_surname FROM pupil WHERE id = ?1", [pupil.0], |r| r.get(0))
+        .row("SELECT legal_forename || ' ' || legal_surname FROM pupil WHERE id = ?1", [pupil.0], |r| r.get(0))
         .unwrap_or_else(|_| format!("pupil {}", pupil.0));
     match error {
         Error::Refused(message) => Error::Refused(format!("{name}: {message}")),
@@ -220,7 +232,7 @@ fn need_open(open: Option<OpenCycle>, doing: &str) -> Result<OpenCycle> {
 
 fn refuse_if_not_on_roll(conn: &Connection, pupil: PupilId, today: NaiveDate) -> Result<()> {
     let left: Option<NaiveDate> = conn
-        .query_row("SELECT leaving_date FROM pupil WHERE id = ?1", [pupil.0], |r| r.get(0))
+        .row("SELECT leaving_date FROM pupil WHERE id = ?1", [pupil.0], |r| r.get(0))
         .optional()?
         .ok_or_else(|| Error::NotFound { what: "pupil", id: pupil.0.to_string() })?;
     match left {
@@ -259,13 +271,13 @@ fn record_assessment(tx: &Transaction<'_>, pupil: PupilId, open: Option<OpenCycl
             open.number
         ))),
         Some(open) => {
-            tx.execute("UPDATE cycle SET assess = ?2, opened_on = ?3 WHERE id = ?1", params![open.id, json(&assessment), assessment.date])?;
+            tx.exec("UPDATE cycle SET assess = ?2, opened_on = ?3 WHERE id = ?1", params![open.id, json(&assessment), assessment.date])?;
             Ok(open.id)
         }
         None => {
-            let number: u32 = tx.query_row("SELECT coalesce(max(number), 0) + 1 FROM cycle WHERE pupil_id = ?1", [pupil.0], |r| r.get(0))?;
+            let number: u32 = tx.row("SELECT coalesce(max(number), 0) + 1 FROM cycle WHERE pupil_id = ?1", [pupil.0], |r| r.get(0))?;
             if let Some(last_review) = tx
-                .query_row("SELECT reviewed_on FROM cycle WHERE pupil_id = ?1 AND number = ?2", params![pupil.0, number - 1], |r| r.get::<_, Option<String>>(0))
+                .row("SELECT reviewed_on FROM cycle WHERE pupil_id = ?1 AND number = ?2", params![pupil.0, number - 1], |r| r.get::<_, Option<String>>(0))
                 .optional()?
                 .flatten()
             {
@@ -273,7 +285,7 @@ fn record_assessment(tx: &Transaction<'_>, pupil: PupilId, open: Option<OpenCycl
                     return Err(Error::invalid("date", format!("the assessment date is before the review that closed cycle {} ({})", number - 1, last_review)));
                 }
             }
-            tx.execute("INSERT INTO cycle (pupil_id, number, opened_on, assess) VALUES (?1, ?2, ?3, ?4)", params![pupil.0, number, assessment.date, json(&assessment)])?;
+            tx.exec("INSERT INTO cycle (pupil_id, number, opened_on, assess) VALUES (?1, ?2, ?3, ?4)", params![pupil.0, number, assessment.date, json(&assessment)])?;
             Ok(tx.last_insert_rowid())
         }
     }
@@ -301,9 +313,9 @@ fn record_plan(tx: &Transaction<'_>, pupil: PupilId, open: OpenCycle, input: &Pl
     let mut rows = Vec::new();
     for (i, planned) in plan.interventions.iter().enumerate() {
         let found: Option<(i64, String)> = tx
-            .query_row("SELECT id, name FROM intervention WHERE key = ?1", [&planned.intervention], |r| Ok((r.get(0)?, r.get(1)?)))
+            .row("SELECT id, name FROM intervention WHERE key = ?1", [&planned.intervention], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?;
-        let rate: Option<i64> = tx.query_row("SELECT school_rate_pence FROM staff_role WHERE key = ?1", [&planned.staff_role], |r| r.get(0)).optional()?;
+        let rate: Option<i64> = tx.row("SELECT school_rate_pence FROM staff_role WHERE key = ?1", [&planned.staff_role], |r| r.get(0)).optional()?;
         match (found, rate) {
             (None, _) => problems.push(FieldProblem::new(&format!("interventions[{i}].intervention"), format!("{} is not in the school's intervention library", planned.intervention))),
             (_, None) => problems.push(FieldProblem::new(&format!("interventions[{i}].staffRole"), format!("{} is not one of the school's staff roles", planned.staff_role))),
@@ -324,12 +336,12 @@ fn record_plan(tx: &Transaction<'_>, pupil: PupilId, open: OpenCycle, input: &Pl
             if sessions > 0 {
                 return Err(Error::Refused(format!("{name} has {sessions} sessions logged in this cycle, so it stays in the plan; set its end date instead")));
             }
-            tx.execute("DELETE FROM planned_intervention WHERE id = ?1", [planned_id])?;
+            tx.exec("DELETE FROM planned_intervention WHERE id = ?1", [planned_id])?;
         }
     }
     for (intervention_id, rate, p) in rows {
         let weeks = p.weeks.expect("validate fills in the weeks");
-        tx.execute(
+        tx.exec(
             "INSERT INTO planned_intervention (cycle_id, pupil_id, intervention_id, sessions_per_week, minutes_per_session, group_size, staff_role, hourly_rate_pence, start_date, end_date, weeks, resources_pence)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
              ON CONFLICT (cycle_id, intervention_id) DO UPDATE SET sessions_per_week = excluded.sessions_per_week,
@@ -339,14 +351,14 @@ fn record_plan(tx: &Transaction<'_>, pupil: PupilId, open: OpenCycle, input: &Pl
             params![open.id, pupil.0, intervention_id, p.sessions_per_week, p.minutes_per_session, p.group_size, p.staff_role, rate, p.start_date, p.end_date, weeks, p.resources_pence],
         )?;
     }
-    tx.execute("DELETE FROM strategy_tick WHERE cycle_id = ?1", [open.id])?;
+    tx.exec("DELETE FROM strategy_tick WHERE cycle_id = ?1", [open.id])?;
     for tick in &plan.strategies {
-        tx.execute(
+        tx.exec(
             "INSERT INTO strategy_tick (cycle_id, item_id, catalogue, version, item_text, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             params![open.id, tick.item_id, tick.catalogue, tick.version, tick.item_text, tick.note],
         )?;
     }
-    tx.execute(
+    tx.exec(
         "UPDATE cycle SET plan = ?2, plan_date = ?3, parent_notice_on = ?4, review_due = ?5 WHERE id = ?1",
         params![open.id, json(&plan), plan.date, plan.parent_notice.as_ref().map(|n| n.date.clone()), plan.review_date],
     )?;
@@ -363,7 +375,7 @@ fn record_delivery(tx: &Transaction<'_>, open: OpenCycle, input: &Delivery, stam
         return Err(Error::Refused(format!("cycle {} has no plan yet: plan the interventions before logging sessions", open.number)));
     }
     let planned = |i: usize, key: &str, field: &str| -> Result<(i64, String, String, String)> {
-        tx.query_row(
+        tx.row(
             "SELECT p.id, i.name, p.start_date, p.end_date FROM planned_intervention p JOIN intervention i ON i.id = p.intervention_id WHERE p.cycle_id = ?1 AND i.key = ?2",
             params![open.id, key],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
@@ -379,7 +391,7 @@ fn record_delivery(tx: &Transaction<'_>, open: OpenCycle, input: &Delivery, stam
                 format!("{name} runs from {} to {}; {} is outside those dates", short(&start), short(&end), short(&session.date)),
             ));
         }
-        let inserted = tx.execute(
+        let inserted = tx.exec(
             "INSERT INTO delivery (planned_intervention_id, date, minutes, attended, note) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING",
             params![planned_id, session.date, session.minutes, session.attended, session.note],
         )?;
@@ -390,10 +402,10 @@ fn record_delivery(tx: &Transaction<'_>, open: OpenCycle, input: &Delivery, stam
     for (i, scores) in delivery.scores.iter().enumerate() {
         let (planned_id, ..) = planned(i, &scores.intervention, "scores")?;
         if let Some(entry) = &scores.entry_score {
-            tx.execute("UPDATE planned_intervention SET entry_score = ?2 WHERE id = ?1", params![planned_id, entry])?;
+            tx.exec("UPDATE planned_intervention SET entry_score = ?2 WHERE id = ?1", params![planned_id, entry])?;
         }
         if let Some(exit) = &scores.exit_score {
-            tx.execute("UPDATE planned_intervention SET exit_score = ?2 WHERE id = ?1", params![planned_id, exit])?;
+            tx.exec("UPDATE planned_intervention SET exit_score = ?2 WHERE id = ?1", params![planned_id, exit])?;
         }
     }
     Ok(open.id)
@@ -406,7 +418,7 @@ fn record_review(tx: &Transaction<'_>, open: OpenCycle, input: &Review, stamp: S
     };
     let review = input.validate(plan, stamp.today)?;
     let locked_on = review.sign_off.then(|| review.date.clone());
-    tx.execute(
+    tx.exec(
         "UPDATE cycle SET review = ?2, reviewed_on = ?3, locked_on = ?4 WHERE id = ?1",
         params![open.id, json(&review), review.date, locked_on],
     )?;
@@ -438,7 +450,8 @@ fn cycle_record(conn: &Connection, id: i64) -> Result<CycleRecord> {
 }
 
 fn progress(conn: &Connection, cycle: i64) -> Result<Vec<InterventionProgress>> {
-    let rows: Vec<(i64, String, String, i64, i64, i64, i64, i64, i64, String, String)> = conn
+    type Row = (i64, String, String, i64, i64, i64, i64, i64, i64, String, String);
+    let rows: Vec<Row> = conn
         .prepare_cached(
             "SELECT p.id, i.key, i.name, p.sessions_per_week, p.weeks, p.minutes_per_session, p.group_size, p.hourly_rate_pence, p.resources_pence, p.entry_score, p.exit_score
              FROM planned_intervention p JOIN intervention i ON i.id = p.intervention_id WHERE p.cycle_id = ?1 ORDER BY p.id",

@@ -12,7 +12,7 @@ use crate::pupil::{academic_year, PupilId};
 use crate::text;
 use crate::Stamp;
 
-use super::{audit, Store};
+use super::{audit, Cached, Store};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -53,7 +53,7 @@ impl Store {
         let meeting = meeting.validate(stamp.today)?;
         let tx = self.begin(stamp)?;
         super::sen::position(&tx, pupil)?;
-        tx.execute(
+        tx.exec(
             "INSERT INTO parent_meeting (pupil_id, date, attendees, summary, actions) VALUES (?1, ?2, ?3, ?4, ?5)",
             params![pupil.0, meeting.date, meeting.attendees, meeting.summary, meeting.actions],
         )?;
@@ -77,13 +77,13 @@ impl Store {
         let i = involvement.validate(stamp.today)?;
         let tx = self.begin(stamp)?;
         super::sen::position(&tx, pupil)?;
-        tx.execute(
+        tx.exec(
             "INSERT INTO involvement (pupil_id, service, referral_date, seen_date, report_date, advice) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             params![pupil.0, i.service.code(), i.referral_date, i.seen_date, i.report_date, i.advice],
         )?;
         let id = tx.last_insert_rowid();
         for r in &i.recommendations {
-            tx.execute("INSERT INTO recommendation (involvement_id, text, acted_on, acted_how) VALUES (?1, ?2, ?3, ?4)", params![id, r.text, r.acted_on, r.acted_how])?;
+            tx.exec("INSERT INTO recommendation (involvement_id, text, acted_on, acted_how) VALUES (?1, ?2, ?3, ?4)", params![id, r.text, r.acted_on, r.acted_how])?;
         }
         audit::record(&tx, stamp, "involvement", "pupil", Some(pupil), &format!("{} involvement recorded", i.service.code()))?;
         tx.commit()?;
@@ -109,7 +109,7 @@ impl Store {
         let Some(id) = index.checked_sub(1).and_then(|i| ids.get(i)) else {
             return Err(Error::NotFound { what: "recommendation", id: index.to_string() });
         };
-        tx.execute("UPDATE recommendation SET acted_on = ?2, acted_how = ?3 WHERE id = ?1", params![id, date, how])?;
+        tx.exec("UPDATE recommendation SET acted_on = ?2, acted_how = ?3 WHERE id = ?1", params![id, date, how])?;
         audit::record(&tx, stamp, "act-on-recommendation", "pupil", Some(PupilId(pupil)), &format!("recommendation {index} acted on {date}"))?;
         tx.commit()?;
         self.involvements(PupilId(pupil))?.into_iter().find(|r| r.id == involvement).ok_or_else(|| Error::NotFound { what: "involvement", id: involvement.to_string() })
@@ -124,7 +124,7 @@ impl Store {
             .query_row("SELECT pupil_id FROM involvement WHERE id = ?1", [involvement], |r| r.get(0))
             .optional()?
             .ok_or_else(|| Error::NotFound { what: "involvement", id: involvement.to_string() })?;
-        tx.execute("INSERT INTO attachment (involvement_id, name, media_type, bytes) VALUES (?1, ?2, ?3, ?4)", params![involvement, name, media_type, bytes])?;
+        tx.exec("INSERT INTO attachment (involvement_id, name, media_type, bytes) VALUES (?1, ?2, ?3, ?4)", params![involvement, name, media_type, bytes])?;
         let id = tx.last_insert_rowid();
         audit::record(&tx, stamp, "attach-report", "pupil", Some(PupilId(pupil)), &format!("attached {name} ({} bytes)", bytes.len()))?;
         tx.commit()?;
@@ -140,7 +140,8 @@ impl Store {
     }
 
     pub fn involvements(&self, pupil: PupilId) -> Result<Vec<InvolvementRecord>> {
-        let rows: Vec<(i64, String, Option<String>, Option<String>, Option<String>, String)> = self
+        type Row = (i64, String, Option<String>, Option<String>, Option<String>, String);
+        let rows: Vec<Row> = self
             .conn
             .prepare_cached("SELECT id, service, referral_date, seen_date, report_date, advice FROM involvement WHERE pupil_id = ?1 ORDER BY coalesce(referral_date, seen_date, report_date) DESC, id DESC")?
             .query_map([pupil.0], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))?
@@ -172,7 +173,7 @@ impl Store {
         let profile = profile.validate()?;
         let tx = self.begin(stamp)?;
         super::sen::position(&tx, pupil)?;
-        tx.execute(
+        tx.exec(
             "INSERT INTO profile (pupil_id, admire, important, support, updated_on) VALUES (?1, ?2, ?3, ?4, ?5)
              ON CONFLICT (pupil_id) DO UPDATE SET admire = excluded.admire, important = excluded.important, support = excluded.support, updated_on = excluded.updated_on",
             params![pupil.0, profile.admire, profile.important, profile.support, stamp.today],

@@ -143,7 +143,9 @@ impl Store {
 
 fn summarise(year: i32, threshold: i64, rows: Vec<ProvisionRow>) -> ProvisionMap {
     let mut pupils: BTreeMap<String, PupilTotal> = BTreeMap::new();
-    let mut groups: [BTreeMap<String, (std::collections::BTreeSet<String>, i64, i64)>; 3] = Default::default();
+    /// The pupils in a group, and its planned and to-date costs.
+    type Group = (std::collections::BTreeSet<String>, i64, i64);
+    let mut groups: [BTreeMap<String, Group>; 3] = Default::default();
     for row in &rows {
         let total = pupils.entry(row.upn.clone()).or_insert_with(|| PupilTotal {
             upn: row.upn.clone(),

@@ -1,0 +1,77 @@
+//! `senco catalogue list|check|load`: the provision catalogues.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use senco_core::catalogue;
+
+use crate::args::{CatalogueCommand, TableOrJson};
+use crate::context::Context;
+use crate::output::{self, Failure};
+
+/// The largest catalogue file read (a real framework is well under 1 MB).
+const FILE_MAX_BYTES: u64 = 5 * 1024 * 1024;
+
+fn read(file: &Path) -> Result<String, Failure> {
+    let cause = |e: std::io::Error| Failure::Refused(format!("{} could not be read: {}", file.display(), senco_core::error::plain_cause(&e)));
+    let size = std::fs::metadata(file).map_err(cause)?.len();
+    if size > FILE_MAX_BYTES {
+        return Err(Failure::Refused(format!("{} is {size} bytes; a catalogue file is at most {FILE_MAX_BYTES} bytes", file.display())));
+    }
+    let bytes = std::fs::read(file).map_err(cause)?;
+    String::from_utf8(bytes).map_err(|e| {
+        Failure::Refused(format!("{} is not UTF-8 text (byte {} is not valid): save it as UTF-8", file.display(), e.utf8_error().valid_up_to() + 1))
+    })
+}
+
+/// Prints every problem as `FILE:LINE: message`; exit 1 if there is any.
+pub fn check(file: &Path) -> Result<ExitCode, Failure> {
+    let loaded = catalogue::parse(&read(file)?);
+    for problem in &loaded.problems {
+        output::out(&format!("{}:{}: {}\n", file.display(), problem.line, problem.message))?;
+    }
+    let c = &loaded.catalogue;
+    output::note(&format!("{} version {}: {} items, {} problem{}", c.name, c.version, c.items.len(), loaded.problems.len(), if loaded.problems.len() == 1 { "" } else { "s" }));
+    Ok(if loaded.problems.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+pub fn run(context: &Context, command: CatalogueCommand) -> Result<ExitCode, Failure> {
+    match command {
+        CatalogueCommand::List { format } => {
+            let store = context.open()?;
+            let catalogues = store.catalogues()?;
+            match format {
+                TableOrJson::Json => {
+                    let document = serde_json::json!({ "schema_version": senco_core::export::SCHEMA_VERSION, "catalogues": catalogues });
+                    output::out(&format!("{}\n", serde_json::to_string_pretty(&document).expect("JSON values serialise")))?;
+                }
+                TableOrJson::Table => {
+                    let mut out = String::new();
+                    for c in &catalogues {
+                        out.push_str(&format!("# {} (version {})", c.name, c.version));
+                        if !c.notice.is_empty() {
+                            out.push_str(&format!(": {}", c.notice));
+                        }
+                        out.push('\n');
+                        for item in &c.items {
+                            out.push_str(&format!("{:<22} {}\n", item.id, item.text));
+                        }
+                    }
+                    output::out(&out)?;
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        CatalogueCommand::Load { file } => {
+            let text = read(&file)?;
+            let mut store = context.open()?;
+            let (c, problems) = store.load_catalogue(&text, context.stamp)?;
+            for problem in &problems {
+                output::note(&format!("{}:{}: skipped: {}", file.display(), problem.line, problem.message));
+            }
+            output::note(&format!("Loaded {} version {} with {} items.", c.name, c.version, c.items.len()));
+            Ok(ExitCode::SUCCESS)
+        }
+        CatalogueCommand::Check { file } => check(&file),
+    }
+}
