@@ -57,6 +57,10 @@ impl AppState {
         default_database_path(&self.data_dir)
     }
 
+    pub fn data_dir(&self) -> &std::path::Path {
+        &self.data_dir
+    }
+
     pub fn demo_path(&self) -> PathBuf {
         demo_database_path(&self.data_dir)
     }

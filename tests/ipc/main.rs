@@ -4,6 +4,7 @@
 
 #[path = "../support/invoke.rs"]
 mod support;
+mod support_commands;
 
 use serde_json::{json, Value};
 use support::invoke;

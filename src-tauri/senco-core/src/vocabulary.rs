@@ -8,6 +8,9 @@
 use serde::Serialize;
 use ts_rs::TS;
 
+use crate::apdr::{AssessmentSource, Decision, NoticeMethod, PfaDomain, Wave, RATING_SCALE};
+use crate::people::Service;
+use crate::store::{WorkKind, DUE_SOON_DAYS};
 use crate::census::{need_types, BroadArea, NeedCode, NeedType, SenStatus};
 use crate::pupil::{nc_year_label, Sex, NC_YEARS};
 use crate::school::Phase;
@@ -30,6 +33,38 @@ pub struct Vocabulary {
     /// The longest names and reasons accepted, for the forms' `maxlength`.
     pub name_max: usize,
     pub reason_max: usize,
+    pub note_max: usize,
+    /// The graduated approach's words: where assessments draw evidence from, how parents
+    /// were told, Preparing for Adulthood domains, review decisions, the rating scale,
+    /// intervention waves and specialist services.
+    pub sources: Vec<Term>,
+    pub notice_methods: Vec<Term>,
+    pub pfa_domains: Vec<Term>,
+    pub decisions: Vec<Term>,
+    pub ratings: Vec<Term>,
+    pub waves: Vec<Term>,
+    pub services: Vec<Term>,
+    pub worklist_kinds: Vec<Term>,
+    /// How many days ahead a review counts as due soon on the worklist.
+    pub due_soon_days: i64,
+}
+
+/// A value as the commands send it, and its label.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Term {
+    pub value: String,
+    pub label: String,
+}
+
+fn terms<T: Serialize + Copy>(all: &[T], label: impl Fn(T) -> &'static str) -> Vec<Term> {
+    all.iter()
+        .map(|&v| Term {
+            value: serde_json::to_value(v).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default(),
+            label: label(v).to_string(),
+        })
+        .collect()
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -118,6 +153,16 @@ pub fn vocabulary() -> Vocabulary {
         max_rank: MAX_RANK,
         name_max: text::NAME_MAX,
         reason_max: text::REASON_MAX,
+        note_max: text::NOTE_MAX,
+        sources: terms(&AssessmentSource::ALL, AssessmentSource::label),
+        notice_methods: terms(&NoticeMethod::ALL, NoticeMethod::label),
+        pfa_domains: terms(&PfaDomain::ALL, PfaDomain::label),
+        decisions: terms(&Decision::ALL, Decision::label),
+        ratings: RATING_SCALE.iter().map(|(v, label)| Term { value: v.to_string(), label: format!("{v:+} {label}") }).collect(),
+        waves: terms(&Wave::ALL, Wave::label),
+        services: terms(&Service::ALL, Service::label),
+        worklist_kinds: terms(&WorkKind::ALL, WorkKind::label),
+        due_soon_days: DUE_SOON_DAYS,
     }
 }
 

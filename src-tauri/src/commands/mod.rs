@@ -3,6 +3,7 @@
 
 pub mod pupils;
 pub mod school;
+pub mod support;
 
 use senco_core::Stamp;
 

@@ -7,4 +7,4 @@ export type ProvisionMap = {
 /**
  * The academic year, named by the calendar year it starts in.
  */
-year: number, year_label: string, threshold_pence: number, rows: Array<ProvisionRow>, pupils: Array<PupilTotal>, by_area: Array<GroupTotal>, by_wave: Array<GroupTotal>, by_year_group: Array<GroupTotal>, school_planned_pence: number, school_to_date_pence: number, };
+year: number, yearLabel: string, thresholdPence: number, rows: Array<ProvisionRow>, pupils: Array<PupilTotal>, byArea: Array<GroupTotal>, byWave: Array<GroupTotal>, byYearGroup: Array<GroupTotal>, schoolPlannedPence: number, schoolToDatePence: number, };

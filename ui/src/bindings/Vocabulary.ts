@@ -4,6 +4,7 @@ import type { NeedType } from "./NeedType";
 import type { PhaseTerm } from "./PhaseTerm";
 import type { SexTerm } from "./SexTerm";
 import type { StatusTerm } from "./StatusTerm";
+import type { Term } from "./Term";
 import type { YearTerm } from "./YearTerm";
 
 /**
@@ -17,4 +18,14 @@ maxRank: number,
 /**
  * The longest names and reasons accepted, for the forms' `maxlength`.
  */
-nameMax: number, reasonMax: number, };
+nameMax: number, reasonMax: number, noteMax: number, 
+/**
+ * The graduated approach's words: where assessments draw evidence from, how parents
+ * were told, Preparing for Adulthood domains, review decisions, the rating scale,
+ * intervention waves and specialist services.
+ */
+sources: Array<Term>, noticeMethods: Array<Term>, pfaDomains: Array<Term>, decisions: Array<Term>, ratings: Array<Term>, waves: Array<Term>, services: Array<Term>, worklistKinds: Array<Term>, 
+/**
+ * How many days ahead a review counts as due soon on the worklist.
+ */
+dueSoonDays: bigint, };

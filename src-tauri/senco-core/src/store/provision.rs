@@ -16,6 +16,7 @@ use crate::pupil::year_name;
 use super::Store;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct ProvisionRow {
     pub upn: String,
@@ -48,6 +49,7 @@ pub struct ProvisionRow {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct PupilTotal {
     pub upn: String,
@@ -61,6 +63,7 @@ pub struct PupilTotal {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct GroupTotal {
     pub group: String,
@@ -73,6 +76,7 @@ pub struct GroupTotal {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct ProvisionMap {
     /// The academic year, named by the calendar year it starts in.

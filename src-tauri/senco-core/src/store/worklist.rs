@@ -32,6 +32,15 @@ pub enum WorkKind {
 }
 
 impl WorkKind {
+    pub const ALL: [WorkKind; 6] = [
+        WorkKind::ReviewOverdue,
+        WorkKind::ReviewDue,
+        WorkKind::NoOpenCycle,
+        WorkKind::NoParentNotice,
+        WorkKind::FewParentMeetings,
+        WorkKind::RecommendationNotActedOn,
+    ];
+
     pub fn label(self) -> &'static str {
         match self {
             WorkKind::ReviewOverdue => "Review overdue",

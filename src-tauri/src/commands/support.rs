@@ -1,0 +1,167 @@
+//! The graduated approach: catalogues, the provision library, cycles, the records around
+//! them, the worklist and the provision map.
+
+use serde::{Deserialize, Serialize};
+use senco_core::apdr::{Assessment, Delivery, Plan, Review, StageDocument, STAGE_SCHEMA_VERSION};
+use senco_core::catalogue::Catalogue;
+use senco_core::library::{Intervention, StaffRole};
+use senco_core::people::{Involvement, ParentMeeting, Profile};
+use senco_core::pupil::{academic_year, PupilId};
+use senco_core::store::{provision_csv, CycleRecord, InvolvementRecord, MeetingsRecord, ProvisionMap, WorkItem};
+use tauri::State;
+use ts_rs::TS;
+
+use super::now;
+use crate::error::CommandResult;
+use crate::state::AppState;
+
+#[tauri::command(async)]
+pub fn catalogues(state: State<'_, AppState>) -> CommandResult<Vec<Catalogue>> {
+    Ok(state.with_store(|store| store.catalogues())?)
+}
+
+/// The school's provision library and its costing settings.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Library {
+    pub interventions: Vec<Intervention>,
+    pub roles: Vec<StaffRole>,
+    #[ts(type = "number")]
+    pub threshold_pence: i64,
+}
+
+#[tauri::command(async)]
+pub fn library(state: State<'_, AppState>) -> CommandResult<Library> {
+    Ok(state.with_store(|store| Ok(Library { interventions: store.interventions()?, roles: store.staff_roles()?, threshold_pence: store.threshold_pence()? }))?)
+}
+
+#[tauri::command(async)]
+pub fn intervention_save(state: State<'_, AppState>, intervention: Intervention) -> CommandResult<Intervention> {
+    Ok(state.with_store(|store| store.save_intervention(&intervention, now()))?)
+}
+
+#[tauri::command(async)]
+pub fn role_set_rates(state: State<'_, AppState>, key: String, la_rate_pence: i64, school_rate_pence: i64) -> CommandResult<StaffRole> {
+    Ok(state.with_store(|store| store.set_role_rates(&key, la_rate_pence, school_rate_pence, now()))?)
+}
+
+#[tauri::command(async)]
+pub fn threshold_set(state: State<'_, AppState>, pence: i64) -> CommandResult<()> {
+    Ok(state.with_store(|store| store.set_threshold_pence(pence, now()))?)
+}
+
+#[tauri::command(async)]
+pub fn worklist(state: State<'_, AppState>) -> CommandResult<Vec<WorkItem>> {
+    Ok(state.with_store(|store| store.worklist(now().today))?)
+}
+
+#[tauri::command(async)]
+pub fn cycles(state: State<'_, AppState>, id: PupilId) -> CommandResult<Vec<CycleRecord>> {
+    Ok(state.with_store(|store| store.cycles(id))?)
+}
+
+fn record(state: &AppState, id: PupilId, cycle: Option<u32>, document: StageDocument) -> CommandResult<CycleRecord> {
+    Ok(state.with_store(|store| store.record_stage(id, cycle, &document, now()))?)
+}
+
+#[tauri::command(async)]
+pub fn cycle_assess(state: State<'_, AppState>, id: PupilId, assessment: Assessment) -> CommandResult<CycleRecord> {
+    record(&state, id, None, StageDocument::Assess { schema: STAGE_SCHEMA_VERSION, assessment })
+}
+
+#[tauri::command(async)]
+pub fn cycle_plan(state: State<'_, AppState>, id: PupilId, cycle: u32, plan: Plan) -> CommandResult<CycleRecord> {
+    record(&state, id, Some(cycle), StageDocument::Plan { schema: STAGE_SCHEMA_VERSION, plan })
+}
+
+#[tauri::command(async)]
+pub fn cycle_deliver(state: State<'_, AppState>, id: PupilId, cycle: u32, delivery: Delivery) -> CommandResult<CycleRecord> {
+    record(&state, id, Some(cycle), StageDocument::Delivery { schema: STAGE_SCHEMA_VERSION, delivery })
+}
+
+#[tauri::command(async)]
+pub fn cycle_review(state: State<'_, AppState>, id: PupilId, cycle: u32, review: Review) -> CommandResult<CycleRecord> {
+    record(&state, id, Some(cycle), StageDocument::Review { schema: STAGE_SCHEMA_VERSION, review })
+}
+
+#[tauri::command(async)]
+pub fn cycle_amend(state: State<'_, AppState>, id: PupilId, cycle: u32, text: String) -> CommandResult<CycleRecord> {
+    Ok(state.with_store(|store| store.amend_cycle(id, cycle, &text, now()))?)
+}
+
+/// One pupil's attendance at a group session.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Attendance {
+    pub pupil_id: PupilId,
+    pub attended: bool,
+}
+
+/// Logs one session of a group intervention for all its pupils in one step.
+#[tauri::command(async)]
+pub fn group_session(state: State<'_, AppState>, intervention: String, date: String, minutes: i64, attendance: Vec<Attendance>, note: String) -> CommandResult<usize> {
+    let attendance: Vec<(PupilId, bool)> = attendance.into_iter().map(|a| (a.pupil_id, a.attended)).collect();
+    Ok(state.with_store(|store| store.log_group_session(&intervention, &date, minutes, &attendance, &note, now()))?)
+}
+
+#[tauri::command(async)]
+pub fn meetings(state: State<'_, AppState>, id: PupilId) -> CommandResult<MeetingsRecord> {
+    Ok(state.with_store(|store| store.parent_meetings(id, now().today))?)
+}
+
+#[tauri::command(async)]
+pub fn meeting_add(state: State<'_, AppState>, id: PupilId, meeting: ParentMeeting) -> CommandResult<MeetingsRecord> {
+    Ok(state.with_store(|store| store.add_parent_meeting(id, &meeting, now()))?)
+}
+
+#[tauri::command(async)]
+pub fn involvements(state: State<'_, AppState>, id: PupilId) -> CommandResult<Vec<InvolvementRecord>> {
+    Ok(state.with_store(|store| store.involvements(id))?)
+}
+
+#[tauri::command(async)]
+pub fn involvement_add(state: State<'_, AppState>, id: PupilId, involvement: Involvement) -> CommandResult<InvolvementRecord> {
+    Ok(state.with_store(|store| store.add_involvement(id, &involvement, now()))?)
+}
+
+#[tauri::command(async)]
+pub fn recommendation_acted(state: State<'_, AppState>, involvement: i64, index: usize, acted_on: String, how: String) -> CommandResult<InvolvementRecord> {
+    Ok(state.with_store(|store| store.act_on_recommendation(involvement, index, &acted_on, &how, now()))?)
+}
+
+/// Attaches a report the person chose; the bytes come from the webview's file input.
+#[tauri::command(async)]
+pub fn report_attach(state: State<'_, AppState>, involvement: i64, name: String, bytes: Vec<u8>) -> CommandResult<senco_core::store::AttachmentInfo> {
+    Ok(state.with_store(|store| store.attach_report(involvement, &name, &bytes, now()))?)
+}
+
+#[tauri::command(async)]
+pub fn profile(state: State<'_, AppState>, id: PupilId) -> CommandResult<Option<Profile>> {
+    Ok(state.with_store(|store| store.profile(id))?)
+}
+
+#[tauri::command(async)]
+pub fn profile_save(state: State<'_, AppState>, id: PupilId, profile: Profile) -> CommandResult<Profile> {
+    Ok(state.with_store(|store| store.set_profile(id, &profile, now()))?)
+}
+
+/// The provision map for an academic year (by the year it starts; default the current one).
+#[tauri::command(async)]
+pub fn provision_map(state: State<'_, AppState>, year: Option<i32>) -> CommandResult<ProvisionMap> {
+    let year = year.unwrap_or_else(|| academic_year(now().today));
+    Ok(state.with_store(|store| store.provision_map(year))?)
+}
+
+/// Saves the provision map as CSV in the data folder's `exports` (owner-only), written to a
+/// temporary file and renamed into place; returns where it went.
+#[tauri::command(async)]
+pub fn provision_map_export(state: State<'_, AppState>, year: i32) -> CommandResult<String> {
+    let map = state.with_store(|store| store.provision_map(year))?;
+    let folder = state.data_dir().join("exports");
+    senco_core::files::create_private_dir(&folder)?;
+    let path = folder.join(format!("provision-map-{}.csv", map.year_label.replace('/', "-")));
+    senco_core::files::write_atomically(&path, provision_csv(&map).as_bytes())?;
+    Ok(path.display().to_string())
+}
