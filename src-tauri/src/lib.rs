@@ -67,6 +67,7 @@ pub fn app<R: Runtime>(builder: tauri::Builder<R>, data_dir: Option<PathBuf>) ->
         commands::support::cycle_review,
         commands::support::cycle_amend,
         commands::support::group_session,
+        commands::support::rosters,
         commands::support::meetings,
         commands::support::meeting_add,
         commands::support::involvements,

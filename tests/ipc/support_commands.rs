@@ -57,6 +57,10 @@ fn a_full_cycle_and_the_records_around_it_through_the_commands() {
     let error = app.call("cycle_plan", json!({ "id": ada, "cycle": 1, "plan": zero })).unwrap_err();
     assert_eq!(error["fields"][0]["field"], "interventions[1].groupSize");
 
+    // The group running on a day lists its pupils, so its session is logged in one step.
+    let rosters = app.ok("rosters", json!({ "date": "2026-09-16" }));
+    let lego = rosters.as_array().unwrap().iter().find(|r| r["intervention"] == "lego-based-therapy").unwrap();
+    assert_eq!(lego["pupils"][0]["pupilId"], ada);
     // Five sessions of the group, each logged for the whole group in one step.
     for date in ["2026-09-16", "2026-09-23", "2026-09-30", "2026-10-07", "2026-10-14"] {
         let logged = app.ok("group_session", json!({ "intervention": "lego-based-therapy", "date": date, "minutes": 45, "attendance": [{ "pupilId": ada, "attended": true }], "note": "" }));

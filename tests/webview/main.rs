@@ -140,8 +140,12 @@ async fn demo_school_add_pupil_set_sen_support_and_find_them() {
     wait_for(&c, "#open-demo").await;
     screenshot(&c, "first-run").await;
     click(&c, "#open-demo").await;
-    wait_for(&c, "#register-table").await;
+    // The worklist is the first screen after opening a school.
+    wait_for(&c, "#worklist tbody tr[data-kind]").await;
     wait_for(&c, "#demo-banner").await;
+    screenshot(&c, "worklist").await;
+    click(&c, "#nav-register").await;
+    wait_for(&c, "#register-table").await;
     screenshot(&c, "register").await;
     // The commonest school laptop screen.
     c.set_window_size(1366, 768).await.expect("the window resizes");
@@ -184,6 +188,8 @@ async fn demo_school_add_pupil_set_sen_support_and_find_them() {
     assert_eq!(rows.len(), 1, "the search narrows the filtered register to the new pupil");
     wait_for(&c, &format!("#register-table tr[data-upn='{upn}']")).await;
     screenshot(&c, "register-filtered").await;
+
+    take_a_pupil_through_a_whole_cycle(&c, &upn).await;
     c.close().await.expect("session closes");
 
     // WebKit keeps its caches and storage in the cache folder, so "back up the data folder"
@@ -193,6 +199,100 @@ async fn demo_school_add_pupil_set_sen_support_and_find_them() {
     let mut names: Vec<String> = std::fs::read_dir(&data).expect("data folder").map(|e| e.expect("entry").file_name().to_string_lossy().into_owned()).collect();
     names.sort();
     assert!(names.iter().all(|n| n.starts_with("demo.senco")), "only the school's files are in the data folder: {names:?}");
+}
+
+/// ISO date `days` before today, for the dates a SENCO types.
+fn days_ago(days: i64) -> String {
+    (chrono::Local::now().date_naive() - chrono::Duration::days(days)).to_string()
+}
+
+/// The "done means": assess; plan with 3 outcomes, 4 strategies and 2
+/// interventions; log 5 sessions; review and lock; start the next cycle; and see the
+/// worklist change.
+async fn take_a_pupil_through_a_whole_cycle(c: &Client, upn: &str) {
+    click(c, "#nav-worklist").await;
+    let row = format!("#worklist tr[data-kind='no_open_cycle'][data-upn='{upn}'] button");
+    click(c, &row).await;
+    wait_for_text(c, "#pupil-name", "Marigold").await;
+
+    click(c, "#cycle-start").await;
+    set(c, "#assess-date", &days_ago(30)).await;
+    set(c, "#assess-by", "Ms Okafor, SENCO").await;
+    click(c, "input[value='teacherAssessment']").await;
+    click(c, "input[value='parentViews']").await;
+    set(c, "#assess-area-0", "communicationAndInteraction").await;
+    set(c, "#assess-summary-0", "Finds spoken instructions hard to follow.").await;
+    click(c, "#assess-save").await;
+    wait_for(c, "#open-cycle[data-stage='assess']").await;
+
+    click(c, "#cycle-plan").await;
+    set(c, "#plan-date", &days_ago(28)).await;
+    click(c, "#plan-told").await;
+    set(c, "#plan-notice-date", &days_ago(28)).await;
+    let outcomes = [
+        ("communicationAndInteraction", "Follows a two-step instruction", "4 of 5 lessons", "Needs it repeated", "First time"),
+        ("communicationAndInteraction", "Takes turns in a group game", "Three sessions in a row", "Two minutes", "Ten minutes"),
+        ("socialEmotionalMentalHealth", "Names a feeling and a calming strategy", "Twice a week unprompted", "Prompted", "Unprompted"),
+    ];
+    for (i, (area, description, criterion, baseline, target)) in outcomes.iter().enumerate() {
+        if i > 0 {
+            click(c, "#outcome-add").await;
+        }
+        set(c, &format!("#outcome-area-{i}"), area).await;
+        set(c, &format!("#outcome-description-{i}"), description).await;
+        set(c, &format!("#outcome-criterion-{i}"), criterion).await;
+        set(c, &format!("#outcome-baseline-{i}"), baseline).await;
+        set(c, &format!("#outcome-target-{i}"), target).await;
+    }
+    wait_for_text(c, ".catalogue-notice", "not Kent's wording").await;
+    set(c, "#strategy-area", "communicationAndInteraction").await;
+    for n in 1..=4 {
+        click(c, "ul.candidates input[data-item]").await;
+        let ticked = c.find_all(Locator::Css("ul.ticked li")).await.expect("ticked strategies");
+        assert_eq!(ticked.len(), n, "each tick moves one strategy into the plan");
+    }
+    for key in ["talkabout", "lego-based-therapy"] {
+        set(c, "#intervention-choose", key).await;
+        click(c, "#intervention-add").await;
+    }
+    click(c, "#plan-save").await;
+    wait_for(c, "#open-cycle[data-stage='plan']").await;
+    screenshot(c, "cycle-planned").await;
+
+    for days in [26, 24, 21, 19, 17] {
+        click(c, "#cycle-session").await;
+        set(c, "#log-intervention", "talkabout").await;
+        set(c, "#log-date", &days_ago(days)).await;
+        click(c, "#log-save").await;
+        wait_for(c, "#open-cycle[data-stage='do']").await;
+        wait_for(c, "#cycle-session").await;
+    }
+    wait_for_text(c, "#cycle-interventions tr[data-intervention='talkabout']", "5 of").await;
+
+    click(c, "#cycle-review").await;
+    for i in 0..3 {
+        set(c, &format!("#rating-{i}"), if i == 2 { "0" } else { "1" }).await;
+        set(c, &format!("#evidence-{i}"), "Observed in class and in the group").await;
+    }
+    set(c, "#review-decision", "continue").await;
+    click(c, "#review-save").await;
+    screenshot(c, "review-confirm").await;
+    click(c, "#review-confirm button[type='submit']").await;
+    wait_for(c, "details.closed[data-cycle='1']").await;
+
+    click(c, "#cycle-start").await;
+    set(c, "#assess-by", "Ms Okafor, SENCO").await;
+    click(c, "input[value='teacherAssessment']").await;
+    set(c, "#assess-area-0", "communicationAndInteraction").await;
+    set(c, "#assess-summary-0", "Follows most instructions now; turn-taking still hard.").await;
+    click(c, "#assess-save").await;
+    wait_for_text(c, "#open-cycle h3", "Cycle 2").await;
+    screenshot(c, "cycle-next").await;
+
+    click(c, "#nav-worklist").await;
+    wait_for(c, "#worklist tbody tr").await;
+    let still = c.find_all(Locator::Css(&format!("#worklist tr[data-upn='{upn}']"))).await.expect("rows");
+    assert!(still.is_empty(), "with a cycle open, the pupil has left the worklist");
 }
 
 async fn set_up_a_school_restart_refuse_a_wrong_passphrase_and_unlock() {
@@ -218,7 +318,7 @@ async fn set_up_a_school_restart_refuse_a_wrong_passphrase_and_unlock() {
         screenshot(&c, "recovery-key").await;
         click(&c, "#recovery-confirm").await;
         click(&c, "#recovery-continue").await;
-        wait_for(&c, "#register-table").await;
+        wait_for(&c, "#worklist").await;
         assert!(c.find(Locator::Css("#demo-banner")).await.is_err(), "a real school is not labelled as a demo");
         c.close().await.expect("the app closes");
     }
@@ -231,7 +331,7 @@ async fn set_up_a_school_restart_refuse_a_wrong_passphrase_and_unlock() {
     screenshot(&c, "unlock-refused").await;
     set(&c, "#unlock-passphrase", passphrase).await;
     click(&c, "#unlock-submit").await;
-    wait_for(&c, "#register-table").await;
+    wait_for(&c, "#worklist").await;
 
     // Locked again, the SENCO has forgotten the passphrase: the recovery key opens the
     // school and sets a new one, and the old passphrase stops working.
@@ -241,14 +341,14 @@ async fn set_up_a_school_restart_refuse_a_wrong_passphrase_and_unlock() {
     set(&c, "#new-passphrase", "harbour kettle evening").await;
     set(&c, "#new-passphrase-again", "harbour kettle evening").await;
     click(&c, "#recovery-submit").await;
-    wait_for(&c, "#register-table").await;
+    wait_for(&c, "#worklist").await;
     click(&c, "#lock").await;
     set(&c, "#unlock-passphrase", passphrase).await;
     click(&c, "#unlock-submit").await;
     wait_for_text(&c, "#unlock-error", "not right").await;
     set(&c, "#unlock-passphrase", "harbour kettle evening").await;
     click(&c, "#unlock-submit").await;
-    wait_for(&c, "#register-table").await;
+    wait_for(&c, "#worklist").await;
     c.close().await.expect("the app closes");
 }
 

@@ -68,7 +68,8 @@ after(async () => {
 // on an empty data folder for it. `page.school` holds what the test needs to know of it.
 // `locale` and `timezoneId` stand for the machine's settings (a laptop set to US English, say);
 // `viewport` for the window's size.
-async function open(state, { strictCsp = false, locale = 'en-GB', timezoneId = undefined, viewport = { width: 1280, height: 860 } } = {}) {
+// `route` is the hash the page opens at: the register by default, as most tests start there.
+async function open(state, { strictCsp = false, locale = 'en-GB', timezoneId = undefined, viewport = { width: 1280, height: 860 }, route = '#/register' } = {}) {
   const school = await fetch(`${bridgeUrl}/reset`, { method: 'POST', body: JSON.stringify({ state }) }).then((r) => r.json());
   const context = await browser.newContext({ viewport, locale, timezoneId, bypassCSP: !strictCsp });
   await context.route('http://ipc.localhost/**', async (route) => {
@@ -86,7 +87,7 @@ async function open(state, { strictCsp = false, locale = 'en-GB', timezoneId = u
   const page = await context.newPage();
   page.on('close', () => context.close().catch(() => {}));
   await page.addInitScript(`${mocks}\n${client}\nwindow.installRealBackend();`);
-  await page.goto(base);
+  await page.goto(`${base}${route}`);
   page.school = school;
   return page;
 }
@@ -140,6 +141,9 @@ test('setting up a school leads to the recovery key, which must be confirmed', a
   await shot(page, 'recovery-key');
   await page.locator('#recovery-confirm').check();
   await next.click();
+  // Unlocking, like setting up, starts at the worklist; a new school has nothing due.
+  await page.locator('#worklist').getByText('Nothing is due').waitFor();
+  await page.locator('#nav-register').click();
   await page.locator('#register-table').waitFor();
   assert.equal(await page.locator('#demo-banner').count(), 0, 'a real school has no demo banner');
   const call = await page.evaluate(() => window.__calls.findLast(([cmd]) => cmd === 'create_school')[1]);
@@ -339,11 +343,11 @@ test('the unlock screen refuses a wrong passphrase in plain words, and the recov
   await page.locator('#new-passphrase').fill('copper kettle sings at dawn');
   await page.locator('#new-passphrase-again').fill('copper kettle sings at dawn');
   await page.locator('#recovery-submit').click();
-  await page.locator('#register-table').waitFor();
+  await page.locator('#worklist').waitFor();
   await page.locator('#lock').click();
   await page.locator('#unlock-passphrase').fill('copper kettle sings at dawn');
   await page.locator('#unlock-submit').click();
-  await page.locator('#register-table').waitFor();
+  await page.locator('#worklist').waitFor();
   await page.close();
 });
 
@@ -357,6 +361,8 @@ test("the app runs under the desktop app's Content Security Policy without tripp
     document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(`${e.violatedDirective} ${e.blockedURI}`));
   });
   await page.locator('#open-demo').click();
+  await page.locator('#worklist').waitFor();
+  await page.locator('#nav-register').click();
   await page.locator('#register-table tr[data-upn]').first().waitFor();
   await page.locator('#filter-status').selectOption('senSupport');
   await page.getByRole('button', { name: 'Quill, Addie' }).click();
@@ -559,5 +565,112 @@ test('a pupil who left comes back under the same UPN, and a July leaver stays on
   await page.getByText('Orrin Tallow stays on roll: the leaving date is taken back.').waitFor();
   assert.equal(await page.getByRole('note').filter({ hasText: 'Leaves on' }).count(), 0);
   assert.deepEqual(await axeViolations(page), [], 'after keeping a pupil on roll');
+  await page.close();
+});
+
+/** YYYY-MM-DD `days` days before today, in local time. */
+function daysAgo(days) {
+  const d = new Date();
+  d.setDate(d.getDate() - days);
+  const pad = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+test('a SENCO takes a pupil through a whole cycle: assess, plan, do, review, lock, and the next', async () => {
+  const page = await open('demo', { route: '#/worklist', viewport: { width: 1366, height: 768 } });
+  // The worklist is the first screen, most urgent first; Addie is on SEN support with no cycle.
+  const row = page.locator('#worklist tr[data-kind="no_open_cycle"][data-upn="K886200724123"]');
+  await row.waitFor();
+  assert.deepEqual(await axeViolations(page), [], 'the worklist');
+  await shot(page, 'worklist');
+  await row.getByRole('button', { name: 'Addie Quill' }).click();
+  await page.locator('#pupil-name').filter({ hasText: 'Addie Quill' }).waitFor();
+  assert.match(page.url(), /#\/pupil\/\d+\/support$/, 'the row opens the place to fix it');
+
+  // Assess.
+  await page.locator('#cycle-start').click();
+  await page.locator('#assess-date').fill(daysAgo(30));
+  await page.locator('#assess-by').fill('Ms Okafor, SENCO');
+  await page.getByLabel('Teacher assessment and experience of the pupil').check();
+  await page.getByLabel("The parents' views and experience").check();
+  await page.locator('#assess-area-0').selectOption('cognitionAndLearning');
+  await page.locator('#assess-summary-0').fill('Decoding is well behind peers.');
+  await page.locator('#assess-parent-view').fill('She hates reading aloud.');
+  await page.locator('#assess-save').click();
+  await page.locator('#open-cycle[data-stage="assess"]').waitFor();
+
+  // Plan: three outcomes, four strategies from the catalogue, two interventions.
+  await page.locator('#cycle-plan').click();
+  await page.locator('#plan-date').fill(daysAgo(28));
+  await page.locator('#plan-told').check();
+  await page.locator('#plan-notice-date').fill(daysAgo(28));
+  const outcomes = [
+    ['cognitionAndLearning', 'Reads a decodable book aloud', '4 pages with under 3 errors', 'Phase 3', 'Phase 5'],
+    ['cognitionAndLearning', 'Recalls number bonds to 10', 'All 11 within 20 seconds', '4 bonds', '11 bonds'],
+    ['socialEmotionalMentalHealth', 'Reads to a small group calmly', 'Volunteers twice', 'Refuses', 'Volunteers'],
+  ];
+  for (const [i, [area, description, criterion, baseline, target]] of outcomes.entries()) {
+    if (i > 0) await page.locator('#outcome-add').click();
+    await page.locator(`#outcome-area-${i}`).selectOption(area);
+    await page.locator(`#outcome-description-${i}`).fill(description);
+    await page.locator(`#outcome-criterion-${i}`).fill(criterion);
+    await page.locator(`#outcome-baseline-${i}`).fill(baseline);
+    await page.locator(`#outcome-target-${i}`).fill(target);
+  }
+  await page.locator('.catalogue-notice').filter({ hasText: "not Kent's wording" }).waitFor();
+  await page.locator('#strategy-area').selectOption('cognitionAndLearning');
+  // Ticking an item moves it from the list to the ticked strategies above it.
+  for (let n = 0; n < 4; n++) await page.locator('ul.candidates input[data-item]').first().click();
+  assert.equal(await page.locator('ul.ticked li').count(), 4);
+  for (const key of ['precision-teaching', 'phonics-catch-up']) {
+    await page.locator('#intervention-choose').selectOption(key);
+    await page.locator('#intervention-add').click();
+  }
+  await page.locator('#int-group-1').fill('0');
+  await page.locator('#plan-save').click();
+  // A group of zero is refused beside its field, and nothing is saved.
+  await page.locator('#error-interventions\\[1\\]\\.groupSize').waitFor();
+  await page.locator('#int-group-1').fill('4');
+  await page.locator('#plan-save').click();
+  await page.locator('#open-cycle[data-stage="plan"]').waitFor();
+  assert.equal(await page.locator('#cycle-interventions tbody tr').count(), 2);
+  assert.deepEqual(await axeViolations(page), [], 'the planned cycle');
+  await shot(page, 'cycle-planned');
+
+  // Do: five sessions.
+  for (const days of [26, 24, 21, 19, 17]) {
+    await page.locator('#cycle-session').click();
+    await page.locator('#log-date').fill(daysAgo(days));
+    await page.locator('#log-save').click();
+    await page.locator('[role="status"]').filter({ hasText: 'Session on' }).waitFor();
+  }
+  await page.locator('#cycle-interventions tr[data-intervention="precision-teaching"]').filter({ hasText: '5 of' }).waitFor();
+
+  // Review, sign off and lock.
+  await page.locator('#cycle-review').click();
+  for (let i = 0; i < 3; i++) {
+    await page.locator(`#rating-${i}`).selectOption(String(i === 2 ? 0 : 1));
+    await page.locator(`#evidence-${i}`).fill('Observed in class');
+  }
+  await page.locator('#review-decision').selectOption('continue');
+  await page.locator('#review-save').click();
+  await page.locator('#review-confirm').getByRole('button', { name: 'Sign off and lock' }).click();
+  await page.locator('details.closed[data-cycle="1"]').waitFor();
+  assert.equal(await page.locator('#open-cycle').count(), 0, 'no open cycle once it is signed off');
+
+  // The next cycle starts, and the worklist no longer asks for one.
+  await page.locator('#cycle-start').click();
+  await page.locator('#assess-by').fill('Ms Okafor, SENCO');
+  await page.getByLabel('Teacher assessment and experience of the pupil').check();
+  await page.locator('#assess-area-0').selectOption('cognitionAndLearning');
+  await page.locator('#assess-summary-0').fill('Catching up; still behind in fluency.');
+  await page.locator('#assess-save').click();
+  await page.locator('#open-cycle').getByRole('heading', { name: /^Cycle 2,/ }).waitFor();
+  await page.locator('#nav-worklist').click();
+  await page.locator('#worklist').waitFor();
+  assert.equal(await page.locator('#worklist tr[data-upn="K886200724123"]').count(), 0, 'Addie has left the worklist');
+  await page.reload();
+  await page.locator('#worklist').waitFor();
+  assert.match(page.url(), /#\/worklist$/, 'the place survives a reload');
   await page.close();
 });

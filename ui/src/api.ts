@@ -17,6 +17,25 @@ import type { SchoolSetup } from './bindings/SchoolSetup';
 import type { StatusChange } from './bindings/StatusChange';
 import type { StatusPreview } from './bindings/StatusPreview';
 import type { Vocabulary } from './bindings/Vocabulary';
+import type { Assessment } from './bindings/Assessment';
+import type { Attendance } from './bindings/Attendance';
+import type { AttachmentInfo } from './bindings/AttachmentInfo';
+import type { Catalogue } from './bindings/Catalogue';
+import type { CycleRecord } from './bindings/CycleRecord';
+import type { Delivery } from './bindings/Delivery';
+import type { Intervention } from './bindings/Intervention';
+import type { Involvement } from './bindings/Involvement';
+import type { InvolvementRecord } from './bindings/InvolvementRecord';
+import type { Library } from './bindings/Library';
+import type { MeetingsRecord } from './bindings/MeetingsRecord';
+import type { ParentMeeting } from './bindings/ParentMeeting';
+import type { Plan } from './bindings/Plan';
+import type { Profile } from './bindings/Profile';
+import type { ProvisionMap } from './bindings/ProvisionMap';
+import type { Review } from './bindings/Review';
+import type { Roster } from './bindings/Roster';
+import type { StaffRole } from './bindings/StaffRole';
+import type { WorkItem } from './bindings/WorkItem';
 
 export const appState = () => invoke<AppState>('app_state');
 export const openDemo = () => invoke<School>('open_demo');
@@ -44,6 +63,36 @@ export const pupilEndNeed = (id: number, needId: number, endDate: string) =>
 export const pupilLeave = (id: number, leavingDate: string) => invoke<PupilRecord>('pupil_leave', { id, leavingDate });
 export const pupilCancelLeaving = (id: number) => invoke<PupilRecord>('pupil_cancel_leaving', { id });
 export const pupilReadmit = (id: number, admissionDate: string) => invoke<PupilRecord>('pupil_readmit', { id, admissionDate });
+
+// The graduated approach.
+export const catalogues = () => invoke<Catalogue[]>('catalogues');
+export const library = () => invoke<Library>('library');
+export const interventionSave = (intervention: Intervention) => invoke<Intervention>('intervention_save', { intervention });
+export const roleSetRates = (key: string, laRatePence: number, schoolRatePence: number) =>
+  invoke<StaffRole>('role_set_rates', { key, laRatePence, schoolRatePence });
+export const thresholdSet = (pence: number) => invoke<null>('threshold_set', { pence });
+export const worklist = () => invoke<WorkItem[]>('worklist');
+export const cycles = (id: number) => invoke<CycleRecord[]>('cycles', { id });
+export const cycleAssess = (id: number, assessment: Assessment) => invoke<CycleRecord>('cycle_assess', { id, assessment });
+export const cyclePlan = (id: number, cycle: number, plan: Plan) => invoke<CycleRecord>('cycle_plan', { id, cycle, plan });
+export const cycleDeliver = (id: number, cycle: number, delivery: Delivery) => invoke<CycleRecord>('cycle_deliver', { id, cycle, delivery });
+export const cycleReview = (id: number, cycle: number, review: Review) => invoke<CycleRecord>('cycle_review', { id, cycle, review });
+export const cycleAmend = (id: number, cycle: number, text: string) => invoke<CycleRecord>('cycle_amend', { id, cycle, text });
+export const rosters = (date: string) => invoke<Roster[]>('rosters', { date });
+export const groupSession = (intervention: string, date: string, minutes: number, attendance: Attendance[], note: string) =>
+  invoke<number>('group_session', { intervention, date, minutes, attendance, note });
+export const meetings = (id: number) => invoke<MeetingsRecord>('meetings', { id });
+export const meetingAdd = (id: number, meeting: ParentMeeting) => invoke<MeetingsRecord>('meeting_add', { id, meeting });
+export const involvements = (id: number) => invoke<InvolvementRecord[]>('involvements', { id });
+export const involvementAdd = (id: number, involvement: Involvement) => invoke<InvolvementRecord>('involvement_add', { id, involvement });
+export const recommendationActed = (involvement: number, index: number, actedOn: string, how: string) =>
+  invoke<InvolvementRecord>('recommendation_acted', { involvement, index, actedOn, how });
+export const reportAttach = (involvement: number, name: string, bytes: number[]) =>
+  invoke<AttachmentInfo>('report_attach', { involvement, name, bytes });
+export const profile = (id: number) => invoke<Profile | null>('profile', { id });
+export const profileSave = (id: number, profile: Profile) => invoke<Profile>('profile_save', { id, profile });
+export const provisionMap = (year: number | null) => invoke<ProvisionMap>('provision_map', { year });
+export const provisionMapExport = (year: number) => invoke<string>('provision_map_export', { year });
 
 /** Turns whatever a command rejected with into a CommandError. */
 export function asCommandError(error: unknown): CommandError {

@@ -67,12 +67,17 @@ test('a saved school that is locked asks for the passphrase, and a demo school i
     if (cmd === 'app_state') return { schoolExists: true, lockedSchoolName: null, open: null };
     if (cmd === 'open_demo') return school;
     if (cmd === 'register_page') return { rows: [], total: 0, everyone: 6, page: 0, pageSize: 50, counts: { noSen: 0, monitoring: 0, senSupport: 0, ehcPlan: 0 } };
+    if (cmd === 'worklist') return [];
     return null;
   });
   render(App);
   expect(await screen.findByLabelText('Passphrase')).toBeTruthy();
   await fireEvent.click(screen.getByRole('button', { name: 'Open the demo school instead' }));
   expect((await screen.findByRole('note', { name: 'Demo school' })).textContent).toContain('synthetic pupils only');
+  // Opening a school starts at the worklist; the sidebar leads to the register.
+  expect(await screen.findByRole('heading', { level: 1, name: 'Worklist' })).toBeTruthy();
+  await fireEvent.click(screen.getByRole('link', { name: 'Register' }));
+  await screen.findByRole('heading', { level: 1, name: 'SEN register' });
   // The register's pickers are the core's vocabulary.
   const years = within(screen.getByLabelText('Year group')).getAllByRole('option').map((o) => o.textContent);
   expect(years).toEqual(['Any year', ...vocabulary.years.map((y) => y.label)]);

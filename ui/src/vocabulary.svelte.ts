@@ -67,3 +67,28 @@ export const needName = (code: string | null): string => needs().find((n) => n.c
 /** The needs that may be recorded with this status: NSA only where the status allows it. */
 export const needsFor = (status: SenStatus): NeedType[] =>
   needs().filter((n) => n.code !== 'NSA' || statusTerm(status).allowsNsa);
+
+// The graduated approach's words, as options for the forms' selects and checkboxes.
+import type { Term } from './bindings/Term';
+export const noteMax = (): number => loaded().noteMax;
+export const sources = (): Term[] => loaded().sources;
+export const noticeMethods = (): Term[] => loaded().noticeMethods;
+export const pfaDomains = (): Term[] => loaded().pfaDomains;
+export const decisions = (): Term[] => loaded().decisions;
+export const ratings = (): Term[] => loaded().ratings;
+export const waves = (): Term[] => loaded().waves;
+export const services = (): Term[] => loaded().services;
+export const worklistKinds = (): Term[] => loaded().worklistKinds;
+export const dueSoonDays = (): number => loaded().dueSoonDays;
+/** The label of a term's value, e.g. a decision's or a wave's. */
+export const termLabel = (terms: Term[], value: string | null | undefined): string => terms.find((t) => t.value === value)?.label ?? (value ?? '');
+/** The four broad areas of need, for outcome and summary selects (not "not assigned"). */
+export const needAreas = (): AreaTerm[] => areas().filter((a) => a.area !== 'uncategorised');
+
+/** "£1,234.56" from whole pence. Money is pence everywhere; only this shows pounds. */
+export function pounds(pence: number): string {
+  const sign = pence < 0 ? '-' : '';
+  const abs = Math.abs(Math.round(pence));
+  const whole = String(Math.floor(abs / 100)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return `${sign}£${whole}.${String(abs % 100).padStart(2, '0')}`;
+}

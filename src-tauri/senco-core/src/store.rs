@@ -64,7 +64,7 @@ use crate::Stamp;
 
 pub use audit::AuditEntry;
 pub use check::{CheckReport, Finding};
-pub use cycles::{Amendment, CycleRecord, CycleStage, InterventionProgress};
+pub use cycles::{Amendment, CycleRecord, CycleStage, InterventionProgress, Roster, RosterPupil};
 pub use library::SCHOOL_ITEMS;
 pub use people::{AttachmentInfo, InvolvementRecord, MeetingsRecord};
 pub use provision::{provision_csv, GroupTotal, ProvisionMap, ProvisionRow, PupilTotal};

@@ -46,6 +46,7 @@ pub struct Vocabulary {
     pub services: Vec<Term>,
     pub worklist_kinds: Vec<Term>,
     /// How many days ahead a review counts as due soon on the worklist.
+    #[ts(type = "number")]
     pub due_soon_days: i64,
 }
 

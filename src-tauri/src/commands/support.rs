@@ -165,3 +165,14 @@ pub fn provision_map_export(state: State<'_, AppState>, year: i32) -> CommandRes
     senco_core::files::write_atomically(&path, provision_csv(&map).as_bytes())?;
     Ok(path.display().to_string())
 }
+
+/// The groups running today, for logging one session for a whole group.
+#[tauri::command(async)]
+pub fn rosters(state: State<'_, AppState>, date: Option<String>) -> CommandResult<Vec<senco_core::store::Roster>> {
+    let today = now().today;
+    let day = match date.as_deref().filter(|d| !d.is_empty()) {
+        Some(text) => senco_core::dates::read("date", "session date", text).map_err(|p| senco_core::Error::Invalid(vec![p]))?,
+        None => today,
+    };
+    Ok(state.with_store(|store| store.rosters(day))?)
+}

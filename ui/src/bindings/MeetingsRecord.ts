@@ -5,4 +5,8 @@ export type MeetingsRecord = { meetings: Array<ParentMeeting>,
 /**
  * Meetings in the academic year containing the day asked about.
  */
-thisYear: number, };
+thisYear: number, 
+/**
+ * How many are expected by that day: three a year, pro rata (as the worklist counts).
+ */
+expectedByNow: number, };

@@ -28,4 +28,4 @@ sources: Array<Term>, noticeMethods: Array<Term>, pfaDomains: Array<Term>, decis
 /**
  * How many days ahead a review counts as due soon on the worklist.
  */
-dueSoonDays: bigint, };
+dueSoonDays: number, };

@@ -483,3 +483,49 @@ fn progress(conn: &Connection, cycle: i64) -> Result<Vec<InterventionProgress>> 
     }
     Ok(out)
 }
+
+/// The pupils planned into one intervention in their open cycles on a day: a group whose
+/// session can be logged for everyone at once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Roster {
+    pub intervention: String,
+    pub name: String,
+    #[ts(type = "number")]
+    pub minutes_per_session: i64,
+    pub pupils: Vec<RosterPupil>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct RosterPupil {
+    pub pupil_id: PupilId,
+    pub name: String,
+    pub upn: String,
+    pub nc_year: i32,
+}
+
+impl Store {
+    /// Every intervention running on `day` with the pupils planned into it.
+    pub fn rosters(&self, day: NaiveDate) -> Result<Vec<Roster>> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT i.key, i.name, p.minutes_per_session, pu.id, pu.legal_surname || ', ' || CASE WHEN pu.preferred_forename = '' THEN pu.legal_forename ELSE pu.preferred_forename END, pu.upn, pu.nc_year
+             FROM planned_intervention p JOIN cycle c ON c.id = p.cycle_id JOIN intervention i ON i.id = p.intervention_id JOIN pupil pu ON pu.id = p.pupil_id
+             WHERE c.locked_on IS NULL AND p.start_date <= ?1 AND p.end_date >= ?1
+             ORDER BY i.name, pu.legal_surname, pu.legal_forename",
+        )?;
+        let mut rosters: Vec<Roster> = Vec::new();
+        let mut rows = statement.query([day])?;
+        while let Some(r) = rows.next()? {
+            let key: String = r.get(0)?;
+            let pupil = RosterPupil { pupil_id: PupilId(r.get(3)?), name: r.get(4)?, upn: r.get(5)?, nc_year: r.get(6)? };
+            match rosters.last_mut() {
+                Some(last) if last.intervention == key => last.pupils.push(pupil),
+                _ => rosters.push(Roster { intervention: key, name: r.get(1)?, minutes_per_session: r.get(2)?, pupils: vec![pupil] }),
+            }
+        }
+        Ok(rosters)
+    }
+}

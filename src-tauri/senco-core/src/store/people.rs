@@ -22,6 +22,9 @@ pub struct MeetingsRecord {
     /// Meetings in the academic year containing the day asked about.
     #[ts(type = "number")]
     pub this_year: i64,
+    /// How many are expected by that day: three a year, pro rata (as the worklist counts).
+    #[ts(type = "number")]
+    pub expected_by_now: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -70,7 +73,8 @@ impl Store {
             .collect::<rusqlite::Result<_>>()?;
         let start = NaiveDate::from_ymd_opt(academic_year(today), 9, 1).expect("exists").to_string();
         let this_year = meetings.iter().filter(|m| m.date >= start && m.date <= today.to_string()).count() as i64;
-        Ok(MeetingsRecord { meetings, this_year })
+        let expected_by_now = super::worklist::meetings_expected(today).2;
+        Ok(MeetingsRecord { meetings, this_year, expected_by_now })
     }
 
     pub fn add_involvement(&mut self, pupil: PupilId, involvement: &Involvement, stamp: Stamp) -> Result<InvolvementRecord> {

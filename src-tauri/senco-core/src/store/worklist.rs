@@ -71,6 +71,15 @@ pub struct WorkItem {
     pub cycle: Option<u32>,
 }
 
+/// The start of `today`'s academic year, its length in days, and how many parent meetings
+/// are expected by `today`: three a year, pro rata, rounded down.
+pub fn meetings_expected(today: NaiveDate) -> (NaiveDate, i64, i64) {
+    let year_start = NaiveDate::from_ymd_opt(academic_year(today), 9, 1).expect("1 September exists");
+    let year_days = (NaiveDate::from_ymd_opt(year_start.year() + 1, 9, 1).expect("exists") - year_start).num_days();
+    let elapsed = (today - year_start).num_days();
+    (year_start, year_days, MEETINGS_A_YEAR * elapsed / year_days)
+}
+
 impl Store {
     /// Everything due on `today`, most urgent first: overdue items by how long they have
     /// waited, then the rest by due date.
@@ -122,10 +131,7 @@ impl Store {
             push(WorkKind::NoParentNotice, r.get(0)?, r.get(1)?, r.get(2)?, due, format!("cycle {number} was planned on {} with no record of the formal notice to parents", dates::short(due)), Some(number));
         }
 
-        let year_start = NaiveDate::from_ymd_opt(academic_year(today), 9, 1).expect("1 September exists");
-        let year_days = (NaiveDate::from_ymd_opt(year_start.year() + 1, 9, 1).expect("exists") - year_start).num_days();
-        let elapsed = (today - year_start).num_days();
-        let expected = MEETINGS_A_YEAR * elapsed / year_days;
+        let (year_start, year_days, expected) = meetings_expected(today);
         if expected > 0 {
             let sql = format!(
                 "SELECT p.id, p.upn, {name}, (SELECT count(*) FROM parent_meeting m WHERE m.pupil_id = p.id AND m.date >= ?2 AND m.date <= ?1) AS held
