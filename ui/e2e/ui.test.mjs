@@ -669,8 +669,31 @@ test('a SENCO takes a pupil through a whole cycle: assess, plan, do, review, loc
   await page.locator('#nav-worklist').click();
   await page.locator('#worklist').waitFor();
   assert.equal(await page.locator('#worklist tr[data-upn="K886200724123"]').count(), 0, 'Addie has left the worklist');
+
+  // The provision map costs what was planned, at the laptop sizes schools have.
+  await page.locator('#nav-provision').click();
+  await page.locator('#provision-rows').waitFor();
+  assert.equal(await page.locator('#provision-rows tbody tr').count(), 2, 'two interventions planned');
+  assert.match(await page.locator('#provision-pupils').innerText(), /Quill/);
+  for (const [width, height] of [[1366, 768], [1024, 640]]) {
+    await page.setViewportSize({ width, height });
+    const wide = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.equal(wide, 0, `no sideways page scroll at ${width} wide`);
+    await page.screenshot({ path: here(`../test-results/provision-${width}.png`) });
+  }
+  assert.deepEqual(await axeViolations(page), [], 'the provision map');
+  await page.locator('#provision-export').click();
+  await page.locator('[role="status"]').filter({ hasText: /Saved to .*provision-map-\d{4}-\d{2}\.csv/ }).waitFor();
+  for (const [place, ready] of [['#nav-library', '#library-interventions'], ['#nav-sessions', '#session-form']]) {
+    await page.locator(place).click();
+    await page.locator(ready).waitFor();
+    const wide = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.equal(wide, 0, `${place}: no sideways page scroll at 1024 wide`);
+    assert.deepEqual(await axeViolations(page), [], place);
+    await shot(page, place.slice(5));
+  }
   await page.reload();
-  await page.locator('#worklist').waitFor();
-  assert.match(page.url(), /#\/worklist$/, 'the place survives a reload');
+  await page.locator('#session-form').waitFor();
+  assert.match(page.url(), /#\/sessions$/, 'the place survives a reload');
   await page.close();
 });
