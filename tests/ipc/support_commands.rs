@@ -119,6 +119,12 @@ fn a_full_cycle_and_the_records_around_it_through_the_commands() {
     let saved = app.ok("intervention_save", json!({ "intervention": own }));
     assert_eq!(saved["key"], "forest-school-group");
 
+    // The school's own catalogue item can be ticked like any other.
+    let own_item = app.ok("catalogue_add_item", json!({ "area": "cognitionAndLearning", "heading": "Strategies", "text": "Reading buddy with a Year 6 pupil" }));
+    assert_eq!(own_item["id"], "SCHOOL.CL.001");
+    assert_eq!(app.code("catalogue_add_item", json!({ "area": null, "heading": "", "text": "x" })), "invalid");
+    assert!(app.ok("catalogues", json!({})).as_array().unwrap().iter().any(|c| c["name"] == "The school's own items"));
+
     // The provision map keeps the rate the plan was costed at, and exports a CSV file.
     let map = app.ok("provision_map", json!({ "year": 2026 }));
     assert_eq!(map["thresholdPence"], 500_000);

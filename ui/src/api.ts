@@ -20,7 +20,9 @@ import type { Vocabulary } from './bindings/Vocabulary';
 import type { Assessment } from './bindings/Assessment';
 import type { Attendance } from './bindings/Attendance';
 import type { AttachmentInfo } from './bindings/AttachmentInfo';
+import type { BroadArea } from './bindings/BroadArea';
 import type { Catalogue } from './bindings/Catalogue';
+import type { CatalogueItem } from './bindings/CatalogueItem';
 import type { CycleRecord } from './bindings/CycleRecord';
 import type { Delivery } from './bindings/Delivery';
 import type { Intervention } from './bindings/Intervention';
@@ -66,6 +68,7 @@ export const pupilReadmit = (id: number, admissionDate: string) => invoke<PupilR
 
 // The graduated approach.
 export const catalogues = () => invoke<Catalogue[]>('catalogues');
+export const catalogueAddItem = (area: BroadArea | null, heading: string, text: string) => invoke<CatalogueItem>('catalogue_add_item', { area, heading, text });
 export const library = () => invoke<Library>('library');
 export const interventionSave = (intervention: Intervention) => invoke<Intervention>('intervention_save', { intervention });
 export const roleSetRates = (key: string, laRatePence: number, schoolRatePence: number) =>

@@ -47,7 +47,7 @@ export function go(route: Route): void {
   location.hash = target;
 }
 
-/** The sidebar's places, in order. */
+/** The navigation bar's places, in order. */
 export const PLACES: { route: Route; label: string; id: string }[] = [
   { route: { name: 'worklist' }, label: 'Worklist', id: 'nav-worklist' },
   { route: { name: 'register' }, label: 'Register', id: 'nav-register' },

@@ -74,7 +74,7 @@ test('a saved school that is locked asks for the passphrase, and a demo school i
   expect(await screen.findByLabelText('Passphrase')).toBeTruthy();
   await fireEvent.click(screen.getByRole('button', { name: 'Open the demo school instead' }));
   expect((await screen.findByRole('note', { name: 'Demo school' })).textContent).toContain('synthetic pupils only');
-  // Opening a school starts at the worklist; the sidebar leads to the register.
+  // Opening a school starts at the worklist; the navigation bar leads to the register.
   expect(await screen.findByRole('heading', { level: 1, name: 'Worklist' })).toBeTruthy();
   await fireEvent.click(screen.getByRole('link', { name: 'Register' }));
   await screen.findByRole('heading', { level: 1, name: 'SEN register' });

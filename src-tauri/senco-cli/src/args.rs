@@ -132,6 +132,17 @@ pub enum CatalogueCommand {
     Check { file: PathBuf },
     /// Load another framework file into the school (entries with problems are skipped).
     Load { file: PathBuf },
+    /// Add one of the school's own items to its catalogue.
+    Add {
+        /// ci, cl, semh or sp; leave out for an expectation of the whole school.
+        #[arg(long)]
+        area: Option<String>,
+        /// The heading it goes under, e.g. "Strategies".
+        #[arg(long)]
+        heading: String,
+        #[arg(long)]
+        text: String,
+    },
 }
 
 #[derive(Args)]

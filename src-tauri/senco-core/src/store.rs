@@ -49,6 +49,8 @@ mod register;
 mod school;
 mod sen;
 mod worklist;
+#[cfg(feature = "bench-probes")]
+mod probes;
 
 use std::fs;
 use std::path::{Path, PathBuf};

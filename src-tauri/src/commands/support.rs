@@ -20,6 +20,12 @@ pub fn catalogues(state: State<'_, AppState>) -> CommandResult<Vec<Catalogue>> {
     Ok(state.with_store(|store| store.catalogues())?)
 }
 
+/// Adds one of the school's own items to its catalogue.
+#[tauri::command(async)]
+pub fn catalogue_add_item(state: State<'_, AppState>, area: Option<senco_core::census::BroadArea>, heading: String, text: String) -> CommandResult<senco_core::catalogue::CatalogueItem> {
+    Ok(state.with_store(|store| store.add_catalogue_item(area, &heading, &text, now()))?)
+}
+
 /// The school's provision library and its costing settings.
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]

@@ -72,6 +72,13 @@ pub fn run(context: &Context, command: CatalogueCommand) -> Result<ExitCode, Fai
             output::note(&format!("Loaded {} version {} with {} items.", c.name, c.version, c.items.len()));
             Ok(ExitCode::SUCCESS)
         }
+        CatalogueCommand::Add { area, heading, text } => {
+            let area = area.as_deref().map(super::parse_area).transpose()?;
+            let mut store = context.open()?;
+            let item = store.add_catalogue_item(area, &heading, &text, context.stamp)?;
+            output::note(&format!("Added {} to the school's own items.", item.id));
+            Ok(ExitCode::SUCCESS)
+        }
         CatalogueCommand::Check { file } => check(&file),
     }
 }

@@ -213,8 +213,9 @@ pub fn provision_csv(map: &ProvisionMap) -> String {
     ]);
     for r in &map.rows {
         let area = crate::census::BroadArea::from_slug(&r.area).map(|a| a.label()).unwrap_or(&r.area);
+        let wave = apdr::Wave::ALL.into_iter().find(|w| w.code() == r.wave).map(|w| w.label()).unwrap_or(&r.wave);
         csv.row(&[
-            r.upn.clone(), r.name.clone(), year_name(r.nc_year), r.intervention_name.clone(), area.to_string(), r.wave.clone(),
+            r.upn.clone(), r.name.clone(), year_name(r.nc_year), r.intervention_name.clone(), area.to_string(), wave.to_string(),
             r.start_date.clone(), r.end_date.clone(), r.sessions_per_week.to_string(), r.weeks.to_string(), r.minutes.to_string(),
             r.group_size.to_string(), decimal(r.hourly_rate_pence), decimal(r.resources_pence), decimal(r.planned_cost_pence),
             r.sessions_delivered.to_string(), decimal(r.cost_to_date_pence),

@@ -1,0 +1,80 @@
+//! Raw scans the graduated-approach benchmark compares against (`bench_support`): the same
+//! rows the worklist, a pupil's cycle history and the provision map read, stepped through
+//! with every column read and nothing else done. Not part of the API.
+
+use rusqlite::Connection;
+
+use crate::error::Result;
+use crate::pupil::PupilId;
+
+use super::Store;
+
+fn scan(conn: &Connection, sql: &str, params: impl rusqlite::Params) -> Result<usize> {
+    let mut statement = conn.prepare_cached(sql)?;
+    let columns = statement.column_count();
+    let mut rows = statement.query(params)?;
+    let mut count = 0;
+    while let Some(row) = rows.next()? {
+        for i in 0..columns {
+            std::hint::black_box(row.get_ref(i)?);
+        }
+        count += 1;
+    }
+    Ok(count)
+}
+
+impl Store {
+    /// Every row the worklist looks at: open cycles, pupils on K or E, this year's parent
+    /// meetings and the recommendations not acted on, each read once.
+    pub fn raw_worklist_scan(&self, today: chrono::NaiveDate) -> Result<usize> {
+        let year_start = super::worklist::meetings_expected(today).0;
+        Ok(scan(&self.conn, "SELECT pupil_id, number, review_due, plan_date, parent_notice_on FROM cycle WHERE locked_on IS NULL", [])?
+            + scan(&self.conn, "SELECT id, upn, legal_forename, legal_surname, current_status, leaving_date FROM pupil WHERE current_status IN ('K', 'E')", [])?
+            + scan(&self.conn, "SELECT pupil_id, date FROM parent_meeting WHERE date >= ?1", [year_start])?
+            + scan(&self.conn, "SELECT r.id, i.pupil_id, i.service, i.report_date FROM recommendation r JOIN involvement i ON i.id = r.involvement_id WHERE r.acted_on IS NULL", [])?)
+    }
+
+    /// Every row of one pupil's cycle history: the cycles with their stage documents, the
+    /// planned interventions, the sessions and the amendments.
+    pub fn raw_history_scan(&self, pupil: PupilId) -> Result<usize> {
+        Ok(scan(&self.conn, "SELECT * FROM cycle WHERE pupil_id = ?1", [pupil.0])?
+            + scan(&self.conn, "SELECT p.*, i.key, i.name FROM planned_intervention p JOIN intervention i ON i.id = p.intervention_id WHERE p.pupil_id = ?1", [pupil.0])?
+            + scan(&self.conn, "SELECT d.* FROM delivery d JOIN planned_intervention p ON p.id = d.planned_intervention_id WHERE p.pupil_id = ?1", [pupil.0])?
+            + scan(&self.conn, "SELECT a.* FROM amendment a JOIN cycle c ON c.id = a.cycle_id WHERE c.pupil_id = ?1", [pupil.0])?)
+    }
+
+    /// Every planned intervention starting in the academic year, with its pupil, library
+    /// entry and sessions, read raw.
+    pub fn raw_provision_scan(&self, year: i32) -> Result<usize> {
+        let from = format!("{year}-09-01");
+        let to = format!("{}-08-31", year + 1);
+        Ok(scan(
+            &self.conn,
+            "SELECT pi.*, p.upn, p.legal_forename, p.legal_surname, p.nc_year, i.key, i.name, i.area, i.wave
+             FROM planned_intervention pi JOIN pupil p ON p.id = pi.pupil_id JOIN intervention i ON i.id = pi.intervention_id
+             WHERE pi.start_date BETWEEN ?1 AND ?2",
+            [&from, &to],
+        )? + scan(
+            &self.conn,
+            "SELECT d.planned_intervention_id, d.minutes FROM delivery d JOIN planned_intervention pi ON pi.id = d.planned_intervention_id WHERE pi.start_date BETWEEN ?1 AND ?2",
+            [&from, &to],
+        )?)
+    }
+
+    /// The pupil with the longest cycle history, for the history benchmark.
+    pub fn pupil_with_most_cycles(&self) -> Result<Option<(PupilId, i64)>> {
+        use rusqlite::OptionalExtension;
+        Ok(self
+            .conn
+            .query_row("SELECT pupil_id, count(*) AS n FROM cycle GROUP BY pupil_id ORDER BY n DESC LIMIT 1", [], |r| Ok((PupilId(r.get(0)?), r.get(1)?)))
+            .optional()?)
+    }
+
+    /// How many rows of each graduated-approach table the school holds.
+    pub fn support_counts(&self) -> Result<Vec<(&'static str, i64)>> {
+        ["cycle", "planned_intervention", "delivery", "parent_meeting", "involvement", "recommendation"]
+            .into_iter()
+            .map(|table| Ok((table, self.conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))?)))
+            .collect()
+    }
+}
