@@ -45,17 +45,23 @@ CREATE TABLE cycle (
     pupil_id         INTEGER NOT NULL REFERENCES pupil(id),
     number           INTEGER NOT NULL CHECK (number > 0),
     opened_on        TEXT NOT NULL,
-    -- Each stage as the validated JSON document the rules in `apdr` wrote.
-    assess           TEXT,
-    plan             TEXT,
-    review           TEXT,
-    -- Copied from the stages for the worklist and the provision map.
+    -- Copied from the stages for the worklist and the provision map, so the queries that
+    -- scan cycles read small rows and never the stage documents.
     plan_date        TEXT,
     parent_notice_on TEXT,
     review_due       TEXT,
     reviewed_on      TEXT,
+    next_review      TEXT,
     locked_on        TEXT,
     UNIQUE (pupil_id, number)
+) STRICT;
+
+-- Each stage as the validated JSON document the rules in `apdr` wrote.
+CREATE TABLE cycle_stage (
+    cycle_id INTEGER NOT NULL REFERENCES cycle(id),
+    stage    TEXT NOT NULL CHECK (stage IN ('assess', 'plan', 'review')),
+    document TEXT NOT NULL,
+    PRIMARY KEY (cycle_id, stage)
 ) STRICT;
 -- At most one open cycle per pupil, kept by the database as well as by the rules.
 CREATE UNIQUE INDEX cycle_one_open ON cycle (pupil_id) WHERE locked_on IS NULL;
@@ -102,6 +108,8 @@ CREATE TABLE delivery (
     note                    TEXT NOT NULL DEFAULT '',
     UNIQUE (planned_intervention_id, date)
 ) STRICT;
+-- Costs to date read only minutes, from the index.
+CREATE INDEX delivery_minutes ON delivery (planned_intervention_id, minutes);
 
 CREATE TABLE amendment (
     id       INTEGER PRIMARY KEY,

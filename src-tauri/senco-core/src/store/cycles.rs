@@ -242,15 +242,27 @@ fn refuse_if_not_on_roll(conn: &Connection, pupil: PupilId, today: NaiveDate) ->
 }
 
 fn open_cycle(conn: &Connection, pupil: PupilId) -> Result<Option<OpenCycle>> {
-    conn.prepare_cached("SELECT id, number, assess, plan, locked_on FROM cycle WHERE pupil_id = ?1 AND locked_on IS NULL")?
-        .query_row([pupil.0], |r| {
-            Ok((r.get::<_, i64>(0)?, r.get::<_, u32>(1)?, r.get::<_, Option<String>>(2)?, r.get::<_, Option<String>>(3)?, r.get(4)?))
-        })
+    conn.prepare_cached("SELECT id, number, locked_on FROM cycle WHERE pupil_id = ?1 AND locked_on IS NULL")?
+        .query_row([pupil.0], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, u32>(1)?, r.get(2)?)))
         .optional()?
-        .map(|(id, number, assess, plan, locked_on)| {
-            Ok(OpenCycle { id, number, assessment: stored(assess)?, plan: stored(plan)?, locked_on })
+        .map(|(id, number, locked_on)| {
+            Ok(OpenCycle { id, number, assessment: stage(conn, id, "assess")?, plan: stage(conn, id, "plan")?, locked_on })
         })
         .transpose()
+}
+
+/// One stage document of a cycle, if it has been recorded.
+fn stage<T: serde::de::DeserializeOwned>(conn: &Connection, cycle: i64, stage: &str) -> Result<Option<T>> {
+    stored(conn.row("SELECT document FROM cycle_stage WHERE cycle_id = ?1 AND stage = ?2", params![cycle, stage], |r| r.get(0)).optional()?)
+}
+
+/// Writes (or replaces) one stage document of a cycle.
+fn put_stage<T: Serialize>(conn: &Connection, cycle: i64, stage: &str, document: &T) -> Result<()> {
+    conn.exec(
+        "INSERT INTO cycle_stage (cycle_id, stage, document) VALUES (?1, ?2, ?3) ON CONFLICT (cycle_id, stage) DO UPDATE SET document = excluded.document",
+        params![cycle, stage, json(document)],
+    )?;
+    Ok(())
 }
 
 /// Reads a stage document written by this module.
@@ -271,7 +283,8 @@ fn record_assessment(tx: &Transaction<'_>, pupil: PupilId, open: Option<OpenCycl
             open.number
         ))),
         Some(open) => {
-            tx.exec("UPDATE cycle SET assess = ?2, opened_on = ?3 WHERE id = ?1", params![open.id, json(&assessment), assessment.date])?;
+            tx.exec("UPDATE cycle SET opened_on = ?2 WHERE id = ?1", params![open.id, assessment.date])?;
+            put_stage(tx, open.id, "assess", &assessment)?;
             Ok(open.id)
         }
         None => {
@@ -285,8 +298,10 @@ fn record_assessment(tx: &Transaction<'_>, pupil: PupilId, open: Option<OpenCycl
                     return Err(Error::invalid("date", format!("the assessment date is before the review that closed cycle {} ({})", number - 1, last_review)));
                 }
             }
-            tx.exec("INSERT INTO cycle (pupil_id, number, opened_on, assess) VALUES (?1, ?2, ?3, ?4)", params![pupil.0, number, assessment.date, json(&assessment)])?;
-            Ok(tx.last_insert_rowid())
+            tx.exec("INSERT INTO cycle (pupil_id, number, opened_on) VALUES (?1, ?2, ?3)", params![pupil.0, number, assessment.date])?;
+            let id = tx.last_insert_rowid();
+            put_stage(tx, id, "assess", &assessment)?;
+            Ok(id)
         }
     }
 }
@@ -359,9 +374,10 @@ fn record_plan(tx: &Transaction<'_>, pupil: PupilId, open: OpenCycle, input: &Pl
         )?;
     }
     tx.exec(
-        "UPDATE cycle SET plan = ?2, plan_date = ?3, parent_notice_on = ?4, review_due = ?5 WHERE id = ?1",
-        params![open.id, json(&plan), plan.date, plan.parent_notice.as_ref().map(|n| n.date.clone()), plan.review_date],
+        "UPDATE cycle SET plan_date = ?2, parent_notice_on = ?3, review_due = ?4 WHERE id = ?1",
+        params![open.id, plan.date, plan.parent_notice.as_ref().map(|n| n.date.clone()), plan.review_date],
     )?;
+    put_stage(tx, open.id, "plan", &plan)?;
     Ok(open.id)
 }
 
@@ -419,21 +435,20 @@ fn record_review(tx: &Transaction<'_>, open: OpenCycle, input: &Review, stamp: S
     let review = input.validate(plan, stamp.today)?;
     let locked_on = review.sign_off.then(|| review.date.clone());
     tx.exec(
-        "UPDATE cycle SET review = ?2, reviewed_on = ?3, locked_on = ?4 WHERE id = ?1",
-        params![open.id, json(&review), review.date, locked_on],
+        "UPDATE cycle SET reviewed_on = ?2, next_review = ?3, locked_on = ?4 WHERE id = ?1",
+        params![open.id, review.date, review.next_review_date, locked_on],
     )?;
+    put_stage(tx, open.id, "review", &review)?;
     Ok(open.id)
 }
 
 fn cycle_record(conn: &Connection, id: i64) -> Result<CycleRecord> {
-    let (number, opened_on, assess, plan, review, locked_on) = conn
-        .prepare_cached("SELECT number, opened_on, assess, plan, review, locked_on FROM cycle WHERE id = ?1")?
-        .query_row([id], |r| {
-            Ok((r.get::<_, u32>(0)?, r.get::<_, String>(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get::<_, Option<String>>(5)?))
-        })?;
-    let assessment: Option<Assessment> = stored(assess)?;
-    let plan: Option<Plan> = stored(plan)?;
-    let review: Option<Review> = stored(review)?;
+    let (number, opened_on, locked_on) = conn
+        .prepare_cached("SELECT number, opened_on, locked_on FROM cycle WHERE id = ?1")?
+        .query_row([id], |r| Ok((r.get::<_, u32>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<String>>(2)?)))?;
+    let assessment: Option<Assessment> = stage(conn, id, "assess")?;
+    let plan: Option<Plan> = stage(conn, id, "plan")?;
+    let review: Option<Review> = stage(conn, id, "review")?;
     let interventions = progress(conn, id)?;
     let amendments = conn
         .prepare_cached("SELECT made_on, text FROM amendment WHERE cycle_id = ?1 ORDER BY id")?

@@ -38,6 +38,7 @@ impl Store {
     /// planned interventions, the sessions and the amendments.
     pub fn raw_history_scan(&self, pupil: PupilId) -> Result<usize> {
         Ok(scan(&self.conn, "SELECT * FROM cycle WHERE pupil_id = ?1", [pupil.0])?
+            + scan(&self.conn, "SELECT s.* FROM cycle_stage s JOIN cycle c ON c.id = s.cycle_id WHERE c.pupil_id = ?1", [pupil.0])?
             + scan(&self.conn, "SELECT p.*, i.key, i.name FROM planned_intervention p JOIN intervention i ON i.id = p.intervention_id WHERE p.pupil_id = ?1", [pupil.0])?
             + scan(&self.conn, "SELECT d.* FROM delivery d JOIN planned_intervention p ON p.id = d.planned_intervention_id WHERE p.pupil_id = ?1", [pupil.0])?
             + scan(&self.conn, "SELECT a.* FROM amendment a JOIN cycle c ON c.id = a.cycle_id WHERE c.pupil_id = ?1", [pupil.0])?)

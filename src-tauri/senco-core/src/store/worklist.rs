@@ -108,7 +108,7 @@ impl Store {
 
         let sql = format!(
             "SELECT p.id, p.upn, {name}, p.current_status,
-                    coalesce((SELECT json_extract(c.review, '$.nextReviewDate') FROM cycle c WHERE c.pupil_id = p.id ORDER BY c.number DESC LIMIT 1),
+                    coalesce((SELECT c.next_review FROM cycle c WHERE c.pupil_id = p.id ORDER BY c.number DESC LIMIT 1),
                              (SELECT s.start_date FROM sen_status s WHERE s.pupil_id = p.id AND s.end_date IS NULL))
              FROM pupil p WHERE p.current_status IN ('K', 'E') AND {on_roll}
                AND NOT EXISTS (SELECT 1 FROM cycle c WHERE c.pupil_id = p.id AND c.locked_on IS NULL)"
