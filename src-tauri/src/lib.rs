@@ -56,6 +56,7 @@ pub fn app<R: Runtime>(builder: tauri::Builder<R>, data_dir: Option<PathBuf>) ->
         commands::pupils::pupil_cancel_leaving,
         commands::support::catalogues,
         commands::support::catalogue_add_item,
+        commands::support::catalogue_load,
         commands::support::library,
         commands::support::intervention_save,
         commands::support::role_set_rates,

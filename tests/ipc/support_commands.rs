@@ -125,6 +125,17 @@ fn a_full_cycle_and_the_records_around_it_through_the_commands() {
     assert_eq!(app.code("catalogue_add_item", json!({ "area": null, "heading": "", "text": "x" })), "invalid");
     assert!(app.ok("catalogues", json!({})).as_array().unwrap().iter().any(|c| c["name"] == "The school's own items"));
 
+    // Another framework loads with its problems listed by line; a file with no items is refused.
+    let loaded = app.ok("catalogue_load", json!({ "name": "oap.catalogue", "text": "catalogue: Other LA\nversion: 2\nprefix: OAP\nsection S1: All\n  heading H: One\n    item 01: Fine\n    item 01: Twice\n" }));
+    assert_eq!(loaded["problems"][0]["line"], 7);
+    assert_eq!(app.code("catalogue_load", json!({ "name": "notes.txt", "text": "hello" })), "refused");
+
+    // Hostile text in a stage is refused by the same text rules, naming the field.
+    let mut hostile = plan.clone();
+    hostile["outcomes"][0]["description"] = json!("Reads\u{202E}gnorw");
+    let error = app.call("cycle_plan", json!({ "id": ada, "cycle": 2, "plan": hostile })).unwrap_err();
+    assert_eq!(error["fields"][0]["field"], "outcomes[0].description", "{error}");
+
     // The provision map keeps the rate the plan was costed at, and exports a CSV file.
     let map = app.ok("provision_map", json!({ "year": 2026 }));
     assert_eq!(map["thresholdPence"], 500_000);

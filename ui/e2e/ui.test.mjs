@@ -684,6 +684,14 @@ test('a SENCO takes a pupil through a whole cycle: assess, plan, do, review, loc
   assert.deepEqual(await axeViolations(page), [], 'the provision map');
   await page.locator('#provision-export').click();
   await page.locator('[role="status"]').filter({ hasText: /Saved to .*provision-map-\d{4}-\d{2}\.csv/ }).waitFor();
+  // Another framework loads from a file in the library; its problems are listed by line.
+  await page.locator('#nav-library').click();
+  await page.locator('#catalogue-file').setInputFiles({
+    name: 'oap.catalogue', mimeType: 'text/plain',
+    buffer: Buffer.from('catalogue: Other LA provision\nversion: 3\nprefix: OAP\nsection S1: All\n  heading H: One\n    item 01: Fine\n    item 01: Twice\n'),
+  });
+  await page.locator('#catalogue-file-result').filter({ hasText: 'Loaded Other LA provision, version 3, from oap.catalogue: 1 items' }).waitFor();
+  await page.locator('#catalogue-file-result').getByText('Line 7: duplicate id OAP.S1.H.01').waitFor();
   for (const [place, ready] of [['#nav-library', '#library-interventions'], ['#nav-sessions', '#session-form']]) {
     await page.locator(place).click();
     await page.locator(ready).waitFor();

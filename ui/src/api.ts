@@ -23,6 +23,7 @@ import type { AttachmentInfo } from './bindings/AttachmentInfo';
 import type { BroadArea } from './bindings/BroadArea';
 import type { Catalogue } from './bindings/Catalogue';
 import type { CatalogueItem } from './bindings/CatalogueItem';
+import type { Loaded } from './bindings/Loaded';
 import type { CycleRecord } from './bindings/CycleRecord';
 import type { Delivery } from './bindings/Delivery';
 import type { Intervention } from './bindings/Intervention';
@@ -68,6 +69,7 @@ export const pupilReadmit = (id: number, admissionDate: string) => invoke<PupilR
 
 // The graduated approach.
 export const catalogues = () => invoke<Catalogue[]>('catalogues');
+export const catalogueLoad = (name: string, text: string) => invoke<Loaded>('catalogue_load', { name, text });
 export const catalogueAddItem = (area: BroadArea | null, heading: string, text: string) => invoke<CatalogueItem>('catalogue_add_item', { area, heading, text });
 export const library = () => invoke<Library>('library');
 export const interventionSave = (intervention: Intervention) => invoke<Intervention>('intervention_save', { intervention });

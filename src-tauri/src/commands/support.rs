@@ -26,6 +26,18 @@ pub fn catalogue_add_item(state: State<'_, AppState>, area: Option<senco_core::c
     Ok(state.with_store(|store| store.add_catalogue_item(area, &heading, &text, now()))?)
 }
 
+/// Loads another framework in the catalogue format, as the person chose it; entries with
+/// problems are skipped and listed with their line numbers.
+#[tauri::command(async)]
+pub fn catalogue_load(state: State<'_, AppState>, name: String, text: String) -> CommandResult<senco_core::catalogue::Loaded> {
+    const MAX: usize = 5 * 1024 * 1024;
+    if text.len() > MAX {
+        return Err(senco_core::Error::Refused(format!("{name} is larger than 5 MB; a catalogue file is much smaller")).into());
+    }
+    let (catalogue, problems) = state.with_store(|store| store.load_catalogue(&text, now()))?;
+    Ok(senco_core::catalogue::Loaded { catalogue, problems })
+}
+
 /// The school's provision library and its costing settings.
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
