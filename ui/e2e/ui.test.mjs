@@ -692,6 +692,12 @@ test('a SENCO takes a pupil through a whole cycle: assess, plan, do, review, loc
   });
   await page.locator('#catalogue-file-result').filter({ hasText: 'Loaded Other LA provision, version 3, from oap.catalogue: 1 items' }).waitFor();
   await page.locator('#catalogue-file-result').getByText('Line 7: duplicate id OAP.S1.H.01').waitFor();
+  // The school changes its copy of an intervention.
+  await page.locator('#edit-talkabout').click();
+  await page.locator('#intervention-minutes').fill('40');
+  await page.locator('#intervention-save').click();
+  await page.getByRole('status').filter({ hasText: /^Saved the changes to Talkabout/ }).waitFor();
+  await page.locator('#library-interventions tr', { hasText: 'Talkabout' }).filter({ hasText: '× 40 min' }).first().waitFor();
   for (const [place, ready] of [['#nav-library', '#library-interventions'], ['#nav-sessions', '#session-form']]) {
     await page.locator(place).click();
     await page.locator(ready).waitFor();
