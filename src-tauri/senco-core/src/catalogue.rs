@@ -15,6 +15,9 @@ use crate::census::BroadArea;
 /// The catalogue that ships with the app.
 pub const SHIPPED: &str = include_str!("../../../assets/catalogue/mcs.catalogue");
 
+/// The largest catalogue file read: a real framework is well under 1 MB.
+pub const FILE_MAX_BYTES: usize = 5 * 1024 * 1024;
+
 /// The longest item text accepted.
 pub const ITEM_MAX: usize = 500;
 

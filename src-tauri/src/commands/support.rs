@@ -30,11 +30,10 @@ pub fn catalogue_add_item(state: State<'_, AppState>, area: Option<senco_core::c
 /// problems are skipped and listed with their line numbers.
 #[tauri::command(async)]
 pub fn catalogue_load(state: State<'_, AppState>, name: String, text: String) -> CommandResult<senco_core::catalogue::Loaded> {
-    const MAX: usize = 5 * 1024 * 1024;
-    if text.len() > MAX {
-        return Err(senco_core::Error::Refused(format!("{name} is larger than 5 MB; a catalogue file is much smaller")).into());
-    }
-    let (catalogue, problems) = state.with_store(|store| store.load_catalogue(&text, now()))?;
+    let (catalogue, problems) = state.with_store(|store| store.load_catalogue(&text, now())).map_err(|e| match e {
+        senco_core::Error::Refused(why) => senco_core::Error::Refused(format!("{name}: {why}")),
+        other => other,
+    })?;
     Ok(senco_core::catalogue::Loaded { catalogue, problems })
 }
 

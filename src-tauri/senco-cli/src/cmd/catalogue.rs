@@ -9,14 +9,12 @@ use crate::args::{CatalogueCommand, TableOrJson};
 use crate::context::Context;
 use crate::output::{self, Failure};
 
-/// The largest catalogue file read (a real framework is well under 1 MB).
-const FILE_MAX_BYTES: u64 = 5 * 1024 * 1024;
 
 fn read(file: &Path) -> Result<String, Failure> {
     let cause = |e: std::io::Error| Failure::Refused(format!("{} could not be read: {}", file.display(), senco_core::error::plain_cause(&e)));
     let size = std::fs::metadata(file).map_err(cause)?.len();
-    if size > FILE_MAX_BYTES {
-        return Err(Failure::Refused(format!("{} is {size} bytes; a catalogue file is at most {FILE_MAX_BYTES} bytes", file.display())));
+    if size > catalogue::FILE_MAX_BYTES as u64 {
+        return Err(Failure::Refused(format!("{} is {size} bytes; a catalogue file is at most {} bytes", file.display(), catalogue::FILE_MAX_BYTES)));
     }
     let bytes = std::fs::read(file).map_err(cause)?;
     String::from_utf8(bytes).map_err(|e| {
