@@ -75,6 +75,8 @@ export const sources = (): Term[] => loaded().sources;
 export const noticeMethods = (): Term[] => loaded().noticeMethods;
 export const pfaDomains = (): Term[] => loaded().pfaDomains;
 export const decisions = (): Term[] => loaded().decisions;
+/** Whether a review with this decision needs a next review date (the core's rule). */
+export const needsNextReview = (decision: string): boolean => loaded().decisionsNeedingNextReview.includes(decision);
 export const ratings = (): Term[] => loaded().ratings;
 export const waves = (): Term[] => loaded().waves;
 export const services = (): Term[] => loaded().services;

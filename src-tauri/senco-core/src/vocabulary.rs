@@ -41,6 +41,8 @@ pub struct Vocabulary {
     pub notice_methods: Vec<Term>,
     pub pfa_domains: Vec<Term>,
     pub decisions: Vec<Term>,
+    /// The decisions after which the cycle needs a next review date (all but ending SEN support).
+    pub decisions_needing_next_review: Vec<String>,
     pub ratings: Vec<Term>,
     pub waves: Vec<Term>,
     pub services: Vec<Term>,
@@ -159,6 +161,12 @@ pub fn vocabulary() -> Vocabulary {
         notice_methods: terms(&NoticeMethod::ALL, NoticeMethod::label),
         pfa_domains: terms(&PfaDomain::ALL, PfaDomain::label),
         decisions: terms(&Decision::ALL, Decision::label),
+        decisions_needing_next_review: terms(&Decision::ALL, Decision::label)
+            .into_iter()
+            .zip(Decision::ALL)
+            .filter(|(_, d)| d.needs_next_review())
+            .map(|(t, _)| t.value)
+            .collect(),
         ratings: RATING_SCALE.iter().map(|(v, label)| Term { value: v.to_string(), label: format!("{v:+} {label}") }).collect(),
         waves: terms(&Wave::ALL, Wave::label),
         services: terms(&Service::ALL, Service::label),
@@ -174,6 +182,7 @@ mod tests {
     #[test]
     fn the_vocabulary_carries_the_rules_the_forms_follow() {
         let words = vocabulary();
+        assert_eq!(words.decisions_needing_next_review, ["continue", "adapt", "seekSpecialistAdvice", "requestEhcNeedsAssessment"], "all but ending SEN support");
         let rules: Vec<String> = words
             .statuses
             .iter()

@@ -24,7 +24,11 @@ nameMax: number, reasonMax: number, noteMax: number,
  * were told, Preparing for Adulthood domains, review decisions, the rating scale,
  * intervention waves and specialist services.
  */
-sources: Array<Term>, noticeMethods: Array<Term>, pfaDomains: Array<Term>, decisions: Array<Term>, ratings: Array<Term>, waves: Array<Term>, services: Array<Term>, worklistKinds: Array<Term>, 
+sources: Array<Term>, noticeMethods: Array<Term>, pfaDomains: Array<Term>, decisions: Array<Term>, 
+/**
+ * The decisions after which the cycle needs a next review date (all but ending SEN support).
+ */
+decisionsNeedingNextReview: Array<string>, ratings: Array<Term>, waves: Array<Term>, services: Array<Term>, worklistKinds: Array<Term>, 
 /**
  * How many days ahead a review counts as due soon on the worklist.
  */

@@ -245,3 +245,15 @@ fn the_provision_map_totals_pupils_against_the_threshold() {
     assert!(csv.starts_with('\u{FEFF}'));
     assert!(csv.contains("\r\n,\"School total, 2025/26\",,,,,,,,,,,,,195.00,,0.00\r\n"), "{csv}");
 }
+
+#[test]
+fn a_catalogue_file_over_the_limit_is_refused_and_loads_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, ..) = new_school(dir.path());
+    let mut huge = String::from("catalogue: Big\nversion: 1\nprefix: BIG\nsection S1: All\n  heading H: One\n");
+    while huge.len() <= crate::catalogue::FILE_MAX_BYTES {
+        huge.push_str("# padding padding padding padding padding padding padding padding\n");
+    }
+    assert!(refused(store.load_catalogue(&huge, day("2025-09-01"))).contains("at most 5242880 bytes"));
+    assert_eq!(store.catalogues().unwrap().len(), 1, "only the shipped catalogue");
+}
