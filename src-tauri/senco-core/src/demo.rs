@@ -80,7 +80,7 @@ pub fn create(path: &Path, spec: DemoSpec, stamp: Stamp) -> Result<Store> {
         is_demo: true,
     };
     let pupils = generate(spec, phase, stamp.today);
-    let (store, _recovery_key) = store::create(path, &school, DEMO_PASSPHRASE, KdfCost::DEFAULT, stamp, |tx| write(tx, &pupils, stamp.today, Some(spec.seed)))?;
+    let (store, _recovery_key) = store::create(path, &school, DEMO_PASSPHRASE, KdfCost::DEMO, stamp, |tx| write(tx, &pupils, stamp.today, Some(spec.seed)))?;
     Ok(store)
 }
 
@@ -96,7 +96,7 @@ pub fn create_from(path: &Path, pupils: &[DemoPupil], stamp: Stamp) -> Result<St
         phase: Phase::Primary,
         is_demo: true,
     };
-    let (store, _recovery_key) = store::create(path, &school, DEMO_PASSPHRASE, KdfCost::DEFAULT, stamp, |tx| write(tx, pupils, stamp.today, None))?;
+    let (store, _recovery_key) = store::create(path, &school, DEMO_PASSPHRASE, KdfCost::DEMO, stamp, |tx| write(tx, pupils, stamp.today, None))?;
     Ok(store)
 }
 

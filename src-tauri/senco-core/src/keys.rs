@@ -54,6 +54,11 @@ pub struct KdfCost {
 impl KdfCost {
     pub const DEFAULT: KdfCost = KdfCost { memory_kib: 64 * 1024, iterations: 3, parallelism: 1 };
 
+    /// The demo school's cost: 4 MiB and 1 pass. Its passphrase is printed in the app and
+    /// the README ([`DEMO_PASSPHRASE`]), so a slow derivation would protect nothing; on a
+    /// 2-core laptop the default's quarter of a second competes with the window's start.
+    pub const DEMO: KdfCost = KdfCost { memory_kib: 4 * 1024, iterations: 1, parallelism: 1 };
+
     /// The most a key file may ask for: 1 GiB of memory, 10 passes, 8 lanes. More would make
     /// a school laptop run out of memory or appear to hang.
     const MAX: KdfCost = KdfCost { memory_kib: 1024 * 1024, iterations: 10, parallelism: 8 };

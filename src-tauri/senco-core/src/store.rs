@@ -312,7 +312,7 @@ pub(crate) fn tune(conn: &Connection) -> Result<()> {
     // 32 MiB of decrypted pages (the default is 2 MiB): a large school's worklist and
     // provision map revisit index pages that SQLCipher would otherwise decrypt again.
     conn.execute_batch("PRAGMA cache_size = -32768;")?;
-    Ok(())
+    register::add_collations(conn)
 }
 
 fn user_version(conn: &Connection) -> Result<i64> {
