@@ -120,7 +120,23 @@ fn data_dir_from_environment() -> Option<PathBuf> {
 }
 
 pub fn run() {
+    prefer_simple_rendering();
     app(tauri::Builder::default(), None)
         .run(tauri::generate_context!())
         .expect("the SENCO Toolkit window could not start");
+}
+
+/// On Linux, asks WebKitGTK not to composite the page on the GPU, unless IT staff have set
+/// `WEBKIT_DISABLE_COMPOSITING_MODE` themselves. The app is forms and tables with no
+/// animation, so compositing gains nothing, and where the GPU path is software (old laptops,
+/// virtual machines, a display without acceleration) each frame of the register took about
+/// 180 ms instead of 20. Called before the window exists; the start-up benchmark's blank
+/// window calls it too, so the two are measured alike. The webview test sets the variable
+/// to 0, because WebKitWebDriver's screenshots need compositing.
+pub fn prefer_simple_rendering() {
+    #[cfg(target_os = "linux")]
+    if std::env::var_os("WEBKIT_DISABLE_COMPOSITING_MODE").is_none() {
+        // Before any thread is started: nothing else reads the environment yet.
+        std::env::set_var("WEBKIT_DISABLE_COMPOSITING_MODE", "1");
+    }
 }

@@ -1,12 +1,12 @@
-//! Benchmark, not a test: how long the app takes from process start to a rendered register
-//! of the demo school, against a blank Tauri 2 window built the same way, measured in one
+//! Benchmark, not a test: how long the app takes from process start to its first screen
+//! rendered with the demo school's data (the worklist, since that became the first screen), against a blank Tauri 2 window built the same way, measured in one
 //! run. Prints medians and the ratio (see docs/benchmarks.md).
 //!
 //! Build both in release, then run under a display:
 //!   cargo build --release --features tauri/custom-protocol --bin senco-toolkit --example blank_window --example bench_startup
 //!   xvfb-run -a target/release/examples/bench_startup
 //!
-//! The app exits when its first register has rendered because `SENCO_STARTUP_PROBE` is set
+//! The app exits when its first screen has rendered because `SENCO_STARTUP_PROBE` is set
 //! (see `commands::school::startup_finished`); the blank window exits when its page loads.
 //! The demo school is made once beforehand, so its creation is not measured, only opening.
 
@@ -59,7 +59,7 @@ fn main() {
         app_times.push(run(&app, data.path()));
     }
     let (app_median, blank_median) = (median(app_times.clone()), median(blank_times.clone()));
-    println!("| runs | blank Tauri window | SENCO Toolkit, demo register rendered | ratio |");
+    println!("| runs | blank Tauri window | SENCO Toolkit, demo worklist rendered | ratio |");
     println!("|---|---|---|---|");
     println!("| {RUNS} | {} | {} | {:.2}× |", ms(blank_median), ms(app_median), app_median.as_secs_f64() / blank_median.as_secs_f64());
     println!();

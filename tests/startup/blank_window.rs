@@ -9,6 +9,8 @@ use tauri::webview::PageLoadEvent;
 use tauri::{Manager, WebviewUrl, WebviewWindowBuilder};
 
 fn main() {
+    // The same rendering choice as the app (see `senco_app::prefer_simple_rendering`).
+    senco_app::prefer_simple_rendering();
     tauri::Builder::default()
         // A page served by the app itself: WebKitGTK raises no page-load event for about:blank.
         .register_uri_scheme_protocol("blank", |_, request| {

@@ -28,6 +28,9 @@ impl Driver {
     fn start_with(env: &[(&str, &Path)]) -> Driver {
         let mut command = Command::new(tauri_driver());
         command.args(["--port", "4444", "--native-port", "4445"]).env_remove("SENCO_DATA_DIR");
+        // WebKit's own compositing, not the app's choice of none (`prefer_simple_rendering`):
+        // without it WebKitWebDriver's screenshot never returns. Everything else is the same.
+        command.env("WEBKIT_DISABLE_COMPOSITING_MODE", "0");
         for (name, value) in env {
             command.env(name, value);
         }
