@@ -76,6 +76,8 @@ pub fn app<R: Runtime>(builder: tauri::Builder<R>, data_dir: Option<PathBuf>) ->
         commands::support::involvement_add,
         commands::support::recommendation_acted,
         commands::support::report_attach,
+        commands::support::report_save_copy,
+        commands::support::report_check,
         commands::support::profile,
         commands::support::profile_save,
         commands::support::provision_map,

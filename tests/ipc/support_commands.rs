@@ -105,6 +105,13 @@ fn a_full_cycle_and_the_records_around_it_through_the_commands() {
     assert_eq!(attached["mediaType"], "application/pdf");
     assert_eq!(app.code("report_attach", json!({ "involvement": involvement["id"], "name": "notes.docx", "bytes": b"PK\x03\x04".to_vec() })), "invalid");
     assert_eq!(app.ok("involvements", json!({ "id": ada }))[0]["attachments"][0]["name"], "salt.pdf");
+    app.ok("report_check", json!({ "name": "salt.pdf", "size": 10 * 1_048_576 }));
+    assert_eq!(app.code("report_check", json!({ "name": "scan.pdf", "size": 200 * 1_048_576 })), "invalid");
+    let copy = app.ok("report_save_copy", json!({ "id": attached["id"] }));
+    let copy = std::path::PathBuf::from(copy.as_str().unwrap());
+    assert!(copy.ends_with(format!("exports/report-{}-salt.pdf", attached["id"])), "{}", copy.display());
+    assert_eq!(std::fs::read(&copy).unwrap(), b"%PDF-1.4\n");
+    assert_eq!(app.code("report_save_copy", json!({ "id": 9_999 })), "not_found");
     app.ok("profile_save", json!({ "id": ada, "profile": { "admire": "Kind", "important": "Her dog", "support": "Warn me of changes" } }));
     assert_eq!(app.ok("profile", json!({ "id": ada }))["important"], "Her dog");
 

@@ -108,6 +108,10 @@ export const reportAttach = (involvement: number, name: string, bytes: number[])
 export const profile = (id: number) => invoke<Profile | null>('profile', { id });
 export const profileSave = (id: number, profile: Profile) => invoke<Profile>('profile_save', { id, profile });
 export const provisionMap = (year: number | null) => invoke<ProvisionMap>('provision_map', { year });
+/** Whether a file of this size may be attached (asked before reading it). */
+export const reportCheck = (name: string, size: number) => invoke<null>('report_check', { name, size });
+/** Saves a copy of an attached report in the exports folder; returns where it went. */
+export const reportSaveCopy = (id: number) => invoke<string>('report_save_copy', { id });
 export const provisionMapExport = (year: number) => invoke<string>('provision_map_export', { year });
 
 /** Turns whatever a command rejected with into a CommandError. */

@@ -71,6 +71,7 @@ export const needsFor = (status: SenStatus): NeedType[] =>
 // The graduated approach's words, as options for the forms' selects and checkboxes.
 import type { Term } from './bindings/Term';
 export const noteMax = (): number => loaded().noteMax;
+export const attachmentMaxBytes = (): number => loaded().attachmentMaxBytes;
 export const sources = (): Term[] => loaded().sources;
 export const noticeMethods = (): Term[] => loaded().noticeMethods;
 export const pfaDomains = (): Term[] => loaded().pfaDomains;

@@ -55,8 +55,15 @@ pub const LAST_DAY: (i32, u32, u32) = (2098, 8, 31);
 
 /// Creates a demo school at `path`, encrypted with the fixed demo key: its pupils are
 /// invented, so anyone may open it, with no passphrase. Like every school, it appears whole
-/// or not at all.
+/// or not at all. Its phase follows its size: primary up to 800 pupils, secondary up to
+/// 2,500, all-through beyond.
 pub fn create(path: &Path, spec: DemoSpec, stamp: Stamp) -> Result<Store> {
+    create_as(path, spec, phase_for(spec.pupils), stamp)
+}
+
+/// A demo school of a chosen phase, whatever its size: the benchmarks compare schools of
+/// one shape at different sizes, so that only the size differs.
+pub fn create_as(path: &Path, spec: DemoSpec, phase: Phase, stamp: Stamp) -> Result<Store> {
     let day = |(y, m, d): (i32, u32, u32)| NaiveDate::from_ymd_opt(y, m, d).expect("a real day");
     if stamp.today < day(FIRST_DAY) || stamp.today > day(LAST_DAY) {
         return Err(Error::invalid(
@@ -70,7 +77,6 @@ pub fn create(path: &Path, spec: DemoSpec, stamp: Stamp) -> Result<Store> {
     if !(1..=10).contains(&spec.years) {
         return Err(Error::invalid("years", "a demo school has from 1 to 10 years of history"));
     }
-    let phase = phase_for(spec.pupils);
     let school = School {
         name: "Hollowbrook Demo School".to_string(),
         urn: "999999".to_string(),

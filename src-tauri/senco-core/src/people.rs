@@ -241,12 +241,7 @@ impl Profile {
 
 /// The kind of a report file, read from its first bytes (never from its name).
 pub fn attachment_type(name: &str, bytes: &[u8]) -> Result<&'static str> {
-    if bytes.len() > ATTACHMENT_MAX_BYTES {
-        return Err(Error::invalid(
-            "file",
-            format!("{name} is {:.1} MB; reports of up to {} MB can be attached: scan it at a lower resolution or attach the pages that matter", bytes.len() as f64 / 1_048_576.0, ATTACHMENT_MAX_BYTES / 1_048_576),
-        ));
-    }
+    attachment_size(name, bytes.len() as u64)?;
     let kind = if bytes.starts_with(b"%PDF-") {
         "application/pdf"
     } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
@@ -259,9 +254,57 @@ pub fn attachment_type(name: &str, bytes: &[u8]) -> Result<&'static str> {
     Ok(kind)
 }
 
+/// Whether a file of `size` bytes may be attached: the app asks before it reads the file, so
+/// a 200 MB scan is refused without being copied across.
+pub fn attachment_size(name: &str, size: u64) -> Result<()> {
+    if size > ATTACHMENT_MAX_BYTES as u64 {
+        return Err(Error::invalid(
+            "file",
+            format!("{name} is {:.1} MB; reports of up to {} MB can be attached: scan it at a lower resolution or attach the pages that matter", size as f64 / 1_048_576.0, ATTACHMENT_MAX_BYTES / 1_048_576),
+        ));
+    }
+    Ok(())
+}
+
+/// The name a saved copy of an attached report gets: `report-<id>-`, then the file's own
+/// name with anything that could reach another folder, hide the file, reverse the text or
+/// trouble a file manager replaced by `_`, cut to 80 characters, and the extension of what
+/// the file really is (from its bytes, not its old name).
+pub fn attachment_copy_name(id: i64, name: &str, media_type: &str) -> String {
+    let extension = match media_type {
+        "application/pdf" => "pdf",
+        "image/png" => "png",
+        _ => "jpg",
+    };
+    let stem = match name.rsplit_once('.') {
+        Some((stem, old)) if ["pdf", "png", "jpg", "jpeg"].iter().any(|e| old.eq_ignore_ascii_case(e)) => stem,
+        _ => name,
+    };
+    let mut safe: String = stem
+        .chars()
+        .map(|c| if c.is_alphanumeric() || matches!(c, ' ' | '-' | '_' | '(' | ')') { c } else { '_' })
+        .take(80)
+        .collect();
+    safe = safe.trim_matches([' ', '_']).to_string();
+    if safe.is_empty() {
+        safe = "report".into();
+    }
+    format!("report-{id}-{safe}.{extension}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_saved_copy_is_named_safely_whatever_the_report_was_called() {
+        assert_eq!(attachment_copy_name(3, "EP report.pdf", "application/pdf"), "report-3-EP report.pdf");
+        assert_eq!(attachment_copy_name(4, "../../.bashrc", "application/pdf"), "report-4-bashrc.pdf", "no way out of the folder, no hidden file");
+        assert_eq!(attachment_copy_name(5, "scan\u{202E}gpj.exe", "image/png"), "report-5-scan_gpj_exe.png", "no reversed text, the real type's extension");
+        assert_eq!(attachment_copy_name(6, "a\nb\tc=HYPERLINK().jpeg", "image/jpeg"), "report-6-a_b_c_HYPERLINK().jpg");
+        assert_eq!(attachment_copy_name(7, "....", "application/pdf"), "report-7-report.pdf");
+        assert_eq!(attachment_copy_name(8, &"é".repeat(300), "application/pdf").chars().count(), "report-8-".len() + 80 + 4);
+    }
 
     #[test]
     fn attachments_are_pdf_or_images_under_the_limit() {

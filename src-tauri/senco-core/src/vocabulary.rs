@@ -34,6 +34,8 @@ pub struct Vocabulary {
     pub name_max: usize,
     pub reason_max: usize,
     pub note_max: usize,
+    /// The largest report that can be attached, in bytes.
+    pub attachment_max_bytes: usize,
     /// The graduated approach's words: where assessments draw evidence from, how parents
     /// were told, Preparing for Adulthood domains, review decisions, the rating scale,
     /// intervention waves and specialist services.
@@ -157,6 +159,7 @@ pub fn vocabulary() -> Vocabulary {
         name_max: text::NAME_MAX,
         reason_max: text::REASON_MAX,
         note_max: text::NOTE_MAX,
+        attachment_max_bytes: crate::people::ATTACHMENT_MAX_BYTES,
         sources: terms(&AssessmentSource::ALL, AssessmentSource::label),
         notice_methods: terms(&NoticeMethod::ALL, NoticeMethod::label),
         pfa_domains: terms(&PfaDomain::ALL, PfaDomain::label),

@@ -171,6 +171,20 @@ pub fn provision_map(state: State<'_, AppState>, year: Option<i32>) -> CommandRe
     Ok(state.with_store(|store| store.provision_map(year))?)
 }
 
+/// Whether a file of this size may be attached, asked before the file is read.
+#[tauri::command(async)]
+pub fn report_check(name: String, size: u64) -> CommandResult<()> {
+    Ok(senco_core::people::attachment_size(&name, size)?)
+}
+
+/// Saves a copy of an attached report in the data folder's `exports` (owner-only), so it can
+/// be opened in another program; the copy is not encrypted, and the audit trail says so.
+#[tauri::command(async)]
+pub fn report_save_copy(state: State<'_, AppState>, id: i64) -> CommandResult<String> {
+    let folder = state.data_dir().join("exports");
+    Ok(state.with_store(|store| store.save_attachment_copy(id, &folder, now()))?.display().to_string())
+}
+
 /// Saves the provision map as CSV in the data folder's `exports` (owner-only), written to a
 /// temporary file and renamed into place; returns where it went.
 #[tauri::command(async)]

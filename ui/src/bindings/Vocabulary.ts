@@ -20,6 +20,10 @@ maxRank: number,
  */
 nameMax: number, reasonMax: number, noteMax: number, 
 /**
+ * The largest report that can be attached, in bytes.
+ */
+attachmentMaxBytes: number, 
+/**
  * The graduated approach's words: where assessments draw evidence from, how parents
  * were told, Preparing for Adulthood domains, review decisions, the rating scale,
  * intervention waves and specialist services.

@@ -224,6 +224,32 @@ fn the_worklist_counts_parent_meetings_pro_rata_and_unacted_advice() {
     let info = store.attach_report(record.id, "salt-report.pdf", pdf, day("2025-11-10")).unwrap();
     assert_eq!(store.attachment(info.id).unwrap().2, pdf);
     assert!(refused(store.attach_report(record.id, "virus.pdf", b"MZ\x90\0", day("2025-11-10"))).contains("not a PDF, PNG or JPEG"));
+
+    // A copy can be saved outside the store: whole, owner-only, named safely, audited.
+    assert!(refused(store.attach_report(record.id, "\u{202E}fdp.exe", pdf, day("2025-11-10"))).contains("file name"), "reversed text is refused");
+    let hostile = store.attach_report(record.id, "../../EP report: final?.pdf", pdf, day("2025-11-10")).unwrap();
+    let exports = dir.path().join("exports");
+    let saved = store.save_attachment_copy(hostile.id, &exports, day("2025-11-11")).unwrap();
+    assert_eq!(saved, exports.join(format!("report-{}-EP report_ final.pdf", hostile.id)), "the copy stays in the folder it was asked for");
+    assert_eq!(std::fs::read(&saved).unwrap(), pdf);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(&saved).unwrap().permissions().mode() & 0o777, 0o600);
+        assert_eq!(std::fs::metadata(&exports).unwrap().permissions().mode() & 0o777, 0o700);
+    }
+    let audit = store.audit_trail(1000).unwrap();
+    assert!(audit.iter().any(|a| a.action == "save-report-copy" && a.summary.contains("outside the encrypted store")));
+    // A folder that cannot be made (a file stands in its place) names it and changes
+    // nothing, the audit trail included.
+    let blocked = dir.path().join("blocked");
+    std::fs::write(&blocked, b"not a folder").unwrap();
+    let before = store.audit_trail(1000).unwrap().len();
+    let message = refused(store.save_attachment_copy(info.id, &blocked, day("2025-11-12")));
+    assert!(message.contains("blocked"), "{message}");
+    assert_eq!(store.audit_trail(1000).unwrap().len(), before);
+    assert_eq!(std::fs::read(&blocked).unwrap(), b"not a folder");
+    assert!(refused(store.save_attachment_copy(9_999, &exports, day("2025-11-12"))).contains("attachment"));
 }
 
 #[test]

@@ -1,15 +1,17 @@
 //! Parent meetings, specialist involvement (with recommendations and attached reports kept
 //! inside the encrypted store) and one-page profiles.
 
+use std::path::{Path, PathBuf};
+
 use chrono::NaiveDate;
 use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 use ts_rs::TS;
 
 use crate::error::{Error, Result};
-use crate::people::{attachment_type, Involvement, ParentMeeting, Profile, Recommendation, Service};
+use crate::people::{attachment_copy_name, attachment_type, Involvement, ParentMeeting, Profile, Recommendation, Service};
 use crate::pupil::{academic_year, PupilId};
-use crate::text;
+use crate::{files, text};
 use crate::Stamp;
 
 use super::{audit, Cached, Store};
@@ -141,6 +143,29 @@ impl Store {
             .query_row("SELECT name, media_type, bytes FROM attachment WHERE id = ?1", [id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
             .optional()?
             .ok_or_else(|| Error::NotFound { what: "attachment", id: id.to_string() })
+    }
+
+    /// Saves a copy of an attached report into `folder` (made owner-only if new), written
+    /// to a temporary file and renamed, and records in the audit trail that a copy left
+    /// the encrypted store. Returns where it went. If the copy cannot be written, nothing is
+    /// recorded; if the record cannot be written, the copy is removed again.
+    pub fn save_attachment_copy(&mut self, id: i64, folder: &Path, stamp: Stamp) -> Result<PathBuf> {
+        let (name, media_type, bytes) = self.attachment(id)?;
+        let tx = self.begin(stamp)?;
+        let pupil: i64 = tx.query_row(
+            "SELECT i.pupil_id FROM attachment a JOIN involvement i ON i.id = a.involvement_id WHERE a.id = ?1",
+            [id],
+            |r| r.get(0),
+        )?;
+        let path = folder.join(attachment_copy_name(id, &name, &media_type));
+        audit::record(&tx, stamp, "save-report-copy", "pupil", Some(PupilId(pupil)), &format!("saved a copy of {name} outside the encrypted store"))?;
+        files::create_private_dir(folder)?;
+        files::write_atomically(&path, &bytes)?;
+        if let Err(error) = tx.commit() {
+            let _ = std::fs::remove_file(&path);
+            return Err(error.into());
+        }
+        Ok(path)
     }
 
     pub fn involvements(&self, pupil: PupilId) -> Result<Vec<InvolvementRecord>> {
