@@ -150,6 +150,7 @@ fn a_full_cycle_and_the_records_around_it_through_the_commands() {
     let path = app.ok("provision_map_export", json!({ "year": 2026 }));
     let path = std::path::PathBuf::from(path.as_str().unwrap());
     assert!(path.starts_with(app.dir.path()), "saved in the data folder: {}", path.display());
+    assert!(path.ends_with("exports/provision-map-2026-27.csv"), "{}", path.display());
     let csv = std::fs::read_to_string(&path).unwrap();
     assert!(csv.starts_with('\u{FEFF}') && csv.contains("School total, 2026/27"));
     #[cfg(unix)]

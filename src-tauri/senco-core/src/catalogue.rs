@@ -35,6 +35,17 @@ pub struct CatalogueItem {
     /// The heading's title, e.g. "Strategies".
     pub heading: String,
     pub text: String,
+    /// Whether a plan may tick it: see [`offers_provision`].
+    pub provision: bool,
+}
+
+/// The heading code for how a pupil may present: its items describe need, not provision.
+pub const PRESENTATION_CODE: &str = "PRES";
+
+/// Whether the item with this id is provision a plan may tick: every item except those
+/// under a heading coded `PRES` (docs/formats/catalogue.md).
+pub fn offers_provision(id: &str) -> bool {
+    !id.split('.').any(|code| code == PRESENTATION_CODE)
 }
 
 /// A catalogue as loaded: its name, version and items in file order.
@@ -256,7 +267,7 @@ pub fn parse(text: &str) -> Loaded {
             }
             let section = stack.iter().flatten().find(|o| o.kind == Kind::Section).map(|o| o.title.clone()).unwrap_or_default();
             let heading = stack.iter().flatten().rev().find(|o| o.kind == Kind::Heading).map(|o| o.title.clone()).unwrap_or_default();
-            items.push(CatalogueItem { id, section, area, heading, text: value.to_string() });
+            items.push(CatalogueItem { provision: offers_provision(&id), id, section, area, heading, text: value.to_string() });
         }
         stack.push(Some(Open { kind, level, code: code.to_string(), title: value.to_string(), area }));
         debug_assert!(stack.last().and_then(|o| o.as_ref()).is_none_or(|o| o.level == level));

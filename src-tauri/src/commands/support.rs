@@ -192,7 +192,7 @@ pub fn provision_map_export(state: State<'_, AppState>, year: i32) -> CommandRes
     let map = state.with_store(|store| store.provision_map(year))?;
     let folder = state.data_dir().join("exports");
     senco_core::files::create_private_dir(&folder)?;
-    let path = folder.join(format!("provision-map-{}.csv", map.year_label.replace('/', "-")));
+    let path = folder.join(map.csv_file_name());
     senco_core::files::write_atomically(&path, provision_csv(&map).as_bytes())?;
     Ok(path.display().to_string())
 }

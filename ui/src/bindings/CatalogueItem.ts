@@ -20,4 +20,8 @@ area: BroadArea | null,
 /**
  * The heading's title, e.g. "Strategies".
  */
-heading: string, text: string, };
+heading: string, text: string, 
+/**
+ * Whether a plan may tick it: see [`offers_provision`].
+ */
+provision: boolean, };

@@ -186,6 +186,9 @@ fn bad_plans_are_refused_whole_and_change_nothing() {
     let error = store.record_stage(ada, None, &StageDocument::Plan { schema: 1, plan: bad }, day("2025-09-15")).unwrap_err();
     let fields: Vec<&str> = error.fields().iter().map(|p| p.field.as_str()).collect();
     assert_eq!(fields, ["strategies[0].itemId", "interventions[0].intervention"]);
+    let mut presentation = plan();
+    presentation.strategies[0].item_id = "MCS.S2.CI.PRES.01".into();
+    assert!(refused(store.record_stage(ada, None, &StageDocument::Plan { schema: 1, plan: presentation }, day("2025-09-15"))).contains("not provision"));
     let mut no_outcome = plan();
     no_outcome.outcomes.clear();
     assert!(refused(store.record_stage(ada, None, &StageDocument::Plan { schema: 1, plan: no_outcome }, day("2025-09-15"))).contains("at least one outcome"));

@@ -317,6 +317,10 @@ fn record_plan(tx: &Transaction<'_>, pupil: PupilId, open: OpenCycle, input: &Pl
     let mut problems = Vec::new();
     for (i, tick) in plan.strategies.iter_mut().enumerate() {
         match catalogues.iter().find_map(|c| c.item(&tick.item_id).map(|item| (c, item))) {
+            Some((_, item)) if !item.provision => problems.push(FieldProblem::new(
+                &format!("strategies[{i}].itemId"),
+                format!("{} describes how a pupil may present, not provision: tick the strategies that meet that need", tick.item_id),
+            )),
             Some((catalogue, item)) => {
                 tick.catalogue = catalogue.name.clone();
                 tick.version = catalogue.version.clone();

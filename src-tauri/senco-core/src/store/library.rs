@@ -31,8 +31,10 @@ impl Store {
             .prepare_cached("SELECT id, area, heading, text FROM catalogue_item ORDER BY id")?
             .query_map([], |r| {
                 let area: Option<String> = r.get(1)?;
+                let id: String = r.get(0)?;
                 Ok(CatalogueItem {
-                    id: r.get(0)?,
+                    provision: catalogue::offers_provision(&id),
+                    id,
                     section: SCHOOL_ITEMS.to_string(),
                     area: area.as_deref().and_then(BroadArea::from_slug),
                     heading: r.get(2)?,
@@ -86,7 +88,7 @@ impl Store {
         tx.execute("INSERT INTO catalogue_item (id, area, heading, text) VALUES (?1, ?2, ?3, ?4)", params![id, area.map(|a| a.slug()), heading, item_text])?;
         audit::record(&tx, stamp, "add-catalogue-item", "catalogue", None, &format!("{id}: {item_text}"))?;
         tx.commit()?;
-        Ok(CatalogueItem { id, section: SCHOOL_ITEMS.into(), area, heading, text: item_text })
+        Ok(CatalogueItem { provision: catalogue::offers_provision(&id), id, section: SCHOOL_ITEMS.into(), area, heading, text: item_text })
     }
 
     pub fn staff_roles(&self) -> Result<Vec<StaffRole>> {

@@ -95,6 +95,13 @@ pub struct ProvisionMap {
     pub school_to_date_pence: i64,
 }
 
+impl ProvisionMap {
+    /// The file name its CSV is saved under, such as `provision-map-2025-26.csv`.
+    pub fn csv_file_name(&self) -> String {
+        format!("provision-map-{}-{:02}.csv", self.year, (self.year + 1) % 100)
+    }
+}
+
 impl Store {
     /// The provision map for the academic year starting in September of `year`: the
     /// interventions that start in it.
