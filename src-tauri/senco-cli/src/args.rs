@@ -57,6 +57,29 @@ pub enum Command {
     /// The provision catalogues (the adapted Mainstream Core Standards and any others).
     #[command(subcommand)]
     Catalogue(CatalogueCommand),
+    /// Requests for an EHC needs assessment and their statutory clock.
+    #[command(subcommand)]
+    Request(RequestCommand),
+}
+
+#[derive(Subcommand)]
+pub enum RequestCommand {
+    /// The statutory dates of a request: the LA's decision whether to assess (6 weeks), the
+    /// draft plan or notice of no plan (16 weeks), the family's comments on a draft (15 days
+    /// from it) and the final plan (20 weeks). Needs no school and no passphrase.
+    Clock(RequestClockArgs),
+}
+
+#[derive(Args)]
+pub struct RequestClockArgs {
+    /// The day the request was sent to the local authority.
+    #[arg(long, value_name = "DATE")]
+    pub sent: String,
+    /// The day the local authority received it, if later: the clock starts then.
+    #[arg(long, value_name = "DATE")]
+    pub received: Option<String>,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: RecordFormat,
 }
 
 #[derive(Subcommand)]

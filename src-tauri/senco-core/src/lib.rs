@@ -25,6 +25,7 @@ pub mod pupil;
 pub mod register;
 pub mod school;
 pub mod sen;
+pub mod statutory;
 pub mod store;
 pub mod text;
 pub mod upn;

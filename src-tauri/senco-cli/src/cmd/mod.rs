@@ -6,6 +6,7 @@ pub mod cycle;
 pub mod provision;
 pub mod pupil;
 pub mod register;
+pub mod request;
 pub mod school;
 pub mod upn;
 
