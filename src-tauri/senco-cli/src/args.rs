@@ -60,6 +60,39 @@ pub enum Command {
     /// Requests for an EHC needs assessment and their statutory clock.
     #[command(subcommand)]
     Request(RequestCommand),
+    /// Evidence packs for the local authority.
+    #[command(subcommand)]
+    Pack(PackCommand),
+}
+
+#[derive(Subcommand)]
+pub enum PackCommand {
+    /// Whether a pupil's records hold the evidence a pack needs: each rule met, missing or a
+    /// warning, in a sentence. Exit 0 when ready, 1 when not.
+    Check(PackCheckArgs),
+}
+
+#[derive(Args)]
+pub struct PackCheckArgs {
+    #[arg(long, value_name = "UPN")]
+    pub pupil: String,
+    #[arg(long = "type", value_enum, default_value = "ehcna")]
+    pub kind: PackKind,
+    /// Check against this rules file instead of the shipped rules (docs/formats/evidence-rules.md).
+    #[arg(long, value_name = "FILE")]
+    pub rules: Option<PathBuf>,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: RecordFormat,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PackKind {
+    /// A request for an EHC needs assessment.
+    Ehcna,
+    /// Kent High Needs Funding.
+    Hnf,
+    /// A LIFT referral.
+    Lift,
 }
 
 #[derive(Subcommand)]

@@ -19,7 +19,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use args::{CatalogueCommand, Cli, Command, RegisterCommand, RequestCommand, UpnCommand};
+use args::{CatalogueCommand, Cli, Command, PackCommand, RegisterCommand, RequestCommand, UpnCommand};
 use context::Context;
 use output::Failure;
 
@@ -46,5 +46,6 @@ fn run(command: Command, context: &Context) -> Result<ExitCode, Failure> {
         Command::Catalogue(CatalogueCommand::Check { file }) => cmd::catalogue::check(&file),
         Command::Catalogue(command) => cmd::catalogue::run(context, command),
         Command::Request(RequestCommand::Clock(args)) => cmd::request::clock(context, args),
+        Command::Pack(PackCommand::Check(args)) => cmd::pack::check(context, args),
     }
 }

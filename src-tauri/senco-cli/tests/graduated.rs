@@ -99,6 +99,28 @@ fn a_cycle_recorded_from_the_documented_examples_costs_and_locks_as_documented()
     assert!(ok(senco(dir, "2025-12-11", &["cycle", "show", "--pupil", UPN])).contains("Amended 11 Dec 2025: Outcome 2 rating corrected"));
     // With the cycle closed and none open, the pupil is back on the worklist.
     assert_eq!(worklist("2025-12-12")["items"][0]["kind"], "no_open_cycle");
+
+    // The pack check names what this one reviewed cycle leaves missing, and exits 1.
+    let check = senco(dir, "2025-12-12", &["pack", "check", "--pupil", UPN]);
+    let out = text(&check.stdout);
+    assert_eq!(check.status.code(), Some(1), "{out}{}", text(&check.stderr));
+    assert!(out.contains("MISSING  Reviewed cycles of SEN support: 1 review is signed off, in 1 term; at least 2 reviewed cycles over 2 terms are needed."), "{out}");
+    assert!(out.contains("MISSING  Specialist advice, acted on: No specialist involvement is recorded"), "{out}");
+    assert!(out.contains("Not ready: "), "{out}");
+    let json: serde_json::Value = serde_json::from_str(&text(&senco(dir, "2025-12-12", &["pack", "check", "--pupil", UPN, "--format", "json"]).stdout)).unwrap();
+    assert_eq!(json["readiness"]["ready"], false);
+    let ids: Vec<&str> = json["readiness"]["results"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert_eq!(ids[..3], ["parent-views", "pupil-views", "reviewed-cycles"]);
+    // A rules file of the school's own is read instead, and a broken one is named with its line.
+    let rules = dir.join("our-rules.json");
+    let shipped = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets/packs/kent-ehcna.json")).unwrap();
+    std::fs::write(&rules, shipped.replace("\"min\": 2, \"terms\": 2", "\"min\": 1, \"terms\": 1").replace("\"level\": \"required\", \"check\": { \"kind\": \"adviceActedOn\" }", "\"level\": \"advisory\", \"check\": { \"kind\": \"adviceActedOn\" }")).unwrap();
+    let ours = text(&senco(dir, "2025-12-12", &["pack", "check", "--pupil", UPN, "--rules", rules.to_str().unwrap()]).stdout);
+    assert!(ours.contains("met      Reviewed cycles of SEN support") && ours.contains("warning  Specialist advice"), "{ours}");
+    std::fs::write(&rules, "{\n  \"format\": \"senco-evidence-rules\",\n  \"rulez\": []\n}").unwrap();
+    let broken = senco(dir, "2025-12-12", &["pack", "check", "--pupil", UPN, "--rules", rules.to_str().unwrap()]);
+    assert_eq!(broken.status.code(), Some(1));
+    assert!(text(&broken.stderr).contains("our-rules.json, line 3"), "{}", text(&broken.stderr));
 }
 
 #[test]

@@ -22,6 +22,7 @@ pub mod keys;
 pub mod library;
 pub mod people;
 pub mod pupil;
+pub mod readiness;
 pub mod register;
 pub mod school;
 pub mod sen;

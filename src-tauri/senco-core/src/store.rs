@@ -41,6 +41,7 @@ mod audit;
 mod check;
 mod create;
 mod cycles;
+mod evidence;
 mod library;
 mod people;
 mod provision;

@@ -2,6 +2,7 @@
 //! the core, and prints through `output`.
 
 pub mod catalogue;
+pub mod pack;
 pub mod cycle;
 pub mod provision;
 pub mod pupil;

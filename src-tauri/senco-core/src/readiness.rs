@@ -1,0 +1,437 @@
+//! Evidence readiness: which of a pack's evidence rules a pupil's records meet, before any
+//! pack is built. The rules are data (`assets/packs/*.json`, docs/formats/evidence-rules.md):
+//! each names one of the checks below with its numbers, whether it is required or advisory,
+//! and the screen that fixes it. The checks and their sentences are here, so every rule
+//! set words the same evidence the same way. Evaluation is a pure function of one pupil's
+//! evidence (`Store::evidence` gathers it), so it never grows with the school.
+
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::apdr::pounds;
+use crate::census::{BroadArea, SenStatus};
+use crate::error::{Error, Result};
+
+/// What a rules file says it is.
+pub const RULES_FORMAT: &str = "senco-evidence-rules";
+/// The newest rules format this build reads.
+pub const RULES_SCHEMA: u32 = 1;
+
+/// The packs the toolkit builds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum PackType {
+    /// A request for an EHC needs assessment.
+    Ehcna,
+    /// Kent High Needs Funding.
+    Hnf,
+    /// A referral to a LIFT meeting.
+    Lift,
+}
+
+/// How much a rule matters: a required rule not met means the pack is not ready.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum Level {
+    Required,
+    Advisory,
+}
+
+/// Where in the app the evidence is put right.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum FixPlace {
+    /// The pupil's record: details, status, needs.
+    Record,
+    /// The pupil's support: cycles, meetings, specialists.
+    Support,
+    /// The school's library and costs.
+    Library,
+}
+
+/// The checks a rule can name, with their numbers. (Rules are read by the core only, so
+/// they have no TypeScript binding.)
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "camelCase", rename_all_fields = "camelCase", deny_unknown_fields)]
+pub enum Check {
+    /// The parent's views, in their own words, in an assessment or review.
+    ParentViews,
+    /// The pupil's views, in their own words, in an assessment or review.
+    PupilViews,
+    /// At least `min` signed-off reviews, falling in at least `terms` different terms.
+    ReviewedCycles { min: u32, terms: u32 },
+    /// Specialist advice recorded, with every recommendation acted on.
+    AdviceActedOn,
+    /// Baseline measures on at least `min` different dates.
+    AttainmentPoints { min: u32 },
+    /// An attendance figure on the pupil's record.
+    Attendance,
+    /// In the latest plan, at least one ticked strategy for each broad area of the pupil's
+    /// current needs.
+    StrategiesForEachArea,
+    /// The latest plan's costed provision, against the notional SEN threshold.
+    CostedProvision,
+    /// At least `min` parent meetings in this academic year.
+    ParentMeetings { min: u32 },
+    /// At least `min` plans (cycles with a plan).
+    Plans { min: u32 },
+}
+
+/// One rule of a rule set.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Rule {
+    /// Stable within its rule set, such as `parent-views`.
+    pub id: String,
+    /// What the evidence is, for the checklist ("Parent's views").
+    pub title: String,
+    pub level: Level,
+    pub check: Check,
+    pub fix: FixPlace,
+}
+
+/// A rules file: its name, version, the pack it is for, and its rules in order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RuleSet {
+    pub format: String,
+    pub schema_version: u32,
+    pub name: String,
+    pub version: String,
+    pub pack: PackType,
+    pub rules: Vec<Rule>,
+}
+
+/// The rule sets that ship with the app.
+pub const SHIPPED: [(PackType, &str); 1] = [(PackType::Ehcna, include_str!("../../../assets/packs/kent-ehcna.json"))];
+
+/// Reads a rules file, naming the line and column of anything wrong with it.
+pub fn parse_rules(source: &str, text: &str) -> Result<RuleSet> {
+    let set: RuleSet = serde_json::from_str(text).map_err(|e| Error::Refused(format!("{source}, line {}, column {}: {}", e.line(), e.column(), e)))?;
+    if set.format != RULES_FORMAT {
+        return Err(Error::Refused(format!("{source} is not an evidence rules file (its format is \"{}\", not \"{RULES_FORMAT}\")", set.format)));
+    }
+    if set.schema_version == 0 || set.schema_version > RULES_SCHEMA {
+        return Err(Error::Refused(format!("{source} is rules format {}; this version of the app reads format {RULES_SCHEMA}", set.schema_version)));
+    }
+    let mut seen = std::collections::HashSet::new();
+    if let Some(rule) = set.rules.iter().find(|r| !seen.insert(r.id.as_str())) {
+        return Err(Error::Refused(format!("{source} has two rules with the id \"{}\"", rule.id)));
+    }
+    if set.rules.is_empty() {
+        return Err(Error::Refused(format!("{source} has no rules")));
+    }
+    Ok(set)
+}
+
+/// The shipped rule set for a pack.
+pub fn shipped(pack: PackType) -> Result<RuleSet> {
+    let (_, text) = SHIPPED.iter().find(|(p, _)| *p == pack).ok_or_else(|| Error::Refused(format!("no rules ship yet for the {} pack", pack_label(pack))))?;
+    parse_rules("the shipped rules", text)
+}
+
+pub fn pack_label(pack: PackType) -> &'static str {
+    match pack {
+        PackType::Ehcna => "EHC needs assessment request",
+        PackType::Hnf => "High Needs Funding",
+        PackType::Lift => "LIFT referral",
+    }
+}
+
+/// What one pupil's records hold that the rules look at. Gathered by `Store::evidence`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Evidence {
+    pub status: Option<SenStatus>,
+    /// The broad areas of the pupil's current needs.
+    pub need_areas: Vec<BroadArea>,
+    /// Dates of parent views and of pupil views found in assessments and reviews.
+    pub parent_views: Vec<NaiveDate>,
+    pub pupil_views: Vec<NaiveDate>,
+    /// Dates of signed-off reviews.
+    pub reviews: Vec<NaiveDate>,
+    /// How many cycles have a plan.
+    pub plans: u32,
+    /// Dates of baseline measures.
+    pub measures: Vec<NaiveDate>,
+    pub attendance_pct: Option<f64>,
+    /// The broad areas of the strategies ticked in the latest plan (`None` for items under
+    /// no area, such as whole-school expectations).
+    pub strategy_areas: Vec<Option<BroadArea>>,
+    /// The latest plan's planned cost, if there is a plan.
+    pub planned_cost_pence: Option<i64>,
+    pub threshold_pence: i64,
+    /// For each specialist involvement: its recommendations, and how many are acted on.
+    pub advice: Vec<(usize, usize)>,
+    pub meetings_this_year: u32,
+}
+
+/// Where a rule stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum RuleState {
+    Met,
+    Missing,
+    Warning,
+}
+
+/// One line of the readiness checklist.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct RuleResult {
+    pub id: String,
+    pub title: String,
+    pub level: Level,
+    pub state: RuleState,
+    /// A plain sentence: what was found, or what is missing.
+    pub sentence: String,
+    pub fix: FixPlace,
+}
+
+/// The checklist for one pupil and one rule set.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Readiness {
+    pub rules_name: String,
+    pub rules_version: String,
+    pub pack: PackType,
+    /// Every required rule is met.
+    pub ready: bool,
+    pub results: Vec<RuleResult>,
+}
+
+/// The school term a date falls in, as (the academic year's first calendar year, term):
+/// autumn is September to December, spring January to March, summer April to August.
+pub fn term_of(date: NaiveDate) -> (i32, u8) {
+    match date.month() {
+        9..=12 => (date.year(), 0),
+        1..=3 => (date.year() - 1, 1),
+        _ => (date.year() - 1, 2),
+    }
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+fn latest(dates: &[NaiveDate]) -> Option<String> {
+    dates.iter().max().map(|d| crate::dates::short(*d))
+}
+
+/// Checks one pupil's evidence against a rule set. Refuses a pupil who is not on SEN support
+/// or an EHC plan, with the reason: no pack is made for them.
+pub fn check(rules: &RuleSet, evidence: &Evidence) -> Result<Readiness> {
+    match evidence.status {
+        Some(SenStatus::SenSupport | SenStatus::EhcPlan) => {}
+        Some(other) => {
+            return Err(Error::Refused(format!(
+                "a {} pack is for a pupil on SEN support or with an EHC plan; this pupil's status is {}",
+                pack_label(rules.pack),
+                other.label()
+            )))
+        }
+        None => return Err(Error::Refused("this pupil is not on roll".into())),
+    }
+    let results: Vec<RuleResult> = rules
+        .rules
+        .iter()
+        .map(|rule| {
+            let (met, sentence) = judge(&rule.check, evidence);
+            let state = match (met, rule.level) {
+                (true, _) => RuleState::Met,
+                (false, Level::Required) => RuleState::Missing,
+                (false, Level::Advisory) => RuleState::Warning,
+            };
+            RuleResult { id: rule.id.clone(), title: rule.title.clone(), level: rule.level, state, sentence, fix: rule.fix }
+        })
+        .collect();
+    let ready = results.iter().all(|r| r.state != RuleState::Missing);
+    Ok(Readiness { rules_name: rules.name.clone(), rules_version: rules.version.clone(), pack: rules.pack, ready, results })
+}
+
+/// Whether the evidence meets one check, and the sentence that says so.
+fn judge(check: &Check, e: &Evidence) -> (bool, String) {
+    match check {
+        Check::ParentViews | Check::PupilViews => {
+            let (whose, dates) = if *check == Check::ParentViews { ("parent's", &e.parent_views) } else { ("pupil's", &e.pupil_views) };
+            match latest(dates) {
+                Some(day) => (true, format!("The {whose} views are recorded, most recently on {day}.")),
+                None => (false, format!("No {whose} views are recorded: add them, in their own words, to an assessment or a review.")),
+            }
+        }
+        Check::ReviewedCycles { min, terms } => {
+            let mut seen: Vec<(i32, u8)> = e.reviews.iter().map(|d| term_of(*d)).collect();
+            seen.sort();
+            seen.dedup();
+            let (n, t) = (e.reviews.len(), seen.len());
+            let met = n >= *min as usize && t >= *terms as usize;
+            let found = format!("{} signed off, in {}", plural(n, "review is", "reviews are"), plural(t, "term", "terms"));
+            if met {
+                (true, format!("{found}."))
+            } else {
+                (false, format!("{found}; at least {} over {} are needed.", plural(*min as usize, "reviewed cycle", "reviewed cycles"), plural(*terms as usize, "term", "terms")))
+            }
+        }
+        Check::AdviceActedOn => {
+            let given: usize = e.advice.iter().map(|(n, _)| n).sum();
+            let acted: usize = e.advice.iter().map(|(_, a)| a).sum();
+            match (e.advice.len(), given - acted) {
+                (0, _) => (false, "No specialist involvement is recorded: add the advice of the specialists who have seen the pupil.".into()),
+                (_, 0) => (true, format!("{}; every recommendation is acted on.", plural(e.advice.len(), "specialist involvement is recorded", "specialist involvements are recorded"))),
+                (_, open) => (false, format!("{open} of {given} {} {} not yet acted on: record when and how each was acted on.", if given == 1 { "recommendation" } else { "recommendations" }, if open == 1 { "is" } else { "are" })),
+            }
+        }
+        Check::AttainmentPoints { min } => {
+            let mut dates = e.measures.clone();
+            dates.sort();
+            dates.dedup();
+            let met = dates.len() >= *min as usize;
+            let found = format!("Attainment is measured on {}", plural(dates.len(), "date", "dates"));
+            if met {
+                (true, format!("{found}."))
+            } else {
+                (false, format!("{found}; measures from at least {} are needed to show progress over time.", plural(*min as usize, "date", "dates")))
+            }
+        }
+        Check::Attendance => match e.attendance_pct {
+            Some(pct) => (true, format!("Attendance is recorded: {pct:.1}%.")),
+            None => (false, "No attendance figure is on the pupil's record: add it from the school's MIS.".into()),
+        },
+        Check::StrategiesForEachArea => {
+            if e.strategy_areas.is_empty() && e.planned_cost_pence.is_none() {
+                return (false, "There is no plan yet: plan the strategies from the Mainstream Core Standards for each area of need.".into());
+            }
+            // A need with no broad area (no specialist assessment yet) asks for no strategy.
+            let mut areas: Vec<BroadArea> = e.need_areas.iter().copied().filter(|a| *a != BroadArea::Uncategorised).collect();
+            areas.sort();
+            areas.dedup();
+            let without: Vec<&str> = areas.iter().filter(|a| !e.strategy_areas.contains(&Some(**a))).map(|a| a.label()).collect();
+            if areas.is_empty() {
+                (false, "The pupil has no current need in a broad area, so no strategy can be matched to one.".into())
+            } else if without.is_empty() {
+                (true, format!("The latest plan has strategies for each area of need ({}).", areas.iter().map(|a| a.label()).collect::<Vec<_>>().join(", ")))
+            } else {
+                (false, format!("The latest plan has no strategy for {}: tick the strategies in place for that area.", without.join(" or ")))
+            }
+        }
+        Check::CostedProvision => match e.planned_cost_pence {
+            None => (false, "There is no plan yet, so no provision is costed.".into()),
+            Some(cost) if cost >= e.threshold_pence => (true, format!("The latest plan's provision costs {}, at or above the {} notional threshold.", pounds(cost), pounds(e.threshold_pence))),
+            Some(cost) => (false, format!("The latest plan's provision costs {}, below the {} notional threshold: the LA may ask why the school's own budget is not enough.", pounds(cost), pounds(e.threshold_pence))),
+        },
+        Check::ParentMeetings { min } => {
+            let n = e.meetings_this_year as usize;
+            if n >= *min as usize {
+                (true, format!("{} with the parents this school year.", plural(n, "meeting", "meetings")))
+            } else {
+                (false, format!("{} with the parents this school year; at least {} are expected.", plural(n, "meeting", "meetings"), min))
+            }
+        }
+        Check::Plans { min } => {
+            let n = e.plans as usize;
+            if n >= *min as usize {
+                (true, format!("{} recorded.", plural(n, "plan is", "plans are")))
+            } else {
+                (false, format!("{} recorded; at least {} are needed.", plural(n, "plan is", "plans are"), min))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(text: &str) -> NaiveDate {
+        text.parse().unwrap()
+    }
+
+    fn ready_pupil() -> Evidence {
+        Evidence {
+            status: Some(SenStatus::SenSupport),
+            need_areas: vec![BroadArea::CognitionAndLearning],
+            parent_views: vec![d("2025-10-01")],
+            pupil_views: vec![d("2025-10-01")],
+            reviews: vec![d("2025-12-10"), d("2026-03-20")],
+            plans: 2,
+            measures: vec![d("2025-09-20"), d("2026-01-15")],
+            attendance_pct: Some(94.5),
+            strategy_areas: vec![Some(BroadArea::CognitionAndLearning), None],
+            planned_cost_pence: Some(650_000),
+            threshold_pence: 600_000,
+            advice: vec![(2, 2)],
+            meetings_this_year: 3,
+        }
+    }
+
+    #[test]
+    fn the_shipped_rules_read_cleanly() {
+        let rules = shipped(PackType::Ehcna).unwrap();
+        assert_eq!(rules.pack, PackType::Ehcna);
+        assert!(rules.rules.len() >= 9);
+    }
+
+    #[test]
+    fn a_pupil_with_every_piece_of_evidence_is_ready() {
+        let readiness = check(&shipped(PackType::Ehcna).unwrap(), &ready_pupil()).unwrap();
+        let not_met: Vec<&RuleResult> = readiness.results.iter().filter(|r| r.state != RuleState::Met).collect();
+        assert!(not_met.is_empty(), "{not_met:#?}");
+        assert!(readiness.ready);
+    }
+
+    #[test]
+    fn each_gap_is_named_in_a_plain_sentence_and_only_required_gaps_stop_the_pack() {
+        let rules = shipped(PackType::Ehcna).unwrap();
+        let mut e = ready_pupil();
+        e.reviews = vec![d("2025-12-10"), d("2025-12-15")];
+        e.advice = vec![(3, 1)];
+        e.planned_cost_pence = Some(420_050);
+        let readiness = check(&rules, &e).unwrap();
+        let by_id = |id: &str| readiness.results.iter().find(|r| r.id == id).unwrap().clone();
+        let cycles = by_id("reviewed-cycles");
+        assert_eq!(cycles.state, RuleState::Missing);
+        assert_eq!(cycles.sentence, "2 reviews are signed off, in 1 term; at least 2 reviewed cycles over 2 terms are needed.");
+        assert_eq!(by_id("advice").sentence, "2 of 3 recommendations are not yet acted on: record when and how each was acted on.");
+        let cost = by_id("costed-provision");
+        assert_eq!((cost.state, cost.level), (RuleState::Warning, Level::Advisory));
+        assert!(cost.sentence.contains("£4,200.50") && cost.sentence.contains("£6,000.00"), "{}", cost.sentence);
+        assert!(!readiness.ready);
+
+        e = ready_pupil();
+        e.planned_cost_pence = Some(1);
+        assert!(check(&rules, &e).unwrap().ready, "a warning alone does not stop the pack");
+    }
+
+    #[test]
+    fn a_pupil_not_on_sen_support_or_a_plan_gets_no_pack_and_is_told_why() {
+        let mut e = ready_pupil();
+        e.status = Some(SenStatus::Monitoring);
+        let refusal = check(&shipped(PackType::Ehcna).unwrap(), &e).unwrap_err().to_string();
+        assert!(refusal.contains("SEN support or with an EHC plan") && refusal.contains("monitoring"), "{refusal}");
+    }
+
+    #[test]
+    fn a_damaged_or_foreign_rules_file_is_refused_with_its_line() {
+        let error = parse_rules("my.json", "{\n  \"format\": \"senco-evidence-rules\",\n  \"bogus\": 1\n}").unwrap_err().to_string();
+        assert!(error.contains("my.json, line 3"), "{error}");
+        let good = include_str!("../../../assets/packs/kent-ehcna.json");
+        let foreign = good.replacen("senco-evidence-rules", "something-else", 1);
+        assert!(parse_rules("x.json", &foreign).unwrap_err().to_string().contains("not an evidence rules file"));
+        let unknown_check = good.replacen("\"parentViews\"", "\"horoscope\"", 1);
+        assert!(parse_rules("x.json", &unknown_check).unwrap_err().to_string().contains("x.json, line"));
+    }
+
+    #[test]
+    fn terms_run_autumn_spring_summer() {
+        assert_eq!(term_of(d("2025-12-10")), (2025, 0));
+        assert_eq!(term_of(d("2026-03-31")), (2025, 1));
+        assert_eq!(term_of(d("2026-04-01")), (2025, 2));
+        assert_eq!(term_of(d("2026-08-31")), (2025, 2));
+    }
+}
