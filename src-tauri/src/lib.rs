@@ -78,6 +78,7 @@ pub fn app<R: Runtime>(builder: tauri::Builder<R>, data_dir: Option<PathBuf>) ->
         commands::support::report_attach,
         commands::support::report_save_copy,
         commands::support::report_check,
+        commands::support::pack_readiness,
         commands::support::profile,
         commands::support::profile_save,
         commands::support::provision_map,

@@ -105,6 +105,14 @@ fn a_full_cycle_and_the_records_around_it_through_the_commands() {
     assert_eq!(attached["mediaType"], "application/pdf");
     assert_eq!(app.code("report_attach", json!({ "involvement": involvement["id"], "name": "notes.docx", "bytes": b"PK\x03\x04".to_vec() })), "invalid");
     assert_eq!(app.ok("involvements", json!({ "id": ada }))[0]["attachments"][0]["name"], "salt.pdf");
+    // The evidence check for a request: each rule with its state, sentence and fix place.
+    let readiness = app.ok("pack_readiness", json!({ "id": ada, "pack": "ehcna" }));
+    assert_eq!(readiness["ready"], false);
+    let advice = readiness["results"].as_array().unwrap().iter().find(|r| r["id"] == "advice").unwrap().clone();
+    assert_eq!((advice["state"].as_str(), advice["fix"].as_str()), (Some("met"), Some("specialists")), "{advice}");
+    let cycles = readiness["results"].as_array().unwrap().iter().find(|r| r["id"] == "reviewed-cycles").unwrap().clone();
+    assert_eq!(cycles["state"], "missing");
+    assert_eq!(app.code("pack_readiness", json!({ "id": ada, "pack": "lift" })), "refused", "no LIFT rules ship yet");
     app.ok("report_check", json!({ "name": "salt.pdf", "size": 10 * 1_048_576 }));
     assert_eq!(app.code("report_check", json!({ "name": "scan.pdf", "size": 200 * 1_048_576 })), "invalid");
     let copy = app.ok("report_save_copy", json!({ "id": attached["id"] }));

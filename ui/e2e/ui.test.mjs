@@ -576,6 +576,36 @@ function daysAgo(days) {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
 }
 
+test('the evidence check for a request names what is missing, links to the fix, and sees it fixed', async () => {
+  const page = await open('demo', { route: '#/worklist', viewport: { width: 1366, height: 768 } });
+  await page.locator('#worklist tr[data-upn="K886200724123"]').getByRole('button', { name: 'Addie Quill' }).click();
+  const parentViews = page.locator('#evidence-list li[data-rule="parent-views"]');
+  await parentViews.and(page.locator('[data-state="missing"]')).waitFor();
+  assert.match(await page.locator('#evidence-summary').innerText(), /^Not ready: \d+ required pieces? of evidence (is|are) missing\./);
+  assert.match(await parentViews.innerText(), /No parent's views are recorded/);
+  assert.deepEqual(await axeViolations(page), [], 'the evidence check');
+  await page.locator('#evidence-heading').scrollIntoViewIfNeeded();
+  await shot(page, 'evidence-check');
+  // Its link goes to the place that fixes it.
+  await parentViews.getByRole('button', { name: /Go to the support cycles/ }).click();
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'cycles-heading');
+  await page.locator('#cycle-start').click();
+  await page.locator('#assess-date').fill(daysAgo(3));
+  await page.locator('#assess-by').fill('Ms Okafor, SENCO');
+  await page.getByLabel("The parents' views and experience").check();
+  await page.locator('#assess-area-0').selectOption('cognitionAndLearning');
+  await page.locator('#assess-summary-0').fill('Decoding is well behind peers.');
+  await page.locator('#assess-parent-view').fill('She hates reading aloud.');
+  await page.locator('#assess-save').click();
+  await page.locator('#open-cycle[data-stage="assess"]').waitFor();
+  await page.locator('#evidence-check').click();
+  await parentViews.and(page.locator('[data-state="met"]')).waitFor();
+  assert.match(await parentViews.innerText(), /The parent's views are recorded, most recently on/);
+  await page.setViewportSize({ width: 1024, height: 640 });
+  const wide = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.equal(wide, 0, 'no sideways page scroll at 1024 wide');
+});
+
 test('a SENCO takes a pupil through a whole cycle: assess, plan, do, review, lock, and the next', async () => {
   const page = await open('demo', { route: '#/worklist', viewport: { width: 1366, height: 768 } });
   // The worklist is the first screen, most urgent first; Addie is on SEN support with no cycle.

@@ -39,6 +39,8 @@ import type { Review } from './bindings/Review';
 import type { Roster } from './bindings/Roster';
 import type { StaffRole } from './bindings/StaffRole';
 import type { WorkItem } from './bindings/WorkItem';
+import type { PackType } from './bindings/PackType';
+import type { Readiness } from './bindings/Readiness';
 
 export const appState = () => invoke<AppState>('app_state');
 export const openDemo = () => invoke<School>('open_demo');
@@ -108,6 +110,8 @@ export const reportAttach = (involvement: number, name: string, bytes: number[])
 export const profile = (id: number) => invoke<Profile | null>('profile', { id });
 export const profileSave = (id: number, profile: Profile) => invoke<Profile>('profile_save', { id, profile });
 export const provisionMap = (year: number | null) => invoke<ProvisionMap>('provision_map', { year });
+/** A pupil's evidence for a pack: each rule met, missing or a warning. */
+export const packReadiness = (id: number, pack: PackType) => invoke<Readiness>('pack_readiness', { id, pack });
 /** Whether a file of this size may be attached (asked before reading it). */
 export const reportCheck = (name: string, size: number) => invoke<null>('report_check', { name, size });
 /** Saves a copy of an attached report in the exports folder; returns where it went. */

@@ -45,11 +45,17 @@ pub enum Level {
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub enum FixPlace {
-    /// The pupil's record: details, status, needs.
-    Record,
-    /// The pupil's support: cycles, meetings, specialists.
-    Support,
-    /// The school's library and costs.
+    /// The pupil's details (attendance among them).
+    Details,
+    /// The pupil's needs.
+    Needs,
+    /// The pupil's support cycles: assessments, plans, delivery, reviews.
+    Cycles,
+    /// The pupil's parent meetings.
+    Meetings,
+    /// The pupil's specialist involvement.
+    Specialists,
+    /// The school's intervention library and costs.
     Library,
 }
 
@@ -203,6 +209,8 @@ pub struct Readiness {
     pub pack: PackType,
     /// Every required rule is met.
     pub ready: bool,
+    /// "Ready: …" or "Not ready: 2 required pieces of evidence are missing."
+    pub summary: String,
     pub results: Vec<RuleResult>,
 }
 
@@ -251,8 +259,14 @@ pub fn check(rules: &RuleSet, evidence: &Evidence) -> Result<Readiness> {
             RuleResult { id: rule.id.clone(), title: rule.title.clone(), level: rule.level, state, sentence, fix: rule.fix }
         })
         .collect();
-    let ready = results.iter().all(|r| r.state != RuleState::Missing);
-    Ok(Readiness { rules_name: rules.name.clone(), rules_version: rules.version.clone(), pack: rules.pack, ready, results })
+    let missing = results.iter().filter(|r| r.state == RuleState::Missing).count();
+    let ready = missing == 0;
+    let summary = if ready {
+        "Ready: every required piece of evidence is there.".to_string()
+    } else {
+        format!("Not ready: {} missing.", plural(missing, "required piece of evidence is", "required pieces of evidence are"))
+    };
+    Ok(Readiness { rules_name: rules.name.clone(), rules_version: rules.version.clone(), pack: rules.pack, ready, summary, results })
 }
 
 /// Whether the evidence meets one check, and the sentence that says so.
@@ -271,7 +285,7 @@ fn judge(check: &Check, e: &Evidence) -> (bool, String) {
             seen.dedup();
             let (n, t) = (e.reviews.len(), seen.len());
             let met = n >= *min as usize && t >= *terms as usize;
-            let found = format!("{} signed off, in {}", plural(n, "review is", "reviews are"), plural(t, "term", "terms"));
+            let found = if n == 0 { "No review is signed off yet".to_string() } else { format!("{} signed off, in {}", plural(n, "review is", "reviews are"), plural(t, "term", "terms")) };
             if met {
                 (true, format!("{found}."))
             } else {
@@ -292,7 +306,7 @@ fn judge(check: &Check, e: &Evidence) -> (bool, String) {
             dates.sort();
             dates.dedup();
             let met = dates.len() >= *min as usize;
-            let found = format!("Attainment is measured on {}", plural(dates.len(), "date", "dates"));
+            let found = if dates.is_empty() { "No attainment measure is recorded".to_string() } else { format!("Attainment is measured on {}", plural(dates.len(), "date", "dates")) };
             if met {
                 (true, format!("{found}."))
             } else {
@@ -402,7 +416,11 @@ mod tests {
         assert_eq!((cost.state, cost.level), (RuleState::Warning, Level::Advisory));
         assert!(cost.sentence.contains("£4,200.50") && cost.sentence.contains("£6,000.00"), "{}", cost.sentence);
         assert!(!readiness.ready);
+        assert_eq!(readiness.summary, "Not ready: 2 required pieces of evidence are missing.");
 
+        e = ready_pupil();
+        e.attendance_pct = None;
+        assert_eq!(check(&rules, &e).unwrap().summary, "Not ready: 1 required piece of evidence is missing.");
         e = ready_pupil();
         e.planned_cost_pence = Some(1);
         assert!(check(&rules, &e).unwrap().ready, "a warning alone does not stop the pack");

@@ -171,6 +171,14 @@ pub fn provision_map(state: State<'_, AppState>, year: Option<i32>) -> CommandRe
     Ok(state.with_store(|store| store.provision_map(year))?)
 }
 
+/// A pupil's readiness for a pack under the shipped rules: each rule met, missing or a
+/// warning, with its sentence and where it is fixed.
+#[tauri::command(async)]
+pub fn pack_readiness(state: State<'_, AppState>, id: PupilId, pack: senco_core::readiness::PackType) -> CommandResult<senco_core::readiness::Readiness> {
+    let rules = senco_core::readiness::shipped(pack)?;
+    Ok(state.with_store(|store| store.readiness(id, &rules, now().today))?)
+}
+
 /// Whether a file of this size may be attached, asked before the file is read.
 #[tauri::command(async)]
 pub fn report_check(name: String, size: u64) -> CommandResult<()> {

@@ -9,4 +9,8 @@ export type Readiness = { rulesName: string, rulesVersion: string, pack: PackTyp
 /**
  * Every required rule is met.
  */
-ready: boolean, results: Array<RuleResult>, };
+ready: boolean, 
+/**
+ * "Ready: …" or "Not ready: 2 required pieces of evidence are missing."
+ */
+summary: string, results: Array<RuleResult>, };

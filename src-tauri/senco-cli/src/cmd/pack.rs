@@ -49,8 +49,8 @@ pub fn check(context: &Context, args: PackCheckArgs) -> Result<ExitCode, Failure
                 };
                 out.push_str(&format!("  {mark}  {}: {}\n", r.title, r.sentence));
             }
-            let missing = readiness.results.iter().filter(|r| r.state == RuleState::Missing).count();
-            out.push_str(&if readiness.ready { "Ready: every required piece of evidence is there.\n".to_string() } else { format!("Not ready: {missing} required piece{} of evidence {} missing.\n", if missing == 1 { "" } else { "s" }, if missing == 1 { "is" } else { "are" }) });
+            out.push_str(&readiness.summary);
+            out.push('\n');
             output::out(&out)?;
         }
     }
