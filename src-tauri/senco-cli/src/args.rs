@@ -101,6 +101,81 @@ pub enum RequestCommand {
     /// draft plan or notice of no plan (16 weeks), the family's comments on a draft (15 days
     /// from it) and the final plan (20 weeks). Needs no school and no passphrase.
     Clock(RequestClockArgs),
+    /// Record a request for a pupil as sent to the LA (and received, if later).
+    Add {
+        #[arg(long, value_name = "UPN")]
+        pupil: String,
+        #[arg(long, value_name = "DATE")]
+        sent: String,
+        #[arg(long, value_name = "DATE")]
+        received: Option<String>,
+    },
+    /// A pupil's requests, newest first, one line each.
+    List {
+        #[arg(long, value_name = "UPN")]
+        pupil: String,
+        #[arg(long, value_enum, default_value = "text")]
+        format: RecordFormat,
+    },
+    /// A pupil's latest request with its statutory clock today.
+    Show {
+        #[arg(long, value_name = "UPN")]
+        pupil: String,
+        #[arg(long, value_enum, default_value = "text")]
+        format: RecordFormat,
+    },
+    /// Record a step of the pupil's running request, once it has happened.
+    Record {
+        #[arg(long, value_name = "UPN")]
+        pupil: String,
+        #[arg(long, value_enum)]
+        step: RequestStep,
+        #[arg(long, value_name = "DATE")]
+        date: String,
+        /// For --step decision: assess or decline; for --step draft: draft-plan or no-plan.
+        #[arg(long, value_enum)]
+        outcome: Option<RequestOutcome>,
+    },
+    /// Record an exception to the time limits, with its reason: it explains a late step and
+    /// never moves its date.
+    Exception {
+        #[arg(long, value_name = "UPN")]
+        pupil: String,
+        #[arg(long, value_enum)]
+        kind: ExceptionArg,
+        #[arg(long)]
+        reason: String,
+        #[arg(long, value_name = "DATE")]
+        from: String,
+        #[arg(long, value_name = "DATE")]
+        to: Option<String>,
+    },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RequestStep {
+    Decision,
+    Draft,
+    Comments,
+    Final,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RequestOutcome {
+    Assess,
+    Decline,
+    DraftPlan,
+    NoPlan,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExceptionArg {
+    /// The school was closed, or the pupil absent, for 4 weeks or more.
+    SchoolClosed,
+    /// Exceptional personal circumstances.
+    Personal,
+    /// Out of the area for 4 weeks or more.
+    OutOfArea,
 }
 
 #[derive(Args)]

@@ -46,6 +46,7 @@ fn run(command: Command, context: &Context) -> Result<ExitCode, Failure> {
         Command::Catalogue(CatalogueCommand::Check { file }) => cmd::catalogue::check(&file),
         Command::Catalogue(command) => cmd::catalogue::run(context, command),
         Command::Request(RequestCommand::Clock(args)) => cmd::request::clock(context, args),
+        Command::Request(command) => cmd::request::run(context, command),
         Command::Pack(PackCommand::Check(args)) => cmd::pack::check(context, args),
     }
 }

@@ -171,3 +171,33 @@ fn catalogue_check_lists_problems_by_line_and_exits_1() {
     let missing = senco(dir, "2025-09-01", &["catalogue", "check", dir.join("nope.catalogue").to_str().unwrap()]);
     assert!(text(&missing.stderr).contains("nope.catalogue could not be read: it does not exist"));
 }
+
+#[test]
+fn a_request_is_recorded_and_its_clock_reaches_the_worklist() {
+    let dir = tempfile::tempdir().unwrap();
+    let dir = dir.path();
+    school_with_one_pupil_on_sen_support(dir);
+    ok(senco(dir, "2026-03-02", &["request", "add", "--pupil", UPN, "--sent", "27/02/2026", "--received", "2 Mar 2026"]));
+    let again = senco(dir, "2026-03-03", &["request", "add", "--pupil", UPN, "--sent", "2026-03-03"]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(text(&again.stderr).contains("still running"), "{}", text(&again.stderr));
+
+    let worklist = ok(senco(dir, "2026-04-20", &["worklist", "--format", "json"]));
+    let items: serde_json::Value = serde_json::from_str(&worklist).unwrap();
+    let step = items["items"].as_array().unwrap().iter().find(|i| i["kind"] == "request_step_due").expect("the late decision is on the worklist").clone();
+    assert_eq!((step["due"].as_str(), step["upn"].as_str()), (Some("2026-04-13"), Some(UPN)));
+
+    ok(senco(dir, "2026-04-20", &["request", "exception", "--pupil", UPN, "--kind", "school-closed", "--reason", "Flood: the school was shut for five weeks", "--from", "2026-03-16", "--to", "2026-04-17"]));
+    ok(senco(dir, "2026-04-21", &["request", "record", "--pupil", UPN, "--step", "decision", "--outcome", "assess", "--date", "2026-04-20"]));
+    let shown = ok(senco(dir, "2026-04-21", &["request", "show", "--pupil", UPN]));
+    assert!(shown.contains("Mon 13 Apr 2026") && shown.contains("done 7 days late"), "{shown}");
+    assert!(shown.contains("explained by: school closed or pupil absent for 4 weeks or more from 16 Mar 2026 to 17 Apr 2026: Flood"), "{shown}");
+
+    let wrong = senco(dir, "2026-04-21", &["request", "record", "--pupil", UPN, "--step", "final", "--date", "2026-04-21"]);
+    assert_eq!(wrong.status.code(), Some(1));
+    assert!(text(&wrong.stderr).contains("record the draft plan before"), "{}", text(&wrong.stderr));
+    let usage = senco(dir, "2026-04-21", &["request", "record", "--pupil", UPN, "--step", "draft", "--date", "2026-04-21"]);
+    assert_eq!(usage.status.code(), Some(2), "a draft needs its outcome");
+    let listed = ok(senco(dir, "2026-04-21", &["request", "list", "--pupil", UPN]));
+    assert!(listed.contains("sent 27 Feb 2026, received 2 Mar 2026: running"), "{listed}");
+}

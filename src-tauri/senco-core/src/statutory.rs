@@ -11,6 +11,8 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::dates;
+use crate::error::{Error, Result};
+use crate::text;
 
 /// Days from the request's receipt to the LA's decision whether to assess (reg 5).
 pub const DECISION_DAYS: i64 = 6 * 7;
@@ -103,6 +105,103 @@ impl RequestDates {
     pub fn received(received: NaiveDate) -> RequestDates {
         RequestDates { received, decision: None, draft: None, comments: None, final_plan: None, exceptions: Vec::new() }
     }
+}
+
+impl RequestDates {
+    /// Whether the process is still running: no final plan yet, and not ended by a decision
+    /// not to assess or a notice of no plan.
+    pub fn running(&self) -> bool {
+        self.final_plan.is_none()
+            && !matches!(self.decision, Some((_, AssessDecision::DeclineToAssess)))
+            && !matches!(self.draft, Some((_, DraftOutcome::NoPlan)))
+    }
+}
+
+/// Something that happened to a request, as the SENCO records it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", rename_all_fields = "camelCase", tag = "step")]
+#[ts(export)]
+pub enum RequestEvent {
+    Decision { date: NaiveDate, decision: AssessDecision },
+    Draft { date: NaiveDate, outcome: DraftOutcome },
+    Comments { date: NaiveDate },
+    FinalPlan { date: NaiveDate },
+}
+
+fn refuse(field: &str, message: String) -> Error {
+    Error::invalid(field, message)
+}
+
+/// The request with `event` recorded, or why it cannot be: a date before the request was
+/// received, after `today`, or before the step it follows; a step out of order; a step
+/// already recorded; or a step after the process has ended.
+pub fn record(request: &RequestDates, event: &RequestEvent, today: NaiveDate) -> Result<RequestDates> {
+    let date = match event {
+        RequestEvent::Decision { date, .. } | RequestEvent::Draft { date, .. } | RequestEvent::Comments { date } | RequestEvent::FinalPlan { date } => *date,
+    };
+    if date < request.received {
+        return Err(refuse("date", format!("{} is before the LA received the request ({})", dates::short(date), dates::short(request.received))));
+    }
+    if date > today {
+        return Err(refuse("date", format!("{} is still to come: record a step once it has happened", dates::short(date))));
+    }
+    if !request.running() {
+        return Err(Error::Refused("this request has ended: record a new request if the family or school asks again".into()));
+    }
+    let mut next = request.clone();
+    let after = |field: &str, earlier: NaiveDate, what: &str| -> Result<()> {
+        if date < earlier {
+            return Err(refuse(field, format!("{} is before the {what} ({})", dates::short(date), dates::short(earlier))));
+        }
+        Ok(())
+    };
+    match *event {
+        RequestEvent::Decision { decision, .. } => {
+            if let Some((day, _)) = request.decision {
+                return Err(Error::Refused(format!("the LA's decision is already recorded ({})", dates::short(day))));
+            }
+            next.decision = Some((date, decision));
+        }
+        RequestEvent::Draft { outcome, .. } => {
+            let Some((decided, AssessDecision::Assess)) = request.decision else {
+                return Err(Error::Refused("record the LA's decision to assess before the draft plan or notice".into()));
+            };
+            if let Some((day, _)) = request.draft {
+                return Err(Error::Refused(format!("the draft plan or notice is already recorded ({})", dates::short(day))));
+            }
+            after("date", decided, "decision to assess")?;
+            next.draft = Some((date, outcome));
+        }
+        RequestEvent::Comments { .. } | RequestEvent::FinalPlan { .. } => {
+            let Some((drafted, DraftOutcome::DraftPlan)) = request.draft else {
+                return Err(Error::Refused("record the draft plan before the family's comments or the final plan".into()));
+            };
+            after("date", drafted, "draft plan")?;
+            if matches!(event, RequestEvent::Comments { .. }) {
+                if request.comments.is_some() {
+                    return Err(Error::Refused("the family's comments are already recorded".into()));
+                }
+                next.comments = Some(date);
+            } else {
+                next.final_plan = Some(date);
+            }
+        }
+    }
+    Ok(next)
+}
+
+/// The request with an exception added, its reason checked like any other text.
+pub fn add_exception(request: &RequestDates, exception: &Exception) -> Result<RequestDates> {
+    let reason = text::line("reason", "reason", &exception.reason, text::REASON_MAX).map_err(|p| Error::Invalid(vec![p]))?;
+    if reason.is_empty() {
+        return Err(refuse("reason", "say why the time limit could not be kept".into()));
+    }
+    if exception.to.is_some_and(|to| to < exception.from) {
+        return Err(refuse("to", "the exception ends before it starts".into()));
+    }
+    let mut next = request.clone();
+    next.exceptions.push(Exception { reason, ..exception.clone() });
+    Ok(next)
 }
 
 /// Where a step stands on a given day.
@@ -334,6 +433,30 @@ mod tests {
         request.draft = Some((d("2026-06-01"), DraftOutcome::NoPlan));
         let states: Vec<StepState> = request_clock(&request, d("2026-09-01")).iter().map(|s| s.status).collect();
         assert_eq!(states, [StepState::OnTime, StepState::OnTime, StepState::Ended, StepState::Ended]);
+    }
+
+    #[test]
+    fn steps_are_recorded_in_order_and_never_before_the_request_or_in_the_future() {
+        let today = d("2026-09-01");
+        let request = RequestDates::received(d("2026-03-02"));
+        let early = record(&request, &RequestEvent::Decision { date: d("2026-03-01"), decision: AssessDecision::Assess }, today).unwrap_err();
+        assert!(early.to_string().contains("before the LA received the request"), "{early}");
+        let future = record(&request, &RequestEvent::Decision { date: d("2026-09-02"), decision: AssessDecision::Assess }, today).unwrap_err();
+        assert!(future.to_string().contains("still to come"), "{future}");
+        let out_of_order = record(&request, &RequestEvent::FinalPlan { date: d("2026-07-01") }, today).unwrap_err();
+        assert!(out_of_order.to_string().contains("record the draft plan before"), "{out_of_order}");
+        let decided = record(&request, &RequestEvent::Decision { date: d("2026-04-10"), decision: AssessDecision::Assess }, today).unwrap();
+        assert!(record(&decided, &RequestEvent::Decision { date: d("2026-04-11"), decision: AssessDecision::Assess }, today).unwrap_err().to_string().contains("already recorded"));
+        let drafted = record(&decided, &RequestEvent::Draft { date: d("2026-06-15"), outcome: DraftOutcome::DraftPlan }, today).unwrap();
+        let done = record(&drafted, &RequestEvent::FinalPlan { date: d("2026-07-20") }, today).unwrap();
+        assert!(!done.running());
+        assert!(record(&done, &RequestEvent::Comments { date: d("2026-07-21") }, today).unwrap_err().to_string().contains("has ended"));
+        let declined = record(&request, &RequestEvent::Decision { date: d("2026-04-10"), decision: AssessDecision::DeclineToAssess }, today).unwrap();
+        assert!(!declined.running());
+        let no_reason = Exception { kind: ExceptionKind::OutOfArea, reason: "  ".into(), from: d("2026-04-01"), to: None };
+        assert!(add_exception(&request, &no_reason).is_err());
+        let hostile = Exception { reason: "away\u{202E}".into(), ..no_reason.clone() };
+        assert!(add_exception(&request, &hostile).is_err(), "reversed text is refused");
     }
 
     #[test]

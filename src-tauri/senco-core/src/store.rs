@@ -47,6 +47,7 @@ mod people;
 mod provision;
 mod pupils;
 mod register;
+mod requests;
 mod school;
 mod sen;
 mod worklist;
@@ -101,6 +102,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0003_register_current_columns.sql"),
     include_str!("../migrations/0004_enrolments_and_leavers.sql"),
     include_str!("../migrations/0005_graduated_approach.sql"),
+    include_str!("../migrations/0006_ehc_requests.sql"),
 ];
 
 /// The migration after which the provision library is seeded from `assets/library`.

@@ -286,3 +286,35 @@ fn a_catalogue_file_over_the_limit_is_refused_and_loads_nothing() {
     assert!(refused(store.load_catalogue(&huge, day("2025-09-01"))).contains("at most 5242880 bytes"));
     assert_eq!(store.catalogues().unwrap().len(), 1, "only the shipped catalogue");
 }
+
+#[test]
+fn a_request_for_an_ehc_needs_assessment_runs_its_clock_into_the_worklist() {
+    use crate::statutory::{AssessDecision, RequestEvent, StepState};
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, ..) = new_school(dir.path());
+    let ada = on_sen_support(&mut store, "J886123425001", "Quill");
+    let bea = store.add_pupil(&pupil("K886200724123", "Moss"), day("2025-09-01")).unwrap().id;
+    assert!(refused(store.add_request(bea, "2026-03-02".parse().unwrap(), None, day("2026-03-02"))).contains("on SEN support or with an EHC plan"));
+
+    let sent: chrono::NaiveDate = "2026-02-27".parse().unwrap();
+    let received: chrono::NaiveDate = "2026-03-02".parse().unwrap();
+    assert!(refused(store.add_request(ada, received, Some(sent), day("2026-03-02"))).contains("before it was sent"));
+    let request = store.add_request(ada, sent, Some(received), day("2026-03-02")).unwrap();
+    assert_eq!(request.steps[0].due, Some("2026-04-13".parse().unwrap()));
+    assert!(refused(store.add_request(ada, sent, None, day("2026-03-03"))).contains("still running"), "one running request at a time");
+
+    // Nothing for the worklist until the decision is within 14 days, then it is due, then late.
+    let kinds = |store: &Store, on: &str| store.worklist(on.parse().unwrap()).unwrap().into_iter().filter(|w| w.kind == WorkKind::RequestStepDue).collect::<Vec<_>>();
+    assert!(kinds(&store, "2026-03-20").is_empty());
+    assert!(kinds(&store, "2026-04-01")[0].detail.starts_with("The LA decides whether to assess: due 13 Apr 2026"));
+    let late = kinds(&store, "2026-04-20");
+    assert!(late[0].overdue && late[0].detail.contains("7 days ago"), "{late:?}");
+
+    let decided = store.record_request_step(request.id, &RequestEvent::Decision { date: "2026-04-20".parse().unwrap(), decision: AssessDecision::Assess }, day("2026-04-21")).unwrap();
+    assert_eq!(decided.steps[0].status, StepState::Late { days: 7 });
+    assert!(kinds(&store, "2026-04-21").is_empty(), "the draft is not due for weeks");
+    let before = store.requests(ada, "2026-04-21".parse().unwrap()).unwrap();
+    assert!(refused(store.record_request_step(request.id, &RequestEvent::FinalPlan { date: "2026-04-21".parse().unwrap() }, day("2026-04-21"))).contains("record the draft plan before"));
+    assert_eq!(store.requests(ada, "2026-04-21".parse().unwrap()).unwrap(), before, "a refused step changes nothing");
+    assert!(refused(store.record_request_step(99, &RequestEvent::Comments { date: "2026-04-21".parse().unwrap() }, day("2026-04-21"))).contains("request"));
+}

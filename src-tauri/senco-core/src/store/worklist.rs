@@ -29,16 +29,20 @@ pub enum WorkKind {
     NoParentNotice,
     FewParentMeetings,
     RecommendationNotActedOn,
+    /// A step the LA owes on an EHC needs assessment request is late, or due within the
+    /// next 14 days.
+    RequestStepDue,
 }
 
 impl WorkKind {
-    pub const ALL: [WorkKind; 6] = [
+    pub const ALL: [WorkKind; 7] = [
         WorkKind::ReviewOverdue,
         WorkKind::ReviewDue,
         WorkKind::NoOpenCycle,
         WorkKind::NoParentNotice,
         WorkKind::FewParentMeetings,
         WorkKind::RecommendationNotActedOn,
+        WorkKind::RequestStepDue,
     ];
 
     pub fn label(self) -> &'static str {
@@ -49,6 +53,7 @@ impl WorkKind {
             WorkKind::NoParentNotice => "Parents not yet told formally",
             WorkKind::FewParentMeetings => "Parent meetings behind",
             WorkKind::RecommendationNotActedOn => "Specialist advice not acted on",
+            WorkKind::RequestStepDue => "EHC needs assessment: the LA's next step",
         }
     }
 }
@@ -161,6 +166,26 @@ impl Store {
             let count: i64 = r.get(5)?;
             let detail = format!("{count} recommendation{} from {} not yet acted on", if count == 1 { "" } else { "s" }, crate::people::Service::label_for(&service));
             push(WorkKind::RecommendationNotActedOn, r.get(0)?, r.get(1)?, r.get(2)?, due, detail, None);
+        }
+
+        // Running requests for an EHC needs assessment: each is a handful of dates, so the
+        // clock runs here, in Rust, on the few that are running.
+        let sql = format!("SELECT p.id, p.upn, {name}, r.dates FROM ehc_request r JOIN pupil p ON p.id = r.pupil_id WHERE r.running = 1 AND {on_roll}");
+        let mut statement = self.conn.prepare_cached(&sql)?;
+        let mut rows = statement.query(params![today])?;
+        while let Some(r) = rows.next()? {
+            let request = super::requests::read_dates(&r.get::<_, String>(3)?)?;
+            for step in crate::statutory::request_clock(&request, today) {
+                let Some(due) = step.due.filter(|_| step.owner == "la") else { continue };
+                let detail = match step.status {
+                    crate::statutory::StepState::Overdue { days } if step.explained_by.is_empty() => format!("{}: due {}, {days} days ago", step.step, dates::short(due)),
+                    crate::statutory::StepState::Overdue { days } => format!("{}: due {}, {days} days ago ({})", step.step, dates::short(due), step.explained_by.join("; ")),
+                    crate::statutory::StepState::Due { days_left } if days_left <= DUE_SOON_DAYS as i32 => format!("{}: due {}", step.step, dates::short(due)),
+                    _ => continue,
+                };
+                push(WorkKind::RequestStepDue, r.get(0)?, r.get(1)?, r.get(2)?, due, detail, None);
+                break;
+            }
         }
 
         items.sort_by(|a, b| b.overdue.cmp(&a.overdue).then(a.due.cmp(&b.due)).then(a.kind.cmp(&b.kind)).then(a.name.cmp(&b.name)));
