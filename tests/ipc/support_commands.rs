@@ -105,6 +105,18 @@ fn a_full_cycle_and_the_records_around_it_through_the_commands() {
     assert_eq!(attached["mediaType"], "application/pdf");
     assert_eq!(app.code("report_attach", json!({ "involvement": involvement["id"], "name": "notes.docx", "bytes": b"PK\x03\x04".to_vec() })), "invalid");
     assert_eq!(app.ok("involvements", json!({ "id": ada }))[0]["attachments"][0]["name"], "salt.pdf");
+    // A request for an EHC needs assessment, its steps, an exception, and a refused step.
+    let request = app.ok("request_add", json!({ "id": ada, "sent": "02/03/2026" }));
+    assert_eq!(request["steps"][0]["due"], "2026-04-13");
+    let refused = app.call("request_add", json!({ "id": ada, "sent": "30/02/2026" })).unwrap_err();
+    assert_eq!(refused["fields"][0]["field"], "sent", "{refused}");
+    let decided = app.ok("request_step", json!({ "request": request["id"], "event": { "step": "decision", "date": "2026-04-20", "decision": "assess" } }));
+    assert_eq!(decided["steps"][0]["status"], json!({ "state": "late", "days": 7 }));
+    let excepted = app.ok("request_exception", json!({ "request": request["id"], "exception": { "kind": "outOfArea", "reason": "Family abroad for six weeks", "from": "2026-03-09", "to": "2026-04-19" } }));
+    assert!(excepted["steps"][0]["explainedBy"][0].as_str().unwrap().contains("Family abroad"));
+    assert_eq!(app.code("request_step", json!({ "request": request["id"], "event": { "step": "finalPlan", "date": "2026-04-21" } })), "refused");
+    assert_eq!(app.ok("requests", json!({ "id": ada })).as_array().unwrap().len(), 1);
+
     // The evidence check for a request: each rule with its state, sentence and fix place.
     let readiness = app.ok("pack_readiness", json!({ "id": ada, "pack": "ehcna" }));
     assert_eq!(readiness["ready"], false);

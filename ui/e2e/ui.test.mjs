@@ -601,6 +601,34 @@ test('the evidence check for a request names what is missing, links to the fix, 
   await page.locator('#evidence-check').click();
   await parentViews.and(page.locator('[data-state="met"]')).waitFor();
   assert.match(await parentViews.innerText(), /The parent's views are recorded, most recently on/);
+
+  // Once the request is sent, the app keeps its statutory clock.
+  await page.locator('#request-add').click();
+  await page.locator('#request-sent').fill(daysAgo(50));
+  await page.locator('#request-add-save').click();
+  const decision = page.locator('#request-steps tr[data-step="decision"]');
+  await decision.and(page.locator('[data-state="overdue"]')).waitFor();
+  assert.match(await decision.innerText(), /overdue by 8 days/);
+  await page.locator('#request-step').click();
+  await page.locator('#request-step-kind').selectOption('decision');
+  await page.locator('#request-outcome').selectOption('assess');
+  await page.locator('#request-step-date').fill(daysAgo(3));
+  await page.locator('#request-step-save').click();
+  await decision.and(page.locator('[data-state="late"]')).waitFor();
+  assert.match(await decision.innerText(), /done 5 days late/);
+  await page.locator('#request-exception').click();
+  await page.locator('#request-exception-kind').selectOption('schoolClosed');
+  await page.locator('#request-exception-save').click();
+  await page.locator('#error-request-exception-reason, #error-request-exception-from').first().waitFor();
+  await page.locator('#request-exception-reason').fill('The school was shut by a flood');
+  await page.locator('#request-exception-from').fill(daysAgo(40));
+  await page.locator('#request-exception-to').fill(daysAgo(20));
+  await page.locator('#request-exception-save').click();
+  await decision.filter({ hasText: 'Explained: school closed or pupil absent for 4 weeks or more' }).waitFor();
+  assert.deepEqual(await axeViolations(page), [], 'the request and its clock');
+  await page.locator('#request-heading').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: here('../test-results/request-clock-1366.png') });
+
   await page.setViewportSize({ width: 1024, height: 640 });
   const wide = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   assert.equal(wide, 0, 'no sideways page scroll at 1024 wide');

@@ -41,6 +41,9 @@ import type { StaffRole } from './bindings/StaffRole';
 import type { WorkItem } from './bindings/WorkItem';
 import type { PackType } from './bindings/PackType';
 import type { Readiness } from './bindings/Readiness';
+import type { RequestRecord } from './bindings/RequestRecord';
+import type { RequestEvent } from './bindings/RequestEvent';
+import type { Exception } from './bindings/Exception';
 
 export const appState = () => invoke<AppState>('app_state');
 export const openDemo = () => invoke<School>('open_demo');
@@ -110,6 +113,11 @@ export const reportAttach = (involvement: number, name: string, bytes: number[])
 export const profile = (id: number) => invoke<Profile | null>('profile', { id });
 export const profileSave = (id: number, profile: Profile) => invoke<Profile>('profile_save', { id, profile });
 export const provisionMap = (year: number | null) => invoke<ProvisionMap>('provision_map', { year });
+/** A pupil's requests for an EHC needs assessment, newest first, with their clocks. */
+export const requests = (id: number) => invoke<RequestRecord[]>('requests', { id });
+export const requestAdd = (id: number, sent: string, received: string) => invoke<RequestRecord>('request_add', { id, sent, received: received.trim() ? received : null });
+export const requestStep = (request: number, event: RequestEvent) => invoke<RequestRecord>('request_step', { request, event });
+export const requestException = (request: number, exception: Exception) => invoke<RequestRecord>('request_exception', { request, exception });
 /** A pupil's evidence for a pack: each rule met, missing or a warning. */
 export const packReadiness = (id: number, pack: PackType) => invoke<Readiness>('pack_readiness', { id, pack });
 /** Whether a file of this size may be attached (asked before reading it). */

@@ -81,6 +81,9 @@ export const needsNextReview = (decision: string): boolean => loaded().decisions
 export const ratings = (): Term[] => loaded().ratings;
 export const waves = (): Term[] => loaded().waves;
 export const services = (): Term[] => loaded().services;
+export const assessDecisions = (): Term[] => loaded().assessDecisions;
+export const draftOutcomes = (): Term[] => loaded().draftOutcomes;
+export const exceptionKinds = (): Term[] => loaded().exceptionKinds;
 export const worklistKinds = (): Term[] => loaded().worklistKinds;
 export const dueSoonDays = (): number => loaded().dueSoonDays;
 /** The label of a term's value, e.g. a decision's or a wave's. */

@@ -24,7 +24,7 @@ fn the_clock_gives_each_statutory_date_from_the_day_the_la_received_the_request(
     let lines: Vec<&str> = table.lines().collect();
     assert!(lines[1].starts_with("Mon 13 Apr 2026") && lines[1].contains("overdue by 7 days"), "{table}");
     assert!(lines[2].starts_with("Mon 22 Jun 2026") && lines[2].contains("due in 63 days"), "{table}");
-    assert!(lines[3].contains("date set by the draft"), "{table}");
+    assert!(lines[3].contains("date set by the step before"), "{table}");
     assert!(lines[4].starts_with("Mon 20 Jul 2026"), "{table}");
 
     let json = senco(&["request", "clock", "--sent", "2026-03-02", "--format", "json", "--today", "2026-03-02"]);

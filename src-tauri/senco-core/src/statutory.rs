@@ -35,6 +35,17 @@ pub enum AssessDecision {
     DeclineToAssess,
 }
 
+impl AssessDecision {
+    pub const ALL: [AssessDecision; 2] = [AssessDecision::Assess, AssessDecision::DeclineToAssess];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            AssessDecision::Assess => "The LA will assess",
+            AssessDecision::DeclineToAssess => "The LA will not assess",
+        }
+    }
+}
+
 /// What came at the 16-week point.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -42,6 +53,17 @@ pub enum AssessDecision {
 pub enum DraftOutcome {
     DraftPlan,
     NoPlan,
+}
+
+impl DraftOutcome {
+    pub const ALL: [DraftOutcome; 2] = [DraftOutcome::DraftPlan, DraftOutcome::NoPlan];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            DraftOutcome::DraftPlan => "A draft EHC plan",
+            DraftOutcome::NoPlan => "A notice that no plan will be issued",
+        }
+    }
 }
 
 /// The exceptions the regulations allow to their time limits.
@@ -58,6 +80,8 @@ pub enum ExceptionKind {
 }
 
 impl ExceptionKind {
+    pub const ALL: [ExceptionKind; 3] = [ExceptionKind::SchoolClosed, ExceptionKind::PersonalCircumstances, ExceptionKind::OutOfArea];
+
     pub fn label(self) -> &'static str {
         match self {
             ExceptionKind::SchoolClosed => "school closed or pupil absent for 4 weeks or more",
@@ -240,6 +264,8 @@ pub struct ClockStep {
     pub limit: String,
     pub done: Option<NaiveDate>,
     pub status: StepState,
+    /// Where it stands, in words: "done 7 days late", "due in 42 days"…
+    pub status_text: String,
     /// The recorded exceptions that explain it being late or overdue, in words.
     pub explained_by: Vec<String>,
 }
@@ -253,6 +279,20 @@ impl ClockStep {
 
 fn add(date: NaiveDate, days: i64) -> NaiveDate {
     date + chrono::Duration::days(days)
+}
+
+/// A step's state in words.
+pub fn describe(state: StepState) -> String {
+    let days = |n: i32| format!("{n} day{}", if n == 1 { "" } else { "s" });
+    match state {
+        StepState::OnTime => "done on time".into(),
+        StepState::Late { days: n } => format!("done {} late", days(n)),
+        StepState::Due { days_left: 0 } => "due today".into(),
+        StepState::Due { days_left } => format!("due in {}", days(days_left)),
+        StepState::Overdue { days: n } => format!("overdue by {}", days(n)),
+        StepState::NotYet => "date set by the step before".into(),
+        StepState::Ended => "not needed".into(),
+    }
 }
 
 /// A step's state from its due day, when it was done, and today; with the exceptions that
@@ -280,11 +320,11 @@ fn step(key: &str, step: &str, owner: &str, limit: &str, start: NaiveDate, due: 
     } else {
         Vec::new()
     };
-    ClockStep { key: key.into(), step: step.into(), owner: owner.into(), due: Some(due), limit: limit.into(), done, status: state, explained_by }
+    ClockStep { key: key.into(), step: step.into(), owner: owner.into(), due: Some(due), limit: limit.into(), done, status: state, status_text: describe(state), explained_by }
 }
 
 fn waiting(key: &str, step: &str, owner: &str, limit: &str, state: StepState) -> ClockStep {
-    ClockStep { key: key.into(), step: step.into(), owner: owner.into(), due: None, limit: limit.into(), done: None, status: state, explained_by: Vec::new() }
+    ClockStep { key: key.into(), step: step.into(), owner: owner.into(), due: None, limit: limit.into(), done: None, status: state, status_text: describe(state), explained_by: Vec::new() }
 }
 
 /// The four steps of an EHC needs assessment on `today`: the decision whether to assess,

@@ -49,6 +49,11 @@ pub struct Vocabulary {
     pub waves: Vec<Term>,
     pub services: Vec<Term>,
     pub worklist_kinds: Vec<Term>,
+    /// A request for an EHC needs assessment: the LA's decisions and the exceptions to its
+    /// time limits.
+    pub assess_decisions: Vec<Term>,
+    pub draft_outcomes: Vec<Term>,
+    pub exception_kinds: Vec<Term>,
     /// How many days ahead a review counts as due soon on the worklist.
     #[ts(type = "number")]
     pub due_soon_days: i64,
@@ -174,6 +179,9 @@ pub fn vocabulary() -> Vocabulary {
         waves: terms(&Wave::ALL, Wave::label),
         services: terms(&Service::ALL, Service::label),
         worklist_kinds: terms(&WorkKind::ALL, WorkKind::label),
+        assess_decisions: terms(&crate::statutory::AssessDecision::ALL, crate::statutory::AssessDecision::label),
+        draft_outcomes: terms(&crate::statutory::DraftOutcome::ALL, crate::statutory::DraftOutcome::label),
+        exception_kinds: terms(&crate::statutory::ExceptionKind::ALL, crate::statutory::ExceptionKind::label),
         due_soon_days: DUE_SOON_DAYS,
     }
 }

@@ -179,6 +179,33 @@ pub fn pack_readiness(state: State<'_, AppState>, id: PupilId, pack: senco_core:
     Ok(state.with_store(|store| store.readiness(id, &rules, now().today))?)
 }
 
+/// A pupil's requests for an EHC needs assessment, newest first, each with its clock today.
+#[tauri::command(async)]
+pub fn requests(state: State<'_, AppState>, id: PupilId) -> CommandResult<Vec<senco_core::store::RequestRecord>> {
+    Ok(state.with_store(|store| store.requests(id, now().today))?)
+}
+
+/// Records a request as sent to the LA (dates as typed, read the British way).
+#[tauri::command(async)]
+pub fn request_add(state: State<'_, AppState>, id: PupilId, sent: String, received: Option<String>) -> CommandResult<senco_core::store::RequestRecord> {
+    let read = |field: &str, label: &str, text: &str| senco_core::dates::read(field, label, text).map_err(|p| senco_core::Error::Invalid(vec![p]));
+    let sent = read("sent", "date sent", &sent)?;
+    let received = received.filter(|r| !r.trim().is_empty()).map(|r| read("received", "date received", &r)).transpose()?;
+    Ok(state.with_store(|store| store.add_request(id, sent, received, now()))?)
+}
+
+/// Records a step of a request once it has happened.
+#[tauri::command(async)]
+pub fn request_step(state: State<'_, AppState>, request: i64, event: senco_core::statutory::RequestEvent) -> CommandResult<senco_core::store::RequestRecord> {
+    Ok(state.with_store(|store| store.record_request_step(request, &event, now()))?)
+}
+
+/// Records an exception to a request's time limits, with its reason.
+#[tauri::command(async)]
+pub fn request_exception(state: State<'_, AppState>, request: i64, exception: senco_core::statutory::Exception) -> CommandResult<senco_core::store::RequestRecord> {
+    Ok(state.with_store(|store| store.add_request_exception(request, &exception, now()))?)
+}
+
 /// Whether a file of this size may be attached, asked before the file is read.
 #[tauri::command(async)]
 pub fn report_check(name: String, size: u64) -> CommandResult<()> {

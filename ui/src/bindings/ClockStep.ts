@@ -26,6 +26,10 @@ due: string | null,
  */
 limit: string, done: string | null, status: StepState, 
 /**
+ * Where it stands, in words: "done 7 days late", "due in 42 days"…
+ */
+statusText: string, 
+/**
  * The recorded exceptions that explain it being late or overdue, in words.
  */
 explainedBy: Array<string>, };

@@ -34,6 +34,11 @@ sources: Array<Term>, noticeMethods: Array<Term>, pfaDomains: Array<Term>, decis
  */
 decisionsNeedingNextReview: Array<string>, ratings: Array<Term>, waves: Array<Term>, services: Array<Term>, worklistKinds: Array<Term>, 
 /**
+ * A request for an EHC needs assessment: the LA's decisions and the exceptions to its
+ * time limits.
+ */
+assessDecisions: Array<Term>, draftOutcomes: Array<Term>, exceptionKinds: Array<Term>, 
+/**
  * How many days ahead a review counts as due soon on the worklist.
  */
 dueSoonDays: number, };

@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use senco_core::dates;
-use senco_core::statutory::{request_clock, AssessDecision, ClockStep, DraftOutcome, Exception, ExceptionKind, RequestDates, RequestEvent, StepState};
+use senco_core::statutory::{request_clock, AssessDecision, ClockStep, DraftOutcome, Exception, ExceptionKind, RequestDates, RequestEvent};
 
 use crate::args::{ExceptionArg, RecordFormat, RequestClockArgs, RequestCommand, RequestOutcome, RequestStep};
 use crate::context::Context;
@@ -41,15 +41,7 @@ pub fn clock(context: &Context, args: RequestClockArgs) -> Result<ExitCode, Fail
 
 fn line(step: &ClockStep) -> String {
     let due = step.due.map_or_else(|| "—".to_string(), |d| format!("{} {}", d.format("%a"), dates::short(d)));
-    let state = match step.status {
-        StepState::OnTime => "done on time".to_string(),
-        StepState::Late { days } => format!("done {days} day{} late", if days == 1 { "" } else { "s" }),
-        StepState::Due { days_left: 0 } => "due today".to_string(),
-        StepState::Due { days_left } => format!("due in {days_left} day{}", if days_left == 1 { "" } else { "s" }),
-        StepState::Overdue { days } => format!("overdue by {days} day{}", if days == 1 { "" } else { "s" }),
-        StepState::NotYet => "date set by the draft".to_string(),
-        StepState::Ended => "not needed".to_string(),
-    };
+    let state = &step.status_text;
     format!("{:<16} {:<72} {:<26} {}\n", due, step.step, step.limit, state)
 }
 
