@@ -73,6 +73,7 @@ pub use library::SCHOOL_ITEMS;
 pub use people::{AttachmentInfo, InvolvementRecord, MeetingsRecord};
 pub use provision::{provision_csv, GroupTotal, ProvisionMap, ProvisionRow, PupilTotal};
 pub use requests::RequestRecord;
+pub(crate) use requests::write_dates as request_json;
 pub use worklist::{WorkItem, WorkKind, DUE_SOON_DAYS};
 pub(crate) use create::create;
 pub(crate) use cycles::demo_record;

@@ -126,12 +126,39 @@ pub(super) fn write(tx: &Transaction<'_>, support: &Support, rng: &mut ChaCha8Rn
             involvement(tx, rng, id, area_for(pupil, start), start, end, today)?;
         }
     }
+    request(tx, rng, id, &spans, today)?;
     if !spans.is_empty() && rng.gen_bool(0.6) {
         tx.exec(
             "INSERT INTO profile (pupil_id, admire, important, support, updated_on) VALUES (?1, ?2, ?3, ?4, ?5)",
             params![id.0, "Kind to younger children; a brilliant builder and a keen gardener.", "My dog, my big sister and football on Saturdays.", "Tell me what is coming next, give me a job to do, and let me show you rather than write it.", iso(spans[0].0)],
         )?;
     }
+    Ok(())
+}
+
+/// About one pupil in 25 on SEN support or an EHC plan now has a request for an EHC needs
+/// assessment running, recorded through the app's own rules, some with the LA's decision
+/// late or still awaited, so the worklist and the request card have something to show. The
+/// draws come from a copy of the generator, so the rest of the demo is as it was.
+fn request(tx: &Transaction<'_>, rng: &ChaCha8Rng, id: PupilId, spans: &[(NaiveDate, NaiveDate, bool)], today: NaiveDate) -> Result<()> {
+    use crate::statutory::{self, AssessDecision, RequestDates, RequestEvent, DECISION_DAYS};
+    let Some(&(start, _, true)) = spans.last() else { return Ok(()) };
+    let mut side = rng.clone();
+    if !side.gen_bool(0.04) {
+        return Ok(());
+    }
+    let received = (today - Duration::days(side.gen_range(10..130))).max(start);
+    let sent = (received - Duration::days(side.gen_range(0..4))).max(start);
+    let mut dates = RequestDates::received(received);
+    let decision_due = received + Duration::days(DECISION_DAYS);
+    if decision_due < today && side.gen_bool(0.6) {
+        let on = (decision_due + Duration::days(side.gen_range(-10..8))).clamp(received, today);
+        dates = statutory::record(&dates, &RequestEvent::Decision { date: on, decision: AssessDecision::Assess }, today)?;
+    }
+    tx.exec(
+        "INSERT INTO ehc_request (pupil_id, received, sent, running, dates) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![id.0, received, sent, dates.running(), store::request_json(&dates)],
+    )?;
     Ok(())
 }
 

@@ -31,7 +31,8 @@ pub(crate) fn read_dates(json: &str) -> Result<RequestDates> {
     serde_json::from_str(json).map_err(|e| Error::Damaged { path: None, detail: format!("a stored EHC needs assessment request cannot be read: {e}") })
 }
 
-fn write_dates(dates: &RequestDates) -> String {
+/// A request's dates as stored: one JSON document.
+pub(crate) fn write_dates(dates: &RequestDates) -> String {
     serde_json::to_string(dates).expect("request dates serialise")
 }
 

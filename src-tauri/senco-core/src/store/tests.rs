@@ -649,3 +649,27 @@ fn every_column_sorts_and_pages_in_the_registers_order() {
     assert_eq!(counts.no_sen + counts.monitoring + counts.sen_support + counts.ehc_plan, 235);
     assert_eq!(counts.sen_support as usize, everyone.iter().filter(|r| r.status == SenStatus::SenSupport).count());
 }
+
+#[test]
+fn the_demo_has_requests_running_by_the_apps_rules_and_the_worklist_shows_the_las_next_steps() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("demo.senco");
+    let store = crate::demo::create(&path, crate::demo::DemoSpec { pupils: 2000, seed: 4, years: 3 }, stamp()).unwrap();
+    let pupils: Vec<(i64, String)> = store
+        .conn
+        .prepare("SELECT r.pupil_id, p.current_status FROM ehc_request r JOIN pupil p ON p.id = r.pupil_id")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    assert!(pupils.len() >= 5, "a few requests are running: {}", pupils.len());
+    assert!(pupils.iter().all(|(_, status)| status == "K" || status == "E"), "only for pupils on K or E");
+    for (id, _) in &pupils {
+        let requests = store.requests(crate::pupil::PupilId(*id), today()).unwrap();
+        assert_eq!(requests.len(), 1);
+        assert!(requests[0].dates.received <= today());
+    }
+    let steps = store.worklist(today()).unwrap().into_iter().filter(|w| w.kind == crate::store::WorkKind::RequestStepDue).count();
+    assert!(steps >= 1, "the worklist lists the LA's late or coming steps");
+}
