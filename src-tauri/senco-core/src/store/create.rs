@@ -163,8 +163,13 @@ impl Staging {
         std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
         builder.create(&dir).map_err(file_error(&dir, "create the folder"))?;
         let mut staging = Staging { dir, parent: parent.to_path_buf(), prefix, lock: None };
-        let lock = files::create_private_file(&staging.dir.join("lock"))?;
+        // The lock file is locked before it takes its name: another creator that found
+        // `lock` unlocked between its creation and its locking would take this folder for
+        // an abandoned one and remove it. Until it is named, the folder's age vouches for it.
+        let pending = staging.dir.join("lock.pending");
+        let lock = files::create_private_file(&pending)?;
         lock.try_lock().map_err(|e| Error::Storage(format!("could not lock {}: {e}", staging.dir.display())))?;
+        fs::rename(&pending, staging.dir.join("lock")).map_err(file_error(&pending, "rename"))?;
         staging.lock = Some(lock);
         staging.remove_abandoned();
         Ok(staging)
