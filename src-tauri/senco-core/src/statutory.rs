@@ -252,7 +252,8 @@ pub enum StepState {
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct ClockStep {
-    /// A stable key, such as `decision`.
+    /// A stable key, such as `decision`; a request's steps use the names of
+    /// `RequestEvent`'s steps, so a step offered from the clock can be recorded as it is.
     pub key: String,
     /// What the step is, in a SENCO's words.
     pub step: String,
@@ -358,7 +359,7 @@ pub fn request_clock(request: &RequestDates, today: NaiveDate) -> Vec<ClockStep>
         Some((drafted, _)) => step(comments_key, comments_step, "family", comments_limit, drafted, add(drafted, COMMENT_DAYS), request.comments, today, exceptions),
         None => waiting(comments_key, comments_step, "family", comments_limit, StepState::NotYet),
     });
-    let (final_key, final_step, final_limit) = ("final", "The LA issues the final EHC plan", "20 weeks from the request");
+    let (final_key, final_step, final_limit) = ("finalPlan", "The LA issues the final EHC plan", "20 weeks from the request");
     steps.push(if declined || no_plan {
         waiting(final_key, final_step, "la", final_limit, StepState::Ended)
     } else {
@@ -427,6 +428,16 @@ mod tests {
         assert_eq!(dues(&steps), expected);
         assert_eq!(steps[0].status, StepState::Due { days_left: 42 });
         assert_eq!(steps[2].status, StepState::NotYet, "the comments wait for a draft");
+        let tags: Vec<String> = [
+            RequestEvent::Decision { date: d("2026-04-01"), decision: AssessDecision::Assess },
+            RequestEvent::Draft { date: d("2026-04-01"), outcome: DraftOutcome::DraftPlan },
+            RequestEvent::Comments { date: d("2026-04-01") },
+            RequestEvent::FinalPlan { date: d("2026-04-01") },
+        ]
+        .iter()
+        .map(|e| serde_json::to_value(e).unwrap()["step"].as_str().unwrap().to_string())
+        .collect();
+        assert_eq!(steps.iter().map(|s| s.key.clone()).collect::<Vec<_>>(), tags, "each step's key is how it is recorded");
     }
 
     /// Worked example across a leap day and the clocks changing: received 20 February 2028.

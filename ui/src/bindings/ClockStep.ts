@@ -6,7 +6,8 @@ import type { StepState } from "./StepState";
  */
 export type ClockStep = { 
 /**
- * A stable key, such as `decision`.
+ * A stable key, such as `decision`; a request's steps use the names of
+ * `RequestEvent`'s steps, so a step offered from the clock can be recorded as it is.
  */
 key: string, 
 /**
