@@ -1,6 +1,6 @@
 //! The graduated approach over IPC: every command, with the rules' refusals and codes.
 
-use serde_json::json;
+use serde_json::{json, Value};
 
 use super::{pupil, setup_args, App};
 
@@ -124,7 +124,28 @@ fn a_full_cycle_and_the_records_around_it_through_the_commands() {
     assert_eq!((advice["state"].as_str(), advice["fix"].as_str()), (Some("met"), Some("specialists")), "{advice}");
     let cycles = readiness["results"].as_array().unwrap().iter().find(|r| r["id"] == "reviewed-cycles").unwrap().clone();
     assert_eq!(cycles["state"], "missing");
-    assert_eq!(app.code("pack_readiness", json!({ "id": ada, "pack": "lift" })), "refused", "no LIFT rules ship yet");
+    // A LIFT referral asks for the parent's agreement; recording it meets that rule.
+    let lift = app.ok("pack_readiness", json!({ "id": ada, "pack": "lift" }));
+    let agreement = |r: &Value| r["results"].as_array().unwrap().iter().find(|x| x["id"] == "agreement").unwrap()["state"].clone();
+    assert_eq!((agreement(&lift), lift["results"][0]["fix"].clone()), (json!("missing"), json!("consents")));
+    let consents = app.ok("consent_add", json!({ "id": ada, "consent": { "kind": "liftAgreement", "givenBy": "Mother", "date": "2026-04-01", "scope": "LIFT meeting" } }));
+    assert_eq!(consents[0]["kindLabel"], "Agreement to a LIFT referral");
+    assert_eq!(agreement(&app.ok("pack_readiness", json!({ "id": ada, "pack": "lift" }))), json!("met"));
+    let refused = app.call("consent_add", json!({ "id": ada, "consent": { "kind": "shareInformation", "givenBy": "", "date": "2026-04-01" } })).unwrap_err();
+    assert_eq!(refused["fields"][0]["field"], "givenBy", "{refused}");
+    app.ok("training_add", json!({ "training": { "staff": "All TAs", "course": "Precision teaching", "date": "2026-01-10", "area": "cognitionAndLearning" } }));
+    assert_eq!(app.ok("training", json!({}))[0]["areaLabel"], "Cognition and learning");
+    // The pack is built into the exports folder and verifies against its own manifest.
+    let built = app.ok("pack_build", json!({ "id": ada, "pack": "ehcna", "password": null }));
+    let bundle = std::path::PathBuf::from(built["path"].as_str().unwrap());
+    assert!(bundle.parent().unwrap().ends_with("exports"), "{}", bundle.display());
+    let bytes = std::fs::read(&bundle).unwrap();
+    assert_eq!(built["sha256"], senco_core::pack::bundle_digest(&bytes));
+    let (_, problems) = senco_core::pack::verify("the bundle", &bytes, None).unwrap();
+    assert!(problems.is_empty(), "{problems:?}");
+    assert_eq!(app.code("pack_build", json!({ "id": ada, "pack": "ehcna", "password": "short" })), "invalid");
+    let summary = app.ok("family_summary", json!({ "id": ada }));
+    assert!(std::fs::read(summary.as_str().unwrap()).unwrap().starts_with(b"%PDF-"));
     app.ok("report_check", json!({ "name": "salt.pdf", "size": 10 * 1_048_576 }));
     assert_eq!(app.code("report_check", json!({ "name": "scan.pdf", "size": 200 * 1_048_576 })), "invalid");
     let copy = app.ok("report_save_copy", json!({ "id": attached["id"] }));

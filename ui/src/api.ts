@@ -17,6 +17,13 @@ import type { SchoolSetup } from './bindings/SchoolSetup';
 import type { StatusChange } from './bindings/StatusChange';
 import type { StatusPreview } from './bindings/StatusPreview';
 import type { Vocabulary } from './bindings/Vocabulary';
+import type { AnnualReview } from './bindings/AnnualReview';
+import type { Consent } from './bindings/Consent';
+import type { ConsentRecord } from './bindings/ConsentRecord';
+import type { PackWritten } from './bindings/PackWritten';
+import type { ReviewEvent } from './bindings/ReviewEvent';
+import type { Training } from './bindings/Training';
+import type { TrainingRecord } from './bindings/TrainingRecord';
 import type { Assessment } from './bindings/Assessment';
 import type { Attendance } from './bindings/Attendance';
 import type { AttachmentInfo } from './bindings/AttachmentInfo';
@@ -125,6 +132,19 @@ export const reportCheck = (name: string, size: number) => invoke<null>('report_
 /** Saves a copy of an attached report in the exports folder; returns where it went. */
 export const reportSaveCopy = (id: number) => invoke<string>('report_save_copy', { id });
 export const provisionMapExport = (year: number) => invoke<string>('provision_map_export', { year });
+/** Builds a pack's bundle in the exports folder; a password protects every file. */
+export const packBuild = (id: number, pack: PackType, password: string) => invoke<PackWritten>('pack_build', { id, pack, password: password || null });
+/** The family's summary of the plan, as a PDF in the exports folder; returns where it went. */
+export const familySummary = (id: number) => invoke<string>('family_summary', { id });
+export const consents = (id: number) => invoke<ConsentRecord[]>('consents', { id });
+export const consentAdd = (id: number, consent: Consent) => invoke<ConsentRecord[]>('consent_add', { id, consent });
+export const consentWithdraw = (consent: number, date: string) => invoke<ConsentRecord[]>('consent_withdraw', { consent, date });
+export const training = () => invoke<TrainingRecord[]>('training');
+export const trainingAdd = (training: Training) => invoke<TrainingRecord>('training_add', { training });
+/** The pupil's current EHC plan annual review with its clock, or null if not tracked. */
+export const annualReview = (id: number) => invoke<AnnualReview | null>('annual_review', { id });
+export const annualReviewStart = (id: number, last: string) => invoke<AnnualReview>('annual_review_start', { id, last });
+export const annualReviewStep = (id: number, event: ReviewEvent) => invoke<AnnualReview>('annual_review_step', { id, event });
 
 /** Turns whatever a command rejected with into a CommandError. */
 export function asCommandError(error: unknown): CommandError {

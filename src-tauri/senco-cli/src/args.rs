@@ -63,6 +63,120 @@ pub enum Command {
     /// Evidence packs for the local authority.
     #[command(subcommand)]
     Pack(PackCommand),
+    /// A parent's or carer's consents for a pupil.
+    #[command(subcommand)]
+    Consent(ConsentCommand),
+    /// The school's staff training, by area of need.
+    #[command(subcommand)]
+    Training(TrainingCommand),
+    /// The annual reviews of pupils' EHC plans.
+    #[command(subcommand)]
+    Review(ReviewCommand),
+    /// A plain-language summary of a pupil's current plan for the family, as a PDF.
+    Summary(SummaryArgs),
+}
+
+#[derive(Subcommand)]
+pub enum ConsentCommand {
+    /// Record a consent: who gave it, when, and what it covers.
+    Add {
+        #[arg(long, value_name = "UPN")]
+        pupil: String,
+        #[arg(long, value_enum)]
+        kind: ConsentKindArg,
+        #[arg(long, value_name = "WHO")]
+        given_by: String,
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        date: String,
+        #[arg(long, default_value = "")]
+        scope: String,
+    },
+    /// Record that a consent was withdrawn.
+    Withdraw {
+        #[arg(long, value_name = "ID")]
+        id: i64,
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        date: String,
+    },
+    /// A pupil's consents, newest first.
+    List {
+        #[arg(long, value_name = "UPN")]
+        pupil: String,
+        #[arg(long, value_enum, default_value = "text")]
+        format: RecordFormat,
+    },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ConsentKindArg {
+    /// To share information with the local authority.
+    ShareInformation,
+    /// To a LIFT referral.
+    LiftAgreement,
+}
+
+#[derive(Subcommand)]
+pub enum TrainingCommand {
+    /// Record training staff had.
+    Add {
+        #[arg(long, value_name = "WHO")]
+        staff: String,
+        #[arg(long)]
+        course: String,
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        date: String,
+        /// The area of need: ci, cl, semh or sp; leave out for general SEN training.
+        #[arg(long, value_name = "AREA")]
+        area: Option<String>,
+    },
+    /// The school's training, newest first.
+    List {
+        #[arg(long, value_enum, default_value = "text")]
+        format: RecordFormat,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum ReviewCommand {
+    /// Start tracking a pupil's annual reviews from the last review (or the plan's date).
+    Start {
+        #[arg(long, value_name = "UPN")]
+        pupil: String,
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        last: String,
+    },
+    /// Record a step: the meeting's date, the papers sent, or the school's report sent.
+    Record {
+        #[arg(long, value_name = "UPN")]
+        pupil: String,
+        #[arg(long, value_enum)]
+        step: ReviewStepArg,
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        date: String,
+    },
+    /// The current annual review and its dates.
+    Show {
+        #[arg(long, value_name = "UPN")]
+        pupil: String,
+        #[arg(long, value_enum, default_value = "text")]
+        format: RecordFormat,
+    },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReviewStepArg {
+    Meeting,
+    Papers,
+    Report,
+}
+
+#[derive(Args)]
+pub struct SummaryArgs {
+    #[arg(long, value_name = "UPN")]
+    pub pupil: String,
+    /// The PDF to write (written to a temporary file, then renamed).
+    #[arg(long, value_name = "FILE.pdf")]
+    pub out: PathBuf,
 }
 
 #[derive(Subcommand)]
@@ -70,6 +184,34 @@ pub enum PackCommand {
     /// Whether a pupil's records hold the evidence a pack needs: each rule met, missing or a
     /// warning, in a sentence. Exit 0 when ready, 1 when not.
     Check(PackCheckArgs),
+    /// Build the pack's bundle (pack.pdf, attachments, data.json, manifest.json) in a
+    /// folder; prints its path and SHA-256.
+    Build(PackBuildArgs),
+    /// Check a bundle against its manifest: exit 0 when every file matches, 1 naming each
+    /// file that does not.
+    Verify {
+        bundle: PathBuf,
+        /// For a password-protected bundle: a file holding the password.
+        #[arg(long, value_name = "FILE")]
+        password_file: Option<PathBuf>,
+    },
+}
+
+#[derive(Args)]
+pub struct PackBuildArgs {
+    #[arg(long, value_name = "UPN")]
+    pub pupil: String,
+    #[arg(long = "type", value_enum)]
+    pub kind: PackKind,
+    /// The folder the bundle is written into.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Protect every file in the bundle with AES-256, using the password in this file.
+    #[arg(long, value_name = "FILE")]
+    pub password_file: Option<PathBuf>,
+    /// Build against this rules file instead of the shipped rules.
+    #[arg(long, value_name = "FILE")]
+    pub rules: Option<PathBuf>,
 }
 
 #[derive(Args)]

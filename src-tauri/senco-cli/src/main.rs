@@ -48,5 +48,11 @@ fn run(command: Command, context: &Context) -> Result<ExitCode, Failure> {
         Command::Request(RequestCommand::Clock(args)) => cmd::request::clock(context, args),
         Command::Request(command) => cmd::request::run(context, command),
         Command::Pack(PackCommand::Check(args)) => cmd::pack::check(context, args),
+        Command::Pack(PackCommand::Build(args)) => cmd::pack::build(context, args),
+        Command::Pack(PackCommand::Verify { bundle, password_file }) => cmd::pack::verify(&bundle, password_file.as_deref()),
+        Command::Consent(command) => cmd::records::consent(context, command),
+        Command::Training(command) => cmd::records::training(context, command),
+        Command::Review(command) => cmd::records::review(context, command),
+        Command::Summary(args) => cmd::records::summary(context, args),
     }
 }

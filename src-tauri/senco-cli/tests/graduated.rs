@@ -110,7 +110,7 @@ fn a_cycle_recorded_from_the_documented_examples_costs_and_locks_as_documented()
     let json: serde_json::Value = serde_json::from_str(&text(&senco(dir, "2025-12-12", &["pack", "check", "--pupil", UPN, "--format", "json"]).stdout)).unwrap();
     assert_eq!(json["readiness"]["ready"], false);
     let ids: Vec<&str> = json["readiness"]["results"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
-    assert_eq!(ids[..3], ["parent-views", "pupil-views", "reviewed-cycles"]);
+    assert_eq!(ids[..4], ["consent", "parent-views", "pupil-views", "reviewed-cycles"]);
     // A rules file of the school's own is read instead, and a broken one is named with its line.
     let rules = dir.join("our-rules.json");
     let shipped = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets/packs/kent-ehcna.json")).unwrap();

@@ -441,6 +441,9 @@ fn write(tx: &Transaction<'_>, pupils: &[DemoPupil], today: NaiveDate, seed: Opt
             support::write(tx, &support, &mut rng, id, pupil, today)?;
         }
     }
+    if seed.is_some() {
+        support::training(tx, today)?;
+    }
     Ok(())
 }
 

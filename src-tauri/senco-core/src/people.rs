@@ -162,6 +162,108 @@ fn required(problems: &mut Vec<FieldProblem>, result: std::result::Result<String
     }
 }
 
+/// What a parent or carer agreed to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum ConsentKind {
+    /// To share information with the local authority (an EHC needs assessment request or
+    /// High Needs Funding).
+    ShareInformation,
+    /// To the school bringing the pupil to a LIFT meeting, and to engage with it.
+    LiftAgreement,
+}
+
+impl ConsentKind {
+    pub const ALL: [ConsentKind; 2] = [ConsentKind::ShareInformation, ConsentKind::LiftAgreement];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            ConsentKind::ShareInformation => "share-information",
+            ConsentKind::LiftAgreement => "lift-agreement",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ConsentKind::ShareInformation => "Consent to share information with the local authority",
+            ConsentKind::LiftAgreement => "Agreement to a LIFT referral",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<ConsentKind> {
+        ConsentKind::ALL.into_iter().find(|k| k.code() == code.trim())
+    }
+}
+
+/// A consent given by a parent or carer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[ts(export)]
+pub struct Consent {
+    pub kind: ConsentKind,
+    /// Who gave it, e.g. "Mother (Jane Example)".
+    pub given_by: String,
+    pub date: String,
+    /// What it covers, in the words agreed.
+    #[serde(default)]
+    pub scope: String,
+    #[serde(default)]
+    pub withdrawn: Option<String>,
+}
+
+/// A course or session some staff went on, for an area of need (or for all).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[ts(export)]
+pub struct Training {
+    /// Who was trained, e.g. "Year 4 teacher and two teaching assistants".
+    pub staff: String,
+    pub course: String,
+    pub date: String,
+    /// The area of need the training was for; none for general SEN training.
+    #[serde(default)]
+    pub area: Option<crate::census::BroadArea>,
+}
+
+impl Consent {
+    pub fn validate(&self, today: NaiveDate) -> Result<Consent> {
+        let mut p = Vec::new();
+        let date = past_date(&mut p, "date", "date consent was given", &self.date, today);
+        let given_by = required(&mut p, text::line("givenBy", "name of who gave consent", &self.given_by, text::REASON_MAX), "givenBy", "name of who gave consent");
+        let scope = text::note("scope", "scope of the consent", &self.scope).unwrap_or_else(|e| {
+            p.push(e);
+            String::new()
+        });
+        let withdrawn = self.withdrawn.as_ref().filter(|w| !w.trim().is_empty()).map(|w| past_date(&mut p, "withdrawn", "date consent was withdrawn", w, today));
+        if let Some(w) = &withdrawn {
+            if w < &date && p.is_empty() {
+                p.push(FieldProblem::new("withdrawn", "consent cannot be withdrawn before it was given"));
+            }
+        }
+        collect(p)?;
+        Ok(Consent { kind: self.kind, given_by, date, scope, withdrawn })
+    }
+
+    /// Whether the consent stands on `day`.
+    pub fn stands_on(&self, day: NaiveDate) -> bool {
+        let given = self.date.parse::<NaiveDate>().is_ok_and(|d| d <= day);
+        let withdrawn = self.withdrawn.as_ref().and_then(|w| w.parse::<NaiveDate>().ok()).is_some_and(|w| w <= day);
+        given && !withdrawn
+    }
+}
+
+impl Training {
+    pub fn validate(&self, today: NaiveDate) -> Result<Training> {
+        let mut p = Vec::new();
+        let date = past_date(&mut p, "date", "training date", &self.date, today);
+        let staff = required(&mut p, text::line("staff", "staff who were trained", &self.staff, text::REASON_MAX), "staff", "staff who were trained");
+        let course = required(&mut p, text::line("course", "course or session", &self.course, text::REASON_MAX), "course", "course or session");
+        collect(p)?;
+        Ok(Training { staff, course, date, area: self.area })
+    }
+}
+
 impl ParentMeeting {
     pub fn validate(&self, today: NaiveDate) -> Result<ParentMeeting> {
         let mut p = Vec::new();

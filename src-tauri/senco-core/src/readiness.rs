@@ -57,6 +57,10 @@ pub enum FixPlace {
     Specialists,
     /// The school's intervention library and costs.
     Library,
+    /// The pupil's consents.
+    Consents,
+    /// The school's staff training records.
+    Training,
 }
 
 /// The checks a rule can name, with their numbers. (Rules are read by the core only, so
@@ -85,6 +89,12 @@ pub enum Check {
     ParentMeetings { min: u32 },
     /// At least `min` plans (cycles with a plan).
     Plans { min: u32 },
+    /// A parent's or carer's consent of this kind that stands today.
+    Consent { consent: crate::people::ConsentKind },
+    /// Staff training for each of the pupil's areas of need within the last `years` years.
+    StaffTraining { years: u32 },
+    /// The outcome of a LIFT meeting about the pupil, recorded as LIFT involvement.
+    LiftOutcome,
 }
 
 /// One rule of a rule set.
@@ -113,7 +123,11 @@ pub struct RuleSet {
 }
 
 /// The rule sets that ship with the app.
-pub const SHIPPED: [(PackType, &str); 1] = [(PackType::Ehcna, include_str!("../../../assets/packs/kent-ehcna.json"))];
+pub const SHIPPED: [(PackType, &str); 3] = [
+    (PackType::Ehcna, include_str!("../../../assets/packs/kent-ehcna.json")),
+    (PackType::Hnf, include_str!("../../../assets/packs/kent-hnf.json")),
+    (PackType::Lift, include_str!("../../../assets/packs/kent-lift.json")),
+];
 
 /// Reads a rules file, naming the line and column of anything wrong with it.
 pub fn parse_rules(source: &str, text: &str) -> Result<RuleSet> {
@@ -173,6 +187,14 @@ pub struct Evidence {
     /// For each specialist involvement: its recommendations, and how many are acted on.
     pub advice: Vec<(usize, usize)>,
     pub meetings_this_year: u32,
+    /// Consents that stand today.
+    pub consents: Vec<crate::people::ConsentKind>,
+    /// The school's training: when, and for which area (`None` for all areas).
+    pub training: Vec<(NaiveDate, Option<BroadArea>)>,
+    /// Dates of LIFT meetings about the pupil whose advice is recorded.
+    pub lift_outcomes: Vec<NaiveDate>,
+    /// The day the evidence was gathered.
+    pub today: NaiveDate,
 }
 
 /// Where a rule stands.
@@ -222,6 +244,12 @@ pub fn term_of(date: NaiveDate) -> (i32, u8) {
         1..=3 => (date.year() - 1, 1),
         _ => (date.year() - 1, 2),
     }
+}
+
+/// "Agreement to a LIFT referral" as it reads inside a sentence.
+fn lower_first(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|c| c.to_lowercase().chain(chars).collect()).unwrap_or_default()
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {
@@ -347,6 +375,33 @@ fn judge(check: &Check, e: &Evidence) -> (bool, String) {
                 (false, format!("{} with the parents this school year; at least {} are expected.", plural(n, "meeting", "meetings"), min))
             }
         }
+        Check::Consent { consent } => {
+            if e.consents.contains(consent) {
+                (true, format!("{} is recorded and stands.", consent.label()))
+            } else {
+                (false, format!("No {} is recorded: record who gave it, when and what it covers.", lower_first(consent.label())))
+            }
+        }
+        Check::StaffTraining { years } => {
+            let since = e.today.checked_sub_months(chrono::Months::new(12 * years)).unwrap_or(e.today);
+            let recent: Vec<Option<BroadArea>> = e.training.iter().filter(|(d, _)| *d >= since && *d <= e.today).map(|(_, a)| *a).collect();
+            let mut areas: Vec<BroadArea> = e.need_areas.iter().copied().filter(|a| *a != BroadArea::Uncategorised).collect();
+            areas.sort();
+            areas.dedup();
+            let untrained: Vec<&str> = areas.iter().filter(|a| !recent.contains(&Some(**a))).map(|a| a.label()).collect();
+            let window = plural(*years as usize, "year", "years");
+            if areas.is_empty() {
+                (false, "The pupil has no current need in a broad area, so training cannot be matched to one.".into())
+            } else if untrained.is_empty() {
+                (true, format!("Staff were trained for each area of need in the last {window}."))
+            } else {
+                (false, format!("No staff training for {} is recorded in the last {window}: record the training staff have had.", untrained.join(" or ")))
+            }
+        }
+        Check::LiftOutcome => match latest(&e.lift_outcomes) {
+            Some(day) => (true, format!("The LIFT outcome is recorded, most recently from {day}.")),
+            None => (false, "No LIFT outcome is recorded: record the LIFT meeting's advice as specialist involvement.".into()),
+        },
         Check::Plans { min } => {
             let n = e.plans as usize;
             if n >= *min as usize {
@@ -381,6 +436,10 @@ mod tests {
             threshold_pence: 600_000,
             advice: vec![(2, 2)],
             meetings_this_year: 3,
+            consents: vec![crate::people::ConsentKind::ShareInformation, crate::people::ConsentKind::LiftAgreement],
+            training: vec![(d("2025-06-01"), Some(BroadArea::CognitionAndLearning))],
+            lift_outcomes: vec![d("2025-11-01")],
+            today: d("2026-04-01"),
         }
     }
 
@@ -388,7 +447,12 @@ mod tests {
     fn the_shipped_rules_read_cleanly() {
         let rules = shipped(PackType::Ehcna).unwrap();
         assert_eq!(rules.pack, PackType::Ehcna);
-        assert!(rules.rules.len() >= 9);
+        assert!(rules.rules.len() >= 10);
+        for (pack, _) in SHIPPED {
+            let set = shipped(pack).unwrap();
+            assert_eq!(set.pack, pack, "{} is filed under the wrong pack", set.name);
+            assert!(check(&set, &ready_pupil()).unwrap().ready, "the fully evidenced pupil is ready for {}", set.name);
+        }
     }
 
     #[test]

@@ -45,6 +45,7 @@ mod evidence;
 mod library;
 mod people;
 mod provision;
+mod records;
 mod pupils;
 mod register;
 mod requests;
@@ -72,6 +73,8 @@ pub use cycles::{Amendment, CycleRecord, CycleStage, InterventionProgress, Roste
 pub use library::SCHOOL_ITEMS;
 pub use people::{AttachmentInfo, InvolvementRecord, MeetingsRecord};
 pub use provision::{provision_csv, GroupTotal, ProvisionMap, ProvisionRow, PupilTotal};
+pub use evidence::PackWritten;
+pub use records::{AnnualReview, ConsentRecord, ReviewEvent, TrainingRecord};
 pub use requests::RequestRecord;
 pub(crate) use requests::write_dates as request_json;
 pub use worklist::{WorkItem, WorkKind, DUE_SOON_DAYS};
@@ -105,6 +108,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0004_enrolments_and_leavers.sql"),
     include_str!("../migrations/0005_graduated_approach.sql"),
     include_str!("../migrations/0006_ehc_requests.sql"),
+    include_str!("../migrations/0007_consent_training_reviews.sql"),
 ];
 
 /// The migration after which the provision library is seeded from `assets/library`.

@@ -54,6 +54,12 @@ pub struct Vocabulary {
     pub assess_decisions: Vec<Term>,
     pub draft_outcomes: Vec<Term>,
     pub exception_kinds: Vec<Term>,
+    /// The evidence packs, with their names.
+    pub pack_types: Vec<Term>,
+    /// What a parent or carer can consent to.
+    pub consent_kinds: Vec<Term>,
+    /// The shortest password a pack bundle may have.
+    pub pack_password_min: usize,
     /// How many days ahead a review counts as due soon on the worklist.
     #[ts(type = "number")]
     pub due_soon_days: i64,
@@ -182,6 +188,9 @@ pub fn vocabulary() -> Vocabulary {
         assess_decisions: terms(&crate::statutory::AssessDecision::ALL, crate::statutory::AssessDecision::label),
         draft_outcomes: terms(&crate::statutory::DraftOutcome::ALL, crate::statutory::DraftOutcome::label),
         exception_kinds: terms(&crate::statutory::ExceptionKind::ALL, crate::statutory::ExceptionKind::label),
+        pack_types: terms(&[crate::readiness::PackType::Ehcna, crate::readiness::PackType::Hnf, crate::readiness::PackType::Lift], crate::readiness::pack_label),
+        consent_kinds: terms(&crate::people::ConsentKind::ALL, crate::people::ConsentKind::label),
+        pack_password_min: crate::pack::PASSWORD_MIN,
         due_soon_days: DUE_SOON_DAYS,
     }
 }

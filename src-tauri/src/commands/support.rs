@@ -242,3 +242,65 @@ pub fn rosters(state: State<'_, AppState>, date: Option<String>) -> CommandResul
     };
     Ok(state.with_store(|store| store.rosters(day))?)
 }
+
+/// Builds a pupil's evidence pack and writes its bundle into the data folder's `exports`
+/// (owner-only; temporary file, then rename). With a password, every file is AES-256
+/// protected. Recorded in the audit trail as leaving the encrypted store.
+#[tauri::command(async)]
+pub fn pack_build(state: State<'_, AppState>, id: PupilId, pack: senco_core::readiness::PackType, password: Option<String>) -> CommandResult<senco_core::store::PackWritten> {
+    let rules = senco_core::readiness::shipped(pack)?;
+    let folder = state.data_dir().join("exports");
+    let password = password.filter(|p| !p.is_empty());
+    Ok(state.with_store(|store| store.export_pack(id, &rules, &folder, password.as_deref(), now()))?)
+}
+
+/// The plain-language summary of the pupil's plan for the family, as a PDF in `exports`.
+#[tauri::command(async)]
+pub fn family_summary(state: State<'_, AppState>, id: PupilId) -> CommandResult<String> {
+    let folder = state.data_dir().join("exports");
+    Ok(state.with_store(|store| store.export_family_summary(id, &folder, now()))?.display().to_string())
+}
+
+/// A pupil's consents, newest first.
+#[tauri::command(async)]
+pub fn consents(state: State<'_, AppState>, id: PupilId) -> CommandResult<Vec<senco_core::store::ConsentRecord>> {
+    Ok(state.with_store(|store| store.consents(id))?)
+}
+
+#[tauri::command(async)]
+pub fn consent_add(state: State<'_, AppState>, id: PupilId, consent: senco_core::people::Consent) -> CommandResult<Vec<senco_core::store::ConsentRecord>> {
+    Ok(state.with_store(|store| store.add_consent(id, &consent, now()))?)
+}
+
+#[tauri::command(async)]
+pub fn consent_withdraw(state: State<'_, AppState>, consent: i64, date: String) -> CommandResult<Vec<senco_core::store::ConsentRecord>> {
+    Ok(state.with_store(|store| store.withdraw_consent(consent, &date, now()))?)
+}
+
+/// The school's staff training, newest first.
+#[tauri::command(async)]
+pub fn training(state: State<'_, AppState>) -> CommandResult<Vec<senco_core::store::TrainingRecord>> {
+    Ok(state.with_store(|store| store.training(None))?)
+}
+
+#[tauri::command(async)]
+pub fn training_add(state: State<'_, AppState>, training: senco_core::people::Training) -> CommandResult<senco_core::store::TrainingRecord> {
+    Ok(state.with_store(|store| store.add_training(&training, now()))?)
+}
+
+/// The pupil's current annual review with its clock, if tracked.
+#[tauri::command(async)]
+pub fn annual_review(state: State<'_, AppState>, id: PupilId) -> CommandResult<Option<senco_core::store::AnnualReview>> {
+    Ok(state.with_store(|store| store.annual_review(id, now().today))?)
+}
+
+#[tauri::command(async)]
+pub fn annual_review_start(state: State<'_, AppState>, id: PupilId, last: String) -> CommandResult<senco_core::store::AnnualReview> {
+    let last = senco_core::dates::read("last", "date of the last review", &last).map_err(|p| senco_core::Error::Invalid(vec![p]))?;
+    Ok(state.with_store(|store| store.start_annual_reviews(id, last, now()))?)
+}
+
+#[tauri::command(async)]
+pub fn annual_review_step(state: State<'_, AppState>, id: PupilId, event: senco_core::store::ReviewEvent) -> CommandResult<senco_core::store::AnnualReview> {
+    Ok(state.with_store(|store| store.record_review_step(id, &event, now()))?)
+}

@@ -3,4 +3,4 @@
 /**
  * Where in the app the evidence is put right.
  */
-export type FixPlace = "details" | "needs" | "cycles" | "meetings" | "specialists" | "library";
+export type FixPlace = "details" | "needs" | "cycles" | "meetings" | "specialists" | "library" | "consents" | "training";

@@ -39,6 +39,18 @@ decisionsNeedingNextReview: Array<string>, ratings: Array<Term>, waves: Array<Te
  */
 assessDecisions: Array<Term>, draftOutcomes: Array<Term>, exceptionKinds: Array<Term>, 
 /**
+ * The evidence packs, with their names.
+ */
+packTypes: Array<Term>, 
+/**
+ * What a parent or carer can consent to.
+ */
+consentKinds: Array<Term>, 
+/**
+ * The shortest password a pack bundle may have.
+ */
+packPasswordMin: number, 
+/**
  * How many days ahead a review counts as due soon on the worklist.
  */
 dueSoonDays: number, };

@@ -6,6 +6,7 @@ pub mod pack;
 pub mod cycle;
 pub mod provision;
 pub mod pupil;
+pub mod records;
 pub mod register;
 pub mod request;
 pub mod school;

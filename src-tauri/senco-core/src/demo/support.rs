@@ -6,7 +6,7 @@
 //!
 //! Every cycle stage goes through the same rules as the app (`store::demo_record`).
 
-use chrono::{Duration, NaiveDate};
+use chrono::{Datelike, Duration, NaiveDate};
 use rand::seq::SliceRandom;
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
@@ -23,6 +23,9 @@ use crate::store::{self, Cached};
 use crate::Stamp;
 
 use super::DemoPupil;
+
+/// The library's key for a teaching assistant through the day.
+const INDIVIDUAL: &str = "individual-support";
 
 /// What the generator needs once, for every pupil.
 pub(super) struct Support {
@@ -127,6 +130,7 @@ pub(super) fn write(tx: &Transaction<'_>, support: &Support, rng: &mut ChaCha8Rn
         }
     }
     request(tx, rng, id, &spans, today)?;
+    pack_evidence(tx, id, pupil, &spans, today)?;
     if !spans.is_empty() && rng.gen_bool(0.6) {
         tx.exec(
             "INSERT INTO profile (pupil_id, admire, important, support, updated_on) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -206,7 +210,7 @@ fn cycle(tx: &Transaction<'_>, support: &Support, rng: &mut ChaCha8Rng, id: Pupi
     let strategies = pick(rng, &items, 2, 4).into_iter()
         .map(|i| StrategyTick { item_id: i.id.clone(), note: String::new(), catalogue: String::new(), version: String::new(), item_text: String::new() })
         .collect();
-    let library: Vec<&Intervention> = support.interventions.iter().filter(|i| i.area == area).collect();
+    let library: Vec<&Intervention> = support.interventions.iter().filter(|i| i.area == area && i.key != INDIVIDUAL).collect();
     let interventions: Vec<PlannedIntervention> = pick(rng, &library, 1, 2).into_iter()
         .map(|i| {
             let start = plan_on + Duration::days(rng.gen_range(0..7));
@@ -224,12 +228,32 @@ fn cycle(tx: &Transaction<'_>, support: &Support, rng: &mut ChaCha8Rng, id: Pupi
             }
         })
         .collect();
+    // A pupil with an EHC plan has a teaching assistant through the day, which takes the
+    // plan's cost past the notional threshold (drawn from nothing random, so every other
+    // pupil's history stays as it was).
+    let with_plan = pupil.statuses.iter().any(|p| p.status == SenStatus::EhcPlan && p.start_date <= plan_on && p.end_date.is_none_or(|e| e > plan_on));
+    let individual = support.interventions.iter().find(|i| i.key == INDIVIDUAL).filter(|_| with_plan).map(|i| {
+        let end = plan_on + Duration::days(7 * 12 - 3);
+        PlannedIntervention {
+            intervention: i.key.clone(),
+            sessions_per_week: i.sessions_per_week,
+            minutes_per_session: i.minutes_per_session,
+            group_size: 1,
+            staff_role: i.staff_role.clone(),
+            start_date: iso(plan_on),
+            end_date: iso(end),
+            weeks: None,
+            resources_pence: 0,
+        }
+    });
+    let mut planned_all = interventions.clone();
+    planned_all.extend(individual.clone());
     let plan = Plan {
         date: iso(plan_on),
         parent_notice: rng.gen_bool(0.9).then(|| ParentNotice { date: iso(plan_on), method: *NoticeMethod::ALL.choose(rng).expect("methods") }),
         outcomes,
         strategies,
-        interventions: interventions.clone(),
+        interventions: planned_all,
         all_adults: "Give instructions one step at a time, check understanding, and offer a movement break before tasks that need sitting still.".into(),
         review_date: iso(review_due),
     };
@@ -253,6 +277,17 @@ fn cycle(tx: &Transaction<'_>, support: &Support, rng: &mut ChaCha8Rng, id: Pupi
                 }
             }
             week += Duration::days(7);
+        }
+    }
+    if let Some(planned) = individual.filter(|_| plan_on >= logged_from) {
+        let start: NaiveDate = planned.start_date.parse().expect("iso");
+        let stop: NaiveDate = planned.end_date.parse::<NaiveDate>().expect("iso").min(today).min(end).min(reviewed_on);
+        let mut day = start;
+        while day <= stop {
+            if !matches!(day.weekday(), chrono::Weekday::Sat | chrono::Weekday::Sun) {
+                sessions.push(Session { intervention: planned.intervention.clone(), date: iso(day), minutes: planned.minutes_per_session, attended: true, note: String::new() });
+            }
+            day += Duration::days(1);
         }
     }
     let scores = interventions
@@ -335,6 +370,68 @@ fn involvement(tx: &Transaction<'_>, rng: &mut ChaCha8Rng, id: PupilId, area: Br
                 params![involvement, text, acted.map(iso), if acted.is_some() { "Added to the plan and shared with all staff" } else { "" }],
             )?;
         }
+    }
+    Ok(())
+}
+
+/// Consents, LIFT outcomes and annual reviews, so the demo has pupils ready for each pack
+/// and pupils who are not. Drawn from a generator of the pupil's own, so the rest of the
+/// demo is as it was.
+fn pack_evidence(tx: &Transaction<'_>, id: PupilId, pupil: &DemoPupil, spans: &[(NaiveDate, NaiveDate, bool)], today: NaiveDate) -> Result<()> {
+    use rand::SeedableRng;
+    let Some(&(start, _, true)) = spans.last() else { return Ok(()) };
+    let mut side = ChaCha8Rng::seed_from_u64(0x9ac4_0000 ^ id.0 as u64);
+    let given = (start + Duration::days(side.gen_range(5..30))).min(today);
+    if side.gen_bool(0.75) {
+        tx.exec(
+            "INSERT INTO consent (pupil_id, kind, given_by, date, scope) VALUES (?1, 'share-information', ?2, ?3, ?4)",
+            params![id.0, "Parent (mother)", iso(given), "Sharing the school's SEN records and reports with Kent County Council's SEN service for a request for assessment or for funding."],
+        )?;
+    }
+    if side.gen_bool(0.5) {
+        tx.exec(
+            "INSERT INTO consent (pupil_id, kind, given_by, date, scope) VALUES (?1, 'lift-agreement', ?2, ?3, ?4)",
+            params![id.0, "Parent (father)", iso(given), "Discussing the pupil, without their name, at the district LIFT meeting and acting on its advice."],
+        )?;
+    }
+    let lift_on = start + Duration::days(side.gen_range(60..150));
+    if side.gen_bool(0.45) && lift_on <= today {
+        tx.exec(
+            "INSERT INTO involvement (pupil_id, service, referral_date, seen_date, report_date, advice) VALUES (?1, 'lift', ?2, ?3, ?4, ?5)",
+            params![id.0, iso(lift_on - Duration::days(21)), iso(lift_on), iso(lift_on), "The LIFT meeting agreed the school's strategies are right, suggested a specialist teacher visit and a daily check-in with a key adult."],
+        )?;
+        let involvement = tx.last_insert_rowid();
+        for (n, text) in ["Specialist teacher to observe in class and advise", "Add a daily check-in with a key adult"].iter().enumerate() {
+            let acted = (lift_on + Duration::days(14 + 7 * n as i64)).min(today);
+            tx.exec("INSERT INTO recommendation (involvement_id, text, acted_on, acted_how) VALUES (?1, ?2, ?3, ?4)", params![involvement, text, iso(acted), "Arranged by the SENCO and added to the plan"])?;
+        }
+    }
+    let has_plan = pupil.statuses.last().is_some_and(|p| p.status == SenStatus::EhcPlan && p.end_date.is_none());
+    if has_plan {
+        let plan_since = pupil.statuses.last().map(|p| p.start_date).unwrap_or(start);
+        let last = (today - Duration::days(side.gen_range(20..400))).max(plan_since);
+        let due = crate::statutory::twelve_months_after(last);
+        let meeting = (due - today).num_days() < 60;
+        tx.exec(
+            "INSERT INTO annual_review (pupil_id, last, meeting) VALUES (?1, ?2, ?3)",
+            params![id.0, iso(last), meeting.then(|| iso((due - Duration::days(side.gen_range(0..20))).max(today)))],
+        )?;
+    }
+    Ok(())
+}
+
+/// The school's staff training: each area of need within the last two years, and some older.
+pub(super) fn training(tx: &Transaction<'_>, today: NaiveDate) -> Result<()> {
+    let courses: [(&str, &str, Option<BroadArea>, i64); 6] = [
+        ("Speech, language and communication needs in the classroom", "All teaching assistants", Some(BroadArea::CommunicationAndInteraction), 140),
+        ("Precision teaching and reading interventions", "SENCO and four teaching assistants", Some(BroadArea::CognitionAndLearning), 300),
+        ("Emotion coaching and trauma-informed practice", "All staff (INSET day)", Some(BroadArea::SocialEmotionalMentalHealth), 420),
+        ("Sensory processing and sensory circuits", "Two teaching assistants", Some(BroadArea::SensoryAndPhysical), 610),
+        ("Adaptive teaching for pupils with SEND", "All teachers", None, 200),
+        ("Autism awareness", "Lunchtime supervisors", Some(BroadArea::CommunicationAndInteraction), 900),
+    ];
+    for (course, staff, area, days_ago) in courses {
+        tx.exec("INSERT INTO staff_training (staff, course, date, area) VALUES (?1, ?2, ?3, ?4)", params![staff, course, iso(today - Duration::days(days_ago)), area.map(BroadArea::slug)])?;
     }
     Ok(())
 }

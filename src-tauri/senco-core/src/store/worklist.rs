@@ -32,10 +32,13 @@ pub enum WorkKind {
     /// A step the LA owes on an EHC needs assessment request is late, or due within the
     /// next 14 days.
     RequestStepDue,
+    /// A step of an EHC plan's annual review (papers, meeting, the school's report) is late,
+    /// or due within the next 14 days.
+    AnnualReviewDue,
 }
 
 impl WorkKind {
-    pub const ALL: [WorkKind; 7] = [
+    pub const ALL: [WorkKind; 8] = [
         WorkKind::ReviewOverdue,
         WorkKind::ReviewDue,
         WorkKind::NoOpenCycle,
@@ -43,6 +46,7 @@ impl WorkKind {
         WorkKind::FewParentMeetings,
         WorkKind::RecommendationNotActedOn,
         WorkKind::RequestStepDue,
+        WorkKind::AnnualReviewDue,
     ];
 
     pub fn label(self) -> &'static str {
@@ -54,6 +58,7 @@ impl WorkKind {
             WorkKind::FewParentMeetings => "Parent meetings behind",
             WorkKind::RecommendationNotActedOn => "Specialist advice not acted on",
             WorkKind::RequestStepDue => "EHC needs assessment: the LA's next step",
+            WorkKind::AnnualReviewDue => "EHC plan annual review",
         }
     }
 }
@@ -184,6 +189,29 @@ impl Store {
                     _ => continue,
                 };
                 push(WorkKind::RequestStepDue, r.get(0)?, r.get(1)?, r.get(2)?, due, detail, None);
+                break;
+            }
+        }
+
+        // EHC plans' annual reviews still open (no report sent yet): the school's own steps.
+        let sql = format!(
+            "SELECT p.id, p.upn, {name}, r.last, r.meeting, r.papers_sent, r.report_sent FROM annual_review r JOIN pupil p ON p.id = r.pupil_id
+             WHERE r.report_sent IS NULL AND p.current_status = 'E' AND {on_roll}"
+        );
+        let mut statement = self.conn.prepare_cached(&sql)?;
+        let mut rows = statement.query(params![today])?;
+        while let Some(r) = rows.next()? {
+            let day = |i: usize| -> Result<Option<NaiveDate>> { Ok(r.get::<_, Option<String>>(i)?.and_then(|t| t.parse().ok())) };
+            let Some(last) = day(3)? else { continue };
+            let review = crate::statutory::ReviewDates { last, meeting: day(4)?, papers_sent: day(5)?, report_sent: day(6)? };
+            for step in crate::statutory::review_clock(&review, today) {
+                let Some(due) = step.due.filter(|_| step.done.is_none()) else { continue };
+                let detail = match step.status {
+                    crate::statutory::StepState::Overdue { days } => format!("{}: due {}, {days} days ago", step.step, dates::short(due)),
+                    crate::statutory::StepState::Due { days_left } if days_left <= DUE_SOON_DAYS as i32 => format!("{}: due {}", step.step, dates::short(due)),
+                    _ => continue,
+                };
+                push(WorkKind::AnnualReviewDue, r.get(0)?, r.get(1)?, r.get(2)?, due, detail, None);
                 break;
             }
         }

@@ -1,0 +1,229 @@
+//! Consents, staff training and EHC plans' annual reviews: the records the evidence packs
+//! and the statutory clock need beyond the graduated approach.
+
+use chrono::NaiveDate;
+use rusqlite::{params, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::census::{BroadArea, SenStatus};
+use crate::dates;
+use crate::error::{Error, FieldProblem, Result};
+use crate::people::{Consent, ConsentKind, Training};
+use crate::pupil::PupilId;
+use crate::statutory::{self, ClockStep, ReviewDates};
+use crate::Stamp;
+
+use super::{audit, Cached, Store};
+
+/// A stored consent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ConsentRecord {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub kind_label: String,
+    #[serde(flatten)]
+    pub consent: Consent,
+}
+
+/// A stored training record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct TrainingRecord {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub area_label: String,
+    #[serde(flatten)]
+    pub training: Training,
+}
+
+/// A pupil's annual review: its dates and the clock on the day it was read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct AnnualReview {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub dates: ReviewDates,
+    pub steps: Vec<ClockStep>,
+}
+
+/// What happened in an annual review.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "step", rename_all = "camelCase")]
+#[ts(export)]
+pub enum ReviewEvent {
+    /// The meeting is booked for `date` (or was held then).
+    Meeting { date: NaiveDate },
+    /// The papers went out.
+    Papers { date: NaiveDate },
+    /// The school's report of the meeting went to the LA; the next review runs from the
+    /// meeting.
+    Report { date: NaiveDate },
+}
+
+fn area_label(area: Option<BroadArea>) -> String {
+    area.map_or("All areas of need", BroadArea::label).to_string()
+}
+
+impl Store {
+    pub fn add_consent(&mut self, pupil: PupilId, consent: &Consent, stamp: Stamp) -> Result<Vec<ConsentRecord>> {
+        let c = consent.validate(stamp.today)?;
+        let tx = self.begin(stamp)?;
+        super::sen::position(&tx, pupil)?;
+        tx.exec(
+            "INSERT INTO consent (pupil_id, kind, given_by, date, scope, withdrawn) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![pupil.0, c.kind.code(), c.given_by, c.date, c.scope, c.withdrawn],
+        )?;
+        audit::record(&tx, stamp, "consent", "pupil", Some(pupil), &format!("{} recorded, given {}", c.kind.code(), c.date))?;
+        tx.commit()?;
+        self.consents(pupil)
+    }
+
+    /// Records that a consent was withdrawn on `date`.
+    pub fn withdraw_consent(&mut self, id: i64, date: &str, stamp: Stamp) -> Result<Vec<ConsentRecord>> {
+        let tx = self.begin(stamp)?;
+        let (pupil, given): (i64, String) = tx
+            .row("SELECT pupil_id, date FROM consent WHERE id = ?1", [id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?
+            .ok_or_else(|| Error::NotFound { what: "consent", id: id.to_string() })?;
+        let day = dates::read("withdrawn", "date consent was withdrawn", date).map_err(|p| Error::Invalid(vec![p]))?;
+        if day > stamp.today || day.to_string() < given {
+            return Err(Error::Invalid(vec![FieldProblem::new("withdrawn", format!("{} is not between the day consent was given and today", dates::short(day)))]));
+        }
+        tx.exec("UPDATE consent SET withdrawn = ?1 WHERE id = ?2", params![day.to_string(), id])?;
+        audit::record(&tx, stamp, "consent-withdrawn", "pupil", Some(PupilId(pupil)), &format!("consent withdrawn {day}"))?;
+        tx.commit()?;
+        self.consents(PupilId(pupil))
+    }
+
+    /// A pupil's consents, newest first.
+    pub fn consents(&self, pupil: PupilId) -> Result<Vec<ConsentRecord>> {
+        super::sen::position(&self.conn, pupil)?;
+        let rows: Vec<(i64, String, String, String, String, Option<String>)> = self
+            .conn
+            .prepare_cached("SELECT id, kind, given_by, date, scope, withdrawn FROM consent WHERE pupil_id = ?1 ORDER BY date DESC, id DESC")?
+            .query_map([pupil.0], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        rows.into_iter()
+            .map(|(id, kind, given_by, date, scope, withdrawn)| {
+                let kind = ConsentKind::from_code(&kind).ok_or_else(|| Error::Damaged { path: None, detail: format!("a consent has a kind this version does not know: {kind}") })?;
+                Ok(ConsentRecord { id, kind_label: kind.label().into(), consent: Consent { kind, given_by, date, scope, withdrawn } })
+            })
+            .collect()
+    }
+
+    pub fn add_training(&mut self, training: &Training, stamp: Stamp) -> Result<TrainingRecord> {
+        let t = training.validate(stamp.today)?;
+        let tx = self.begin(stamp)?;
+        tx.exec("INSERT INTO staff_training (staff, course, date, area) VALUES (?1, ?2, ?3, ?4)", params![t.staff, t.course, t.date, t.area.map(BroadArea::slug)])?;
+        let id = tx.last_insert_rowid();
+        audit::record(&tx, stamp, "staff-training", "school", None, &format!("training on {} recorded", t.date))?;
+        tx.commit()?;
+        Ok(TrainingRecord { id, area_label: area_label(t.area), training: t })
+    }
+
+    /// The school's training records since `since`, newest first.
+    pub fn training(&self, since: Option<NaiveDate>) -> Result<Vec<TrainingRecord>> {
+        let since = since.map(|d| d.to_string()).unwrap_or_default();
+        let rows: Vec<(i64, String, String, String, Option<String>)> = self
+            .conn
+            .prepare_cached("SELECT id, staff, course, date, area FROM staff_training WHERE date >= ?1 ORDER BY date DESC, id DESC")?
+            .query_map([since], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        rows.into_iter()
+            .map(|(id, staff, course, date, area)| {
+                let area = match area {
+                    None => None,
+                    Some(slug) => Some(BroadArea::from_slug(&slug).ok_or_else(|| Error::Damaged { path: None, detail: format!("a training record has an area this version does not know: {slug}") })?),
+                };
+                Ok(TrainingRecord { id, area_label: area_label(area), training: Training { staff, course, date, area } })
+            })
+            .collect()
+    }
+
+    /// Starts tracking a pupil's annual reviews from the last review (or the day the plan
+    /// was finalised). Only for a pupil with an EHC plan, and once.
+    pub fn start_annual_reviews(&mut self, pupil: PupilId, last: NaiveDate, stamp: Stamp) -> Result<AnnualReview> {
+        let record = self.pupil(pupil)?;
+        if record.status != SenStatus::EhcPlan {
+            return Err(Error::Refused(format!("{} has no EHC plan ({}), so has no annual review", record.display_name(), record.status.label())));
+        }
+        if last > stamp.today {
+            return Err(Error::invalid("last", format!("{} is still to come: give the last review, or the day the plan was finalised", dates::short(last))));
+        }
+        let tx = self.begin(stamp)?;
+        let exists: Option<i64> = tx.row("SELECT id FROM annual_review WHERE pupil_id = ?1 LIMIT 1", [pupil.0], |r| r.get(0)).optional()?;
+        if exists.is_some() {
+            return Err(Error::Refused("this pupil's annual reviews are already tracked: record the next meeting instead".into()));
+        }
+        tx.exec("INSERT INTO annual_review (pupil_id, last) VALUES (?1, ?2)", params![pupil.0, last.to_string()])?;
+        audit::record(&tx, stamp, "annual-review-start", "pupil", Some(pupil), &format!("annual reviews tracked from {last}"))?;
+        tx.commit()?;
+        self.annual_review(pupil, stamp.today)?.ok_or_else(|| Error::NotFound { what: "annual review", id: pupil.0.to_string() })
+    }
+
+    /// Records a step of the pupil's current annual review.
+    pub fn record_review_step(&mut self, pupil: PupilId, event: &ReviewEvent, stamp: Stamp) -> Result<AnnualReview> {
+        let current = self.annual_review(pupil, stamp.today)?.ok_or_else(|| Error::Refused("this pupil's annual reviews are not tracked yet: give the last review's date first".into()))?;
+        let d = current.dates.clone();
+        let future = |date: NaiveDate, what: &str| -> Result<()> {
+            if date > stamp.today {
+                Err(Error::invalid("date", format!("{what} on {} is still to come", dates::short(date))))
+            } else {
+                Ok(())
+            }
+        };
+        let tx = self.begin(stamp)?;
+        match event {
+            ReviewEvent::Meeting { date } => {
+                if *date <= d.last {
+                    return Err(Error::invalid("date", format!("the meeting must come after the last review ({})", dates::short(d.last))));
+                }
+                tx.exec("UPDATE annual_review SET meeting = ?1 WHERE id = ?2", params![date.to_string(), current.id])?;
+            }
+            ReviewEvent::Papers { date } => {
+                future(*date, "papers sent")?;
+                if d.meeting.is_none() {
+                    return Err(Error::Refused("book the meeting before recording the papers sent for it".into()));
+                }
+                tx.exec("UPDATE annual_review SET papers_sent = ?1 WHERE id = ?2", params![date.to_string(), current.id])?;
+            }
+            ReviewEvent::Report { date } => {
+                future(*date, "a report sent")?;
+                let Some(meeting) = d.meeting.filter(|m| *m <= stamp.today) else {
+                    return Err(Error::Refused("the report follows the meeting: record the meeting once it is held".into()));
+                };
+                if *date < meeting {
+                    return Err(Error::invalid("date", format!("the report cannot go before the meeting ({})", dates::short(meeting))));
+                }
+                tx.exec("UPDATE annual_review SET report_sent = ?1 WHERE id = ?2", params![date.to_string(), current.id])?;
+                tx.exec("INSERT INTO annual_review (pupil_id, last) VALUES (?1, ?2)", params![pupil.0, meeting.to_string()])?;
+            }
+        }
+        audit::record(&tx, stamp, "annual-review-step", "pupil", Some(pupil), "annual review updated")?;
+        tx.commit()?;
+        self.annual_review(pupil, stamp.today)?.ok_or_else(|| Error::NotFound { what: "annual review", id: pupil.0.to_string() })
+    }
+
+    /// The pupil's current annual review, if tracked.
+    pub fn annual_review(&self, pupil: PupilId, today: NaiveDate) -> Result<Option<AnnualReview>> {
+        type Row = (i64, String, Option<String>, Option<String>, Option<String>);
+        let row: Option<Row> = self
+            .conn
+            .row(
+                "SELECT id, last, meeting, papers_sent, report_sent FROM annual_review WHERE pupil_id = ?1 ORDER BY last DESC, id DESC LIMIT 1",
+                [pupil.0],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+            )
+            .optional()?;
+        let Some((id, last, meeting, papers, report)) = row else { return Ok(None) };
+        let day = |t: &str| t.parse::<NaiveDate>().map_err(|_| Error::Damaged { path: None, detail: format!("an annual review holds a date that cannot be read: {t}") });
+        let opt = |t: Option<String>| t.as_deref().map(day).transpose();
+        let dates = ReviewDates { last: day(&last)?, meeting: opt(meeting)?, papers_sent: opt(papers)?, report_sent: opt(report)? };
+        Ok(Some(AnnualReview { id, steps: statutory::review_clock(&dates, today), dates }))
+    }
+}

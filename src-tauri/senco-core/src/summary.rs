@@ -1,0 +1,83 @@
+//! The plan in plain words for the family: one or two pages, short sentences, large type.
+//! What we are working on, what we do, and when we next meet, from the pupil's latest plan.
+//! (Kent's SEND strategy reports families finding plans and letters too long and too
+//! technical.)
+
+use chrono::NaiveDate;
+
+use crate::error::{Error, Result};
+use crate::pdf::{Document, Style};
+use crate::pupil::PupilId;
+use crate::store::Store;
+
+const BODY: Style = Style::regular(14.0);
+const HEAD: Style = Style::bold(17.0);
+
+fn show(iso: &str) -> String {
+    iso.parse::<NaiveDate>().map(crate::dates::long).unwrap_or_else(|_| iso.to_string())
+}
+
+/// "3 times a week, 20 minutes each time".
+fn how_often(sessions: i64, minutes: i64) -> String {
+    let times = match sessions {
+        1 => "Once a week".to_string(),
+        2 => "Twice a week".to_string(),
+        n => format!("{n} times a week"),
+    };
+    format!("{times}, {minutes} minutes each time")
+}
+
+impl Store {
+    /// The family's summary of the pupil's latest plan, as PDF bytes.
+    pub fn family_summary(&self, pupil: PupilId, today: NaiveDate) -> Result<Vec<u8>> {
+        let record = self.pupil(pupil)?;
+        let cycles = self.cycles(pupil)?;
+        let Some((cycle, plan)) = cycles.iter().find_map(|c| c.plan.as_ref().map(|p| (c, p))) else {
+            return Err(Error::Refused(format!("{} has no plan yet, so there is nothing to summarise", record.display_name())));
+        };
+        let name = record.display_name();
+        let first = if record.preferred_forename.is_empty() { record.legal_forename.clone() } else { record.preferred_forename.clone() };
+        let school = self.school().name.clone();
+        let mut doc = Document::new(&format!("{name}'s plan"), ("", &name), &school, today)?;
+        doc.move_to(22.0);
+        doc.paragraph_styled(&format!("{first}'s plan"), Style::bold(26.0));
+        doc.paragraph_styled(&format!("{school}. Made on {}. Written for {first} and their family.", show(&plan.date)), Style::regular(12.0));
+        doc.gap(3.0);
+        if let Some(profile) = self.profile(pupil)?.filter(|p| !p.important.is_empty() || !p.admire.is_empty()) {
+            doc.paragraph_styled("About me", HEAD);
+            if !profile.admire.is_empty() {
+                doc.paragraph_styled(&format!("What people like about me: {}", profile.admire), BODY);
+            }
+            if !profile.important.is_empty() {
+                doc.paragraph_styled(&format!("What matters to me: {}", profile.important), BODY);
+            }
+        }
+        doc.paragraph_styled("What we are working on", HEAD);
+        if plan.outcomes.is_empty() {
+            doc.paragraph_styled("We have not written the goals down yet.", BODY);
+        }
+        for outcome in &plan.outcomes {
+            doc.paragraph_styled(&format!("• {}", outcome.description), BODY);
+        }
+        doc.paragraph_styled("What we do to help", HEAD);
+        if !plan.all_adults.is_empty() {
+            doc.paragraph_styled(&format!("All the adults who work with {first}: {}", plan.all_adults), BODY);
+        }
+        for i in &cycle.interventions {
+            let planned = plan.interventions.iter().find(|p| p.intervention == i.key);
+            let when = planned.map(|p| format!(": {}", how_often(p.sessions_per_week, p.minutes_per_session).to_lowercase())).unwrap_or_default();
+            doc.paragraph_styled(&format!("• {}{when}.", i.name), BODY);
+        }
+        if cycle.interventions.is_empty() && plan.all_adults.is_empty() {
+            doc.paragraph_styled("The support in class is described in the full plan.", BODY);
+        }
+        doc.paragraph_styled("When we next meet", HEAD);
+        doc.paragraph_styled(&format!("We will look at how things are going together on {}. You can ask to meet sooner at any time.", show(&plan.review_date)), BODY);
+        doc.paragraph_styled("Help and advice", HEAD);
+        doc.paragraph_styled(
+            "IASK (Information, Advice and Support Kent) gives free, impartial advice to families about special educational needs.",
+            BODY,
+        );
+        doc.finish()
+    }
+}
