@@ -193,6 +193,7 @@ async fn demo_school_add_pupil_set_sen_support_and_find_them() {
     screenshot(&c, "register-filtered").await;
 
     take_a_pupil_through_a_whole_cycle(&c, &upn).await;
+    let bundle = check_fix_and_build_a_pack(&c).await;
     c.close().await.expect("session closes");
 
     // WebKit keeps its caches and storage in the cache folder, so "back up the data folder"
@@ -201,7 +202,35 @@ async fn demo_school_add_pupil_set_sen_support_and_find_them() {
     assert!(cache.join("uk.senco-toolkit.app/webview").exists(), "the webview's data is in the cache folder");
     let mut names: Vec<String> = std::fs::read_dir(&data).expect("data folder").map(|e| e.expect("entry").file_name().to_string_lossy().into_owned()).collect();
     names.sort();
-    assert!(names.iter().all(|n| n.starts_with("demo.senco")), "only the school's files are in the data folder: {names:?}");
+    assert!(names.iter().all(|n| n.starts_with("demo.senco") || n == "exports"), "only the school's files and its exports are in the data folder: {names:?}");
+    assert!(bundle.starts_with(data.join("exports")), "the pack went to the exports folder: {}", bundle.display());
+    let bytes = std::fs::read(&bundle).expect("the pack the app said it wrote is on disk");
+    let (_, problems) = senco_core::pack::verify("the bundle", &bytes, None).expect("a bundle");
+    assert!(problems.is_empty(), "the bundle verifies against its manifest: {problems:?}");
+}
+
+/// The evidence check in the real window: a missing consent, fixed through its link, then
+/// the pack built with one click. Returns where the app says it wrote the bundle.
+async fn check_fix_and_build_a_pack(c: &Client) -> PathBuf {
+    click(c, "#nav-register").await;
+    set(c, "#register-search", "Testworthy").await;
+    wait_for_text(c, "#register-counts", "1 pupil ").await;
+    click(c, "#register-table tbody tr[data-upn] button.name").await;
+    wait_for(c, "#evidence-list li[data-rule='consent'][data-state='missing']").await;
+    screenshot(c, "evidence-missing").await;
+    click(c, "#evidence-list li[data-rule='consent'] button").await;
+    click(c, "#consent-open").await;
+    set(c, "#consent-kind", "shareInformation").await;
+    set(c, "#consent-given-by", "Father (Sam Testworthy)").await;
+    set(c, "#consent-date", &days_ago(1)).await;
+    click(c, "#consent-save").await;
+    wait_for(c, "li[data-consent='shareInformation']").await;
+    click(c, "#evidence-check").await;
+    wait_for(c, "#evidence-list li[data-rule='consent'][data-state='met']").await;
+    click(c, "#pack-build").await;
+    let path = wait_for_text(c, "#pack-path", ".zip").await;
+    screenshot(c, "pack-built").await;
+    PathBuf::from(path.trim())
 }
 
 /// ISO date `days` before today, for the dates a SENCO types.

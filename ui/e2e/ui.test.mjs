@@ -7,7 +7,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { preview } from 'vite';
@@ -632,6 +632,43 @@ test('the evidence check for a request names what is missing, links to the fix, 
   await page.setViewportSize({ width: 1024, height: 640 });
   const wide = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   assert.equal(wide, 0, 'no sideways page scroll at 1024 wide');
+
+  // The consent is missing; its link goes to the consents, where it is recorded.
+  await page.setViewportSize({ width: 1366, height: 768 });
+  const consent = page.locator('#evidence-list li[data-rule="consent"]');
+  await consent.and(page.locator('[data-state="missing"]')).waitFor();
+  await consent.getByRole('button', { name: /Go to the consents/ }).click();
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'consents-heading');
+  await page.locator('#consent-open').click();
+  await page.locator('#consent-kind').selectOption('shareInformation');
+  await page.locator('#consent-given-by').fill('Mother (Jo Quill)');
+  await page.locator('#consent-date').fill(daysAgo(2));
+  await page.locator('#consent-scope').fill('Sharing the SEN records with the LA for the request.');
+  await page.locator('#consent-save').click();
+  await page.locator('li[data-consent="shareInformation"]').waitFor();
+  await page.locator('#evidence-check').click();
+  await consent.and(page.locator('[data-state="met"]')).waitFor();
+
+  // The other packs check against their own rules.
+  await page.locator('#evidence-pack').selectOption('hnf');
+  await page.locator('#evidence-list li[data-rule="lift-outcome"]').waitFor();
+  await page.locator('#evidence-pack').selectOption('ehcna');
+  await page.locator('#evidence-list li[data-rule="parent-views"]').waitFor();
+
+  // One click builds the bundle; the app says where it is, and it is there.
+  await page.locator('#pack-build').click();
+  const built = await page.locator('#pack-path').innerText();
+  assert.match(built, /exports\/ehcna-pack-K886200724123-\d{4}-\d{2}-\d{2}\.zip$/);
+  assert.ok(existsSync(built), `the bundle is on disk at ${built}`);
+  assert.match(await page.locator('#pack-built').innerText(), /SHA-256 [0-9a-f]{64}/);
+  // A password shorter than the core's minimum is caught before anything is built.
+  await page.locator('#pack-protect').check();
+  await page.locator('#pack-password').fill('short');
+  await page.locator('#pack-build').click();
+  await page.getByRole('alert').filter({ hasText: 'at least 10 characters' }).waitFor();
+  assert.deepEqual(await axeViolations(page), [], 'the pack built');
+  await page.locator('#evidence-heading').scrollIntoViewIfNeeded();
+  await shot(page, 'pack-built');
 });
 
 test('a SENCO takes a pupil through a whole cycle: assess, plan, do, review, lock, and the next', async () => {
