@@ -87,6 +87,7 @@ export const exceptionKinds = (): Term[] => loaded().exceptionKinds;
 export const packTypes = (): Term[] => loaded().packTypes;
 export const consentKinds = (): Term[] => loaded().consentKinds;
 export const packPasswordMin = (): number => loaded().packPasswordMin;
+export const reviewSteps = (): Term[] => loaded().reviewSteps;
 export const worklistKinds = (): Term[] => loaded().worklistKinds;
 export const dueSoonDays = (): number => loaded().dueSoonDays;
 /** The label of a term's value, e.g. a decision's or a wave's. */

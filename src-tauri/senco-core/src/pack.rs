@@ -590,6 +590,9 @@ pub fn bundle(pack: &Pack, pdf: &[u8], attachments: &[(String, Vec<u8>)], passwo
     let zip_error = |e: zip::result::ZipError| Error::Refused(format!("the bundle could not be written: {e}"));
     let mut writer = zip::ZipWriter::new(Cursor::new(Vec::new()));
     for (path, bytes) in &files {
+        // PDFs and images are compressed already: deflating them again costs time for nothing.
+        let packed = [".pdf", ".png", ".jpg"].iter().any(|e| path.ends_with(e));
+        let options = if packed { options.compression_method(zip::CompressionMethod::Stored) } else { options };
         let opts = match password {
             Some(pw) => options.with_aes_encryption(zip::AesMode::Aes256, pw),
             None => options,

@@ -62,24 +62,38 @@ enum Mark {
     Box { x: f32, y: f32, w: f32, h: f32, fill: Option<(f32, f32, f32)>, stroke: bool },
 }
 
-/// Glyph widths of one face, for measuring and wrapping.
+/// Glyph widths of one face, for measuring and wrapping. The widths of the first 1,024
+/// characters (Latin, its extensions, Greek, Cyrillic) are looked up once.
 struct Metrics {
     font: ParsedFont,
     upem: f32,
+    common: Vec<Option<u16>>,
 }
 
 impl Metrics {
     fn load(bytes: &[u8]) -> Result<Metrics> {
         let font = ParsedFont::from_bytes(bytes, 0, &mut Vec::new()).ok_or_else(|| Error::Refused("the shipped font could not be read".into()))?;
         let upem = f32::from(font.units_per_em);
-        Ok(Metrics { font, upem })
+        let common = (0u32..1024).map(|c| font.lookup_glyph_index(c).filter(|g| *g != 0).and_then(|g| font.get_glyph_width(g))).collect();
+        Ok(Metrics { font, upem, common })
+    }
+    fn units(&self, c: char) -> u32 {
+        match self.common.get(c as usize) {
+            Some(w) => w.map_or(0, u32::from),
+            None => self.font.lookup_glyph_index(c as u32).and_then(|g| self.font.get_glyph_width(g)).map_or(0, u32::from),
+        }
+    }
+    fn scale(&self, size: f32) -> f32 {
+        size * PT_TO_MM / self.upem
     }
     fn width(&self, text: &str, size: f32) -> f32 {
-        let units: u32 = text.chars().map(|c| self.font.lookup_glyph_index(c as u32).and_then(|g| self.font.get_glyph_width(g)).map_or(0, u32::from)).sum();
-        units as f32 / self.upem * size * PT_TO_MM
+        text.chars().map(|c| self.units(c)).sum::<u32>() as f32 * self.scale(size)
     }
     fn has(&self, c: char) -> bool {
-        self.font.lookup_glyph_index(c as u32).is_some_and(|g| g != 0)
+        match self.common.get(c as usize) {
+            Some(w) => w.is_some(),
+            None => self.font.lookup_glyph_index(c as u32).is_some_and(|g| g != 0),
+        }
     }
 }
 
@@ -206,28 +220,41 @@ impl Document {
     pub fn wrap(&self, text: &str, style: Style, width: f32) -> Vec<String> {
         let text = self.clean(text);
         let m = self.metrics(style);
+        // Widths in font units, added up as the line grows, so each word is measured once.
+        let limit = (width / m.scale(style.size)) as u32;
+        let space = m.units(' ');
         let mut lines = Vec::new();
         for para in text.split('\n') {
-            let mut line = String::new();
+            let (mut line, mut used) = (String::new(), 0u32);
             for word in para.split(' ').filter(|w| !w.is_empty()) {
-                let candidate = if line.is_empty() { word.to_string() } else { format!("{line} {word}") };
-                if m.width(&candidate, style.size) <= width {
-                    line = candidate;
+                let w: u32 = word.chars().map(|c| m.units(c)).sum();
+                let with = if line.is_empty() { w } else { used + space + w };
+                if with <= limit {
+                    if !line.is_empty() {
+                        line.push(' ');
+                    }
+                    line.push_str(word);
+                    used = with;
                     continue;
                 }
                 if !line.is_empty() {
                     lines.push(std::mem::take(&mut line));
+                    used = 0;
+                }
+                if w <= limit {
+                    line.push_str(word);
+                    used = w;
+                    continue;
                 }
                 // A word wider than the line is broken where it must be.
                 for c in word.chars() {
-                    let mut next = line.clone();
-                    next.push(c);
-                    if !line.is_empty() && m.width(&next, style.size) > width {
+                    let cw = m.units(c);
+                    if !line.is_empty() && used + cw > limit {
                         lines.push(std::mem::take(&mut line));
-                        line.push(c);
-                    } else {
-                        line = next;
+                        used = 0;
                     }
+                    line.push(c);
+                    used += cw;
                 }
             }
             lines.push(line);
@@ -457,7 +484,24 @@ impl Document {
         }
         let pages: Vec<PdfPage> = self.pages.into_iter().map(|marks| PdfPage::new(Mm(PAGE_W), Mm(PAGE_H), ops(marks, &ids))).collect();
         let mut warnings = Vec::new();
-        let bytes = doc.with_pages(pages).save(&PdfSaveOptions { subset_fonts: false, ..PdfSaveOptions::default() }, &mut warnings);
+        // printpdf compresses at zlib's slowest level, which took most of a pack's time; the
+        // streams are compressed here at the default level instead (a few per cent larger).
+        let mut lo = doc.with_pages(pages).to_lopdf_document(&PdfSaveOptions { subset_fonts: false, optimize: false, ..PdfSaveOptions::default() }, &mut warnings);
+        for object in lo.objects.values_mut() {
+            if let lopdf::Object::Stream(stream) = object {
+                if stream.dict.get(b"Filter").is_err() {
+                    let mut encoder = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+                    std::io::Write::write_all(&mut encoder, &stream.content).map_err(|e| Error::Refused(format!("the PDF could not be compressed: {e}")))?;
+                    let packed = encoder.finish().map_err(|e| Error::Refused(format!("the PDF could not be compressed: {e}")))?;
+                    if packed.len() + 19 < stream.content.len() {
+                        stream.dict.set("Filter", "FlateDecode");
+                        stream.set_content(packed);
+                    }
+                }
+            }
+        }
+        let mut bytes = Vec::new();
+        lo.save_to(&mut bytes).map_err(|e| Error::Refused(format!("the PDF could not be written: {e}")))?;
         Ok(fixed_id(bytes))
     }
 }
@@ -467,17 +511,24 @@ fn colour(rgb: (f32, f32, f32)) -> Color {
 }
 
 fn ops(marks: Vec<Mark>, ids: &[FontId; 2]) -> Vec<Op> {
-    let mut ops = Vec::with_capacity(marks.len() * 5);
+    let mut ops = Vec::with_capacity(marks.len() * 4);
+    // The fill colour and font last set on this page, so each is set only when it changes.
+    let mut black = false;
+    let mut font: Option<(bool, f32)> = None;
     for mark in marks {
         match mark {
-            Mark::Text { style, x, y, text } => ops.extend([
-                Op::StartTextSection,
-                Op::SetFillColor { col: Color::Greyscale(Greyscale::new(0.0, None)) },
-                Op::SetFont { font: PdfFontHandle::External(ids[usize::from(style.bold)].clone()), size: Pt(style.size) },
-                Op::SetTextCursor { pos: Point::new(Mm(x), Mm(y)) },
-                Op::ShowText { items: vec![TextItem::Text(text)] },
-                Op::EndTextSection,
-            ]),
+            Mark::Text { style, x, y, text } => {
+                ops.push(Op::StartTextSection);
+                if !black {
+                    ops.push(Op::SetFillColor { col: Color::Greyscale(Greyscale::new(0.0, None)) });
+                    black = true;
+                }
+                if font != Some((style.bold, style.size)) {
+                    ops.push(Op::SetFont { font: PdfFontHandle::External(ids[usize::from(style.bold)].clone()), size: Pt(style.size) });
+                    font = Some((style.bold, style.size));
+                }
+                ops.extend([Op::SetTextCursor { pos: Point::new(Mm(x), Mm(y)) }, Op::ShowText { items: vec![TextItem::Text(text)] }, Op::EndTextSection]);
+            }
             Mark::Rule { x1, x2, y, grey, width } => ops.extend([
                 Op::SetOutlineColor { col: if grey < 0.0 { colour((0.16, 0.33, 0.58)) } else { Color::Greyscale(Greyscale::new(grey, None)) } },
                 Op::SetOutlineThickness { pt: Pt(width) },
@@ -490,6 +541,7 @@ fn ops(marks: Vec<Mark>, ids: &[FontId; 2]) -> Vec<Op> {
             ]),
             Mark::Box { x, y, w, h, fill, stroke } => {
                 if let Some(rgb) = fill {
+                    black = false;
                     ops.extend([
                         Op::SetFillColor { col: colour(rgb) },
                         Op::DrawRectangle { rectangle: Rect { mode: Some(PaintMode::Fill), ..Rect::from_xywh(Mm(x).into(), Mm(y).into(), Mm(w).into(), Mm(h).into()) } },

@@ -74,7 +74,7 @@ pub use library::SCHOOL_ITEMS;
 pub use people::{AttachmentInfo, InvolvementRecord, MeetingsRecord};
 pub use provision::{provision_csv, GroupTotal, ProvisionMap, ProvisionRow, PupilTotal};
 pub use evidence::PackWritten;
-pub use records::{AnnualReview, ConsentRecord, ReviewEvent, TrainingRecord};
+pub use records::{AnnualReview, ConsentRecord, ReviewEvent, ReviewStep, TrainingRecord};
 pub use requests::RequestRecord;
 pub(crate) use requests::write_dates as request_json;
 pub use worklist::{WorkItem, WorkKind, DUE_SOON_DAYS};

@@ -24,7 +24,22 @@ fn how_often(sessions: i64, minutes: i64) -> String {
         2 => "Twice a week".to_string(),
         n => format!("{n} times a week"),
     };
-    format!("{times}, {minutes} minutes each time")
+    format!("{times}, {} each time", minutes_in_words(minutes))
+}
+
+/// "45 minutes", "1 hour", "5 hours 30 minutes".
+fn minutes_in_words(minutes: i64) -> String {
+    let (h, m) = (minutes / 60, minutes % 60);
+    let hours = match h {
+        0 => String::new(),
+        1 => "1 hour".to_string(),
+        n => format!("{n} hours"),
+    };
+    match (hours.is_empty(), m) {
+        (true, m) => format!("{m} minutes"),
+        (false, 0) => hours,
+        (false, m) => format!("{hours} {m} minutes"),
+    }
 }
 
 impl Store {
@@ -79,5 +94,17 @@ impl Store {
             BODY,
         );
         doc.finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn how_often_reads_as_a_parent_would_say_it() {
+        assert_eq!(how_often(1, 45), "Once a week, 45 minutes each time");
+        assert_eq!(how_often(2, 60), "Twice a week, 1 hour each time");
+        assert_eq!(how_often(5, 330), "5 times a week, 5 hours 30 minutes each time");
     }
 }

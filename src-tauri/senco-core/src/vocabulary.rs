@@ -58,6 +58,8 @@ pub struct Vocabulary {
     pub pack_types: Vec<Term>,
     /// What a parent or carer can consent to.
     pub consent_kinds: Vec<Term>,
+    /// The steps of an EHC plan's annual review that are recorded.
+    pub review_steps: Vec<Term>,
     /// The shortest password a pack bundle may have.
     pub pack_password_min: usize,
     /// How many days ahead a review counts as due soon on the worklist.
@@ -191,6 +193,7 @@ pub fn vocabulary() -> Vocabulary {
         pack_types: terms(&[crate::readiness::PackType::Ehcna, crate::readiness::PackType::Hnf, crate::readiness::PackType::Lift], crate::readiness::pack_label),
         consent_kinds: terms(&crate::people::ConsentKind::ALL, crate::people::ConsentKind::label),
         pack_password_min: crate::pack::PASSWORD_MIN,
+        review_steps: terms(&crate::store::ReviewStep::ALL, crate::store::ReviewStep::label),
         due_soon_days: DUE_SOON_DAYS,
     }
 }

@@ -47,6 +47,10 @@ packTypes: Array<Term>,
  */
 consentKinds: Array<Term>, 
 /**
+ * The steps of an EHC plan's annual review that are recorded.
+ */
+reviewSteps: Array<Term>, 
+/**
  * The shortest password a pack bundle may have.
  */
 packPasswordMin: number, 

@@ -65,6 +65,28 @@ pub enum ReviewEvent {
     Report { date: NaiveDate },
 }
 
+/// The steps of an annual review that are recorded, for the form that records them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum ReviewStep {
+    Meeting,
+    Papers,
+    Report,
+}
+
+impl ReviewStep {
+    pub const ALL: [ReviewStep; 3] = [ReviewStep::Meeting, ReviewStep::Papers, ReviewStep::Report];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ReviewStep::Meeting => "The meeting is booked or held on",
+            ReviewStep::Papers => "The papers were sent on",
+            ReviewStep::Report => "The school's report was sent on",
+        }
+    }
+}
+
 fn area_label(area: Option<BroadArea>) -> String {
     area.map_or("All areas of need", BroadArea::label).to_string()
 }
