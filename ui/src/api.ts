@@ -21,7 +21,7 @@ import type { AnnualReview } from './bindings/AnnualReview';
 import type { Consent } from './bindings/Consent';
 import type { ConsentRecord } from './bindings/ConsentRecord';
 import type { PackWritten } from './bindings/PackWritten';
-import type { ReviewEvent } from './bindings/ReviewEvent';
+import type { ReviewStep } from './bindings/ReviewStep';
 import type { Training } from './bindings/Training';
 import type { TrainingRecord } from './bindings/TrainingRecord';
 import type { Assessment } from './bindings/Assessment';
@@ -144,7 +144,7 @@ export const trainingAdd = (training: Training) => invoke<TrainingRecord>('train
 /** The pupil's current EHC plan annual review with its clock, or null if not tracked. */
 export const annualReview = (id: number) => invoke<AnnualReview | null>('annual_review', { id });
 export const annualReviewStart = (id: number, last: string) => invoke<AnnualReview>('annual_review_start', { id, last });
-export const annualReviewStep = (id: number, event: ReviewEvent) => invoke<AnnualReview>('annual_review_step', { id, event });
+export const annualReviewStep = (id: number, step: ReviewStep, date: string) => invoke<AnnualReview>('annual_review_step', { id, step, date });
 
 /** Turns whatever a command rejected with into a CommandError. */
 export function asCommandError(error: unknown): CommandError {

@@ -234,6 +234,13 @@ fn annual_reviews_training_and_the_family_summary() {
     let dir = tempfile::tempdir().unwrap();
     let db = demo(dir.path());
     let k = upns(&db, "K").into_iter().next().unwrap();
+    // A consent is withdrawn once, and the check then says so.
+    ok(senco(&db, &["consent", "add", "--pupil", &k, "--kind", "lift-agreement", "--given-by", "Carer", "--date", "2026-02-01"]));
+    let listed: serde_json::Value = serde_json::from_str(&ok(senco(&db, &["consent", "list", "--pupil", &k, "--format", "json"]))).unwrap();
+    let id = listed.as_array().unwrap().iter().find(|c| c["givenBy"] == "Carer").unwrap()["id"].as_i64().unwrap().to_string();
+    ok(senco(&db, &["consent", "withdraw", "--id", &id, "--date", "2026-03-01"]));
+    let twice = senco(&db, &["consent", "withdraw", "--id", &id, "--date", "2026-04-01"]);
+    assert!(text(&twice.stderr).contains("already withdrawn on 1 Mar 2026"), "{}", text(&twice.stderr));
     let refused = senco(&db, &["review", "start", "--pupil", &k, "--last", "2026-01-10"]);
     assert!(text(&refused.stderr).contains("has no EHC plan"), "{}", text(&refused.stderr));
     // Every demo pupil with a plan has its reviews tracked; one is due within the worklist's window or late.
@@ -244,6 +251,8 @@ fn annual_reviews_training_and_the_family_summary() {
     let shown = ok(senco(&db, &["review", "show", "--pupil", e]));
     assert!(shown.contains("The annual review meeting is held"), "{shown}");
     ok(senco(&db, &["review", "record", "--pupil", e, "--step", "meeting", "--date", "2026-11-20"]));
+    let early = senco(&db, &["review", "record", "--pupil", e, "--step", "papers", "--date", "2026-11-21"]);
+    assert!(text(&early.stderr).contains("by the meeting"), "papers after the meeting are refused: {}", text(&early.stderr));
     ok(senco(&db, &["review", "record", "--pupil", e, "--step", "report", "--date", "2026-11-25"]));
     let next: serde_json::Value = serde_json::from_str(&ok(senco(&db, &["review", "show", "--pupil", e, "--format", "json"]))).unwrap();
     assert_eq!(next["dates"]["last"], "2026-11-20", "the report starts the next year's review from the meeting");

@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use rand::rngs::OsRng;
 use rand::RngCore;
 
-use crate::error::{file_error, Result};
+use crate::error::{file_error, Error, Result};
 
 /// Creates `path` (and missing parents) as folders only their owner can open.
 pub fn create_private_dir(path: &Path) -> Result<()> {
@@ -42,6 +42,7 @@ pub fn make_private(path: &Path, folder: bool) -> Result<()> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
+
         let metadata = fs::metadata(path).map_err(file_error(path, "read the permissions of"))?;
         let wanted = if folder { 0o700 } else { 0o600 };
         if metadata.permissions().mode() & 0o077 != 0 {
@@ -97,6 +98,40 @@ pub fn link_new(from: &Path, to: &Path) -> io::Result<()> {
     }
 }
 
+/// Writes `bytes` as a new file in `folder` named `stem.ext`, or `stem-2.ext`, `stem-3.ext`…
+/// when that name holds something else: an export never replaces an earlier one (whose
+/// SHA-256 may already have been sent on). The same bytes under the first name count as
+/// written already. Returns the path and whether this call created it. Written to a
+/// temporary file, flushed, then put in place with `link_new`, so two programs writing at
+/// once each get their own name and a crash leaves no partial file under a final name.
+pub fn write_new(folder: &Path, stem: &str, ext: &str, bytes: &[u8]) -> Result<(PathBuf, bool)> {
+    let first = folder.join(format!("{stem}.{ext}"));
+    let temporary = temporary_sibling(&first);
+    let written = (|| {
+        let mut file = create_private_file(&temporary)?;
+        file.write_all(bytes).map_err(file_error(&temporary, "write"))?;
+        file.sync_all().map_err(file_error(&temporary, "write"))?;
+        for n in 1..1000 {
+            let path = if n == 1 { first.clone() } else { folder.join(format!("{stem}-{n}.{ext}")) };
+            match link_new(&temporary, &path) {
+                Ok(()) => {
+                    sync_folder(&path);
+                    return Ok((path, true));
+                }
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+                    if fs::read(&path).is_ok_and(|old| old == bytes) {
+                        return Ok((path, false));
+                    }
+                }
+                Err(e) => return Err(file_error(&path, "write")(e)),
+            }
+        }
+        Err(Error::Refused(format!("{} already holds 999 files named {stem}: move some elsewhere first", folder.display())))
+    })();
+    let _ = fs::remove_file(&temporary);
+    written
+}
+
 /// Flushes a folder's entries, so a rename survives a power cut. Best effort: some
 /// platforms cannot open a folder for this, and the rename itself is still atomic.
 pub fn sync_folder(path: &Path) {
@@ -129,6 +164,20 @@ pub fn random_hex(bytes: usize) -> String {
 mod tests {
     use super::*;
     use std::os::unix::fs::PermissionsExt;
+
+    #[test]
+    fn an_export_never_replaces_an_earlier_one_but_the_same_bytes_are_the_same_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let (first, created) = write_new(dir.path(), "pack", "zip", b"one").unwrap();
+        assert!(created && first.ends_with("pack.zip"));
+        let (again, created) = write_new(dir.path(), "pack", "zip", b"one").unwrap();
+        assert_eq!((again, created), (first.clone(), false), "the same bytes are already there");
+        let (second, created) = write_new(dir.path(), "pack", "zip", b"two").unwrap();
+        assert!(created && second.ends_with("pack-2.zip"), "{}", second.display());
+        assert_eq!(fs::read(&first).unwrap(), b"one", "the earlier export is untouched");
+        let names: Vec<_> = fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names.len(), 2, "no temporary file is left: {names:?}");
+    }
 
     fn mode(path: &Path) -> u32 {
         fs::metadata(path).unwrap().permissions().mode() & 0o777
@@ -169,3 +218,4 @@ mod tests {
         assert_eq!(mode(&file), 0o600);
     }
 }
+

@@ -648,9 +648,22 @@ pub fn verify(source: &str, bytes: &[u8], password: Option<&str>) -> Result<(Man
             Ok(_) => {}
         }
     }
-    let names: Vec<String> = archive.file_names().filter_map(|n| n.ok().map(|n| n.into_owned())).collect();
-    for name in names {
-        if name != "manifest.json" && !manifest.files.iter().any(|f| f.path == name) {
+    let mut seen = std::collections::HashSet::new();
+    for index in 0..archive.len() {
+        let entry = match archive.by_index_raw(index) {
+            Ok(entry) => entry,
+            Err(e) => {
+                problems.push(Mismatch { path: format!("entry {}", index + 1), problem: format!("it cannot be read ({e})") });
+                continue;
+            }
+        };
+        let name = entry.name().map(|n| n.into_owned()).unwrap_or_else(|_| format!("entry {}", index + 1));
+        if password.is_some() && !entry.encrypted() {
+            problems.push(Mismatch { path: name.clone(), problem: "it is not password-protected, though the rest of the bundle is".into() });
+        }
+        if !seen.insert(name.clone()) {
+            problems.push(Mismatch { path: name, problem: "the bundle holds two files of this name".into() });
+        } else if name != "manifest.json" && !manifest.files.iter().any(|f| f.path == name) {
             problems.push(Mismatch { path: name, problem: "it is not listed in the manifest".into() });
         }
     }
@@ -662,13 +675,12 @@ pub fn bundle_digest(bytes: &[u8]) -> String {
     sha256_hex(bytes)
 }
 
-/// Writes the bundle into `folder` under its own name, through a temporary file and a
-/// rename, and returns its path. A folder that is missing or not writable is named.
-pub fn write_bundle(folder: &std::path::Path, pack: &Pack, bytes: &[u8]) -> Result<std::path::PathBuf> {
+/// Writes the bundle into `folder` under its own name (never over an earlier bundle; see
+/// `files::write_new`), and returns its path and whether this call created it. A folder
+/// that is missing or not writable is named.
+pub fn write_bundle(folder: &std::path::Path, pack: &Pack, bytes: &[u8]) -> Result<(std::path::PathBuf, bool)> {
     if !folder.is_dir() {
         return Err(Error::Refused(format!("{} is not a folder that exists", folder.display())));
     }
-    let path = folder.join(format!("{}.zip", pack.file_stem()));
-    crate::files::write_atomically(&path, bytes)?;
-    Ok(path)
+    crate::files::write_new(folder, &pack.file_stem(), "zip", bytes)
 }

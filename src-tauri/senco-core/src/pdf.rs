@@ -362,17 +362,22 @@ impl Document {
             let lines = wrap_row(self, row, false);
             let tallest = lines.iter().map(Vec::len).max().unwrap_or(1).max(1);
             let mut from = 0;
+            // Set once a row has moved to a fresh page: it is never moved again, so the loop
+            // always progresses.
+            let mut moved = false;
             while from < tallest {
                 let fits = ((self.room() - 2.0 * CELL_PAD) / lh).floor().max(0.0) as usize;
                 // Move a row to the next page whole when it would fit there, or when
                 // nothing of it fits here.
                 let whole_page = ((TOP - BOTTOM - header_height - 2.0 * CELL_PAD) / lh).floor() as usize;
-                if fits == 0 || (fits < tallest - from && tallest - from <= whole_page) {
+                if !moved && (fits == 0 || (fits < tallest - from && tallest - from <= whole_page)) {
                     self.new_page();
                     draw_header(self);
+                    moved = true;
                     continue;
                 }
-                let to = tallest.min(from + fits);
+                moved = false;
+                let to = tallest.min(from + fits.max(1));
                 let height = (to - from) as f32 * lh + 2.0 * CELL_PAD;
                 self.draw_row(&cols, &lines, from, to, false, label_column, height, lh);
                 from = to;

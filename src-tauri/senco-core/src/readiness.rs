@@ -187,8 +187,9 @@ pub struct Evidence {
     /// For each specialist involvement: its recommendations, and how many are acted on.
     pub advice: Vec<(usize, usize)>,
     pub meetings_this_year: u32,
-    /// Consents that stand today.
+    /// Consents that stand today, and those withdrawn.
     pub consents: Vec<crate::people::ConsentKind>,
+    pub withdrawn: Vec<crate::people::ConsentKind>,
     /// The school's training: when, and for which area (`None` for all areas).
     pub training: Vec<(NaiveDate, Option<BroadArea>)>,
     /// Dates of LIFT meetings about the pupil whose advice is recorded.
@@ -244,6 +245,12 @@ pub fn term_of(date: NaiveDate) -> (i32, u8) {
         1..=3 => (date.year() - 1, 1),
         _ => (date.year() - 1, 2),
     }
+}
+
+/// The day `years` years before `today` (bounded, so a rules file's large number cannot
+/// overflow).
+pub fn years_before(today: NaiveDate, years: u32) -> NaiveDate {
+    today.checked_sub_months(chrono::Months::new(years.min(100) * 12)).unwrap_or(NaiveDate::MIN)
 }
 
 /// "Agreement to a LIFT referral" as it reads inside a sentence.
@@ -378,17 +385,21 @@ fn judge(check: &Check, e: &Evidence) -> (bool, String) {
         Check::Consent { consent } => {
             if e.consents.contains(consent) {
                 (true, format!("{} is recorded and stands.", consent.label()))
+            } else if e.withdrawn.contains(consent) {
+                (false, format!("The {} was withdrawn: record a new consent if the parent gives it again.", lower_first(consent.label())))
             } else {
                 (false, format!("No {} is recorded: record who gave it, when and what it covers.", lower_first(consent.label())))
             }
         }
         Check::StaffTraining { years } => {
-            let since = e.today.checked_sub_months(chrono::Months::new(12 * years)).unwrap_or(e.today);
+            let since = years_before(e.today, *years);
             let recent: Vec<Option<BroadArea>> = e.training.iter().filter(|(d, _)| *d >= since && *d <= e.today).map(|(_, a)| *a).collect();
+            // Training for all areas of need (general SEN training) counts for each.
+            let general = recent.contains(&None);
             let mut areas: Vec<BroadArea> = e.need_areas.iter().copied().filter(|a| *a != BroadArea::Uncategorised).collect();
             areas.sort();
             areas.dedup();
-            let untrained: Vec<&str> = areas.iter().filter(|a| !recent.contains(&Some(**a))).map(|a| a.label()).collect();
+            let untrained: Vec<&str> = areas.iter().filter(|a| !general && !recent.contains(&Some(**a))).map(|a| a.label()).collect();
             let window = plural(*years as usize, "year", "years");
             if areas.is_empty() {
                 (false, "The pupil has no current need in a broad area, so training cannot be matched to one.".into())
@@ -439,6 +450,7 @@ mod tests {
             consents: vec![crate::people::ConsentKind::ShareInformation, crate::people::ConsentKind::LiftAgreement],
             training: vec![(d("2025-06-01"), Some(BroadArea::CognitionAndLearning))],
             lift_outcomes: vec![d("2025-11-01")],
+            withdrawn: vec![],
             today: d("2026-04-01"),
         }
     }
@@ -453,6 +465,34 @@ mod tests {
             assert_eq!(set.pack, pack, "{} is filed under the wrong pack", set.name);
             assert!(check(&set, &ready_pupil()).unwrap().ready, "the fully evidenced pupil is ready for {}", set.name);
         }
+    }
+
+    #[test]
+    fn general_sen_training_counts_for_every_area_but_old_training_does_not() {
+        let rules = shipped(PackType::Hnf).unwrap();
+        let training = |e: &Evidence| check(&rules, e).unwrap().results.into_iter().find(|r| r.id == "training").unwrap();
+        let mut e = ready_pupil();
+        e.need_areas = vec![BroadArea::CognitionAndLearning, BroadArea::SensoryAndPhysical];
+        e.training = vec![(d("2025-06-01"), Some(BroadArea::CognitionAndLearning))];
+        let r = training(&e);
+        assert_eq!(r.state, RuleState::Missing);
+        assert!(r.sentence.contains("Sensory and/or physical"), "{}", r.sentence);
+        e.training.push((d("2025-01-10"), None));
+        assert_eq!(training(&e).state, RuleState::Met, "training for all areas counts for each");
+        e.training = vec![(d("2023-06-01"), None)];
+        assert_eq!(training(&e).state, RuleState::Missing, "training more than two years ago does not count");
+        assert_eq!(years_before(d("2026-04-01"), u32::MAX), d("1926-04-01"), "a huge number of years cannot overflow");
+    }
+
+    #[test]
+    fn a_withdrawn_consent_is_named_as_withdrawn() {
+        let rules = shipped(PackType::Ehcna).unwrap();
+        let mut e = ready_pupil();
+        e.consents.clear();
+        e.withdrawn = vec![crate::people::ConsentKind::ShareInformation];
+        let r = check(&rules, &e).unwrap().results.into_iter().find(|r| r.id == "consent").unwrap();
+        assert_eq!(r.state, RuleState::Missing);
+        assert!(r.sentence.contains("was withdrawn"), "{}", r.sentence);
     }
 
     #[test]

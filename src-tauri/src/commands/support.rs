@@ -264,7 +264,7 @@ pub fn family_summary(state: State<'_, AppState>, id: PupilId) -> CommandResult<
 /// A pupil's consents, newest first.
 #[tauri::command(async)]
 pub fn consents(state: State<'_, AppState>, id: PupilId) -> CommandResult<Vec<senco_core::store::ConsentRecord>> {
-    Ok(state.with_store(|store| store.consents(id))?)
+    Ok(state.with_store(|store| store.consents(id, now().today))?)
 }
 
 #[tauri::command(async)]
@@ -301,6 +301,13 @@ pub fn annual_review_start(state: State<'_, AppState>, id: PupilId, last: String
 }
 
 #[tauri::command(async)]
-pub fn annual_review_step(state: State<'_, AppState>, id: PupilId, event: senco_core::store::ReviewEvent) -> CommandResult<senco_core::store::AnnualReview> {
+pub fn annual_review_step(state: State<'_, AppState>, id: PupilId, step: senco_core::store::ReviewStep, date: String) -> CommandResult<senco_core::store::AnnualReview> {
+    use senco_core::store::{ReviewEvent, ReviewStep};
+    let date = senco_core::dates::read("date", "date", &date).map_err(|p| senco_core::Error::Invalid(vec![p]))?;
+    let event = match step {
+        ReviewStep::Meeting => ReviewEvent::Meeting { date },
+        ReviewStep::Papers => ReviewEvent::Papers { date },
+        ReviewStep::Report => ReviewEvent::Report { date },
+    };
     Ok(state.with_store(|store| store.record_review_step(id, &event, now()))?)
 }

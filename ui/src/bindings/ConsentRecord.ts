@@ -4,7 +4,11 @@ import type { ConsentKind } from "./ConsentKind";
 /**
  * A stored consent.
  */
-export type ConsentRecord = { id: number, kindLabel: string, kind: ConsentKind, 
+export type ConsentRecord = { id: number, kindLabel: string, 
+/**
+ * Given on or before the day it was read, and not withdrawn by then.
+ */
+stands: boolean, kind: ConsentKind, 
 /**
  * Who gave it, e.g. "Mother (Jane Example)".
  */

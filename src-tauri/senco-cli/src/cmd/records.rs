@@ -42,7 +42,7 @@ pub fn consent(context: &Context, command: ConsentCommand) -> Result<ExitCode, F
         }
         ConsentCommand::List { pupil, format } => {
             let record = store.pupil_by_upn(&pupil)?;
-            let list = store.consents(record.id)?;
+            let list = store.consents(record.id, context.stamp.today)?;
             if format == RecordFormat::Json {
                 json!(&list)?;
                 return Ok(ExitCode::SUCCESS);
@@ -52,7 +52,11 @@ pub fn consent(context: &Context, command: ConsentCommand) -> Result<ExitCode, F
     };
     let mut out = format!("{upn}: {} consent{}\n", list.len(), if list.len() == 1 { "" } else { "s" });
     for c in &list {
-        let state = c.consent.withdrawn.as_deref().map_or("stands".to_string(), |w| format!("withdrawn {w}"));
+        let state = match (&c.consent.withdrawn, c.stands) {
+            (Some(w), _) => format!("withdrawn {w}"),
+            (None, true) => "stands".to_string(),
+            (None, false) => "not yet in force".to_string(),
+        };
         out.push_str(&format!("  {}  {}: given by {} on {} ({state})\n", c.id, c.kind_label, c.consent.given_by, c.consent.date));
     }
     output::out(&out)?;
@@ -118,10 +122,9 @@ pub fn review(context: &Context, command: ReviewCommand) -> Result<ExitCode, Fai
 }
 
 pub fn summary(context: &Context, args: SummaryArgs) -> Result<ExitCode, Failure> {
-    let store = context.open()?;
+    let mut store = context.open()?;
     let record = store.pupil_by_upn(&args.pupil)?;
-    let bytes = store.family_summary(record.id, context.stamp.today)?;
-    senco_core::files::write_atomically(&args.out, &bytes)?;
+    store.write_family_summary(record.id, &args.out, context.stamp)?;
     output::out(&format!("{}\n", args.out.display()))?;
     Ok(ExitCode::SUCCESS)
 }

@@ -60,8 +60,11 @@ impl Store {
             .filter(|i| i.involvement.service == crate::people::Service::Lift && !i.involvement.advice.is_empty())
             .filter_map(|i| i.involvement.seen_date.as_deref().or(i.involvement.report_date.as_deref()).and_then(day))
             .collect();
-        evidence.consents = self.consents(pupil)?.into_iter().filter(|c| c.consent.stands_on(today)).map(|c| c.consent.kind).collect();
-        evidence.training = self.training(today.checked_sub_months(chrono::Months::new(60)))?.iter().filter_map(|t| day(&t.training.date).map(|d| (d, t.training.area))).collect();
+        let consents = self.consents(pupil, today)?;
+        evidence.consents = consents.iter().filter(|c| c.stands).map(|c| c.consent.kind).collect();
+        evidence.withdrawn = consents.iter().filter(|c| !c.stands && c.consent.withdrawn.is_some()).map(|c| c.consent.kind).collect();
+        // The school's training is a short list; the rules say how far back counts.
+        evidence.training = self.training(None)?.iter().filter_map(|t| day(&t.training.date).map(|d| (d, t.training.area))).collect();
         evidence.today = today;
         evidence.advice = involvements
             .iter()
@@ -121,7 +124,9 @@ impl Store {
             }
         };
         let areas: Vec<BroadArea> = record.current_needs().map(|n| n.area).collect();
-        let since = today.checked_sub_months(chrono::Months::new(24)).unwrap_or(today);
+        // The training shown is what the rules' training check counts (two years if none).
+        let years = rules.rules.iter().find_map(|r| if let readiness::Check::StaffTraining { years } = r.check { Some(years) } else { None }).unwrap_or(2);
+        let since = readiness::years_before(today, years);
         let training = self.training(Some(since))?.into_iter().filter(|t| t.training.area.is_none_or(|a| areas.contains(&a))).collect();
         let involvements = self.involvements(pupil)?;
         let attachments = involvements
@@ -129,7 +134,9 @@ impl Store {
             .flat_map(|i| {
                 i.attachments.iter().map(|a| PackAttachment {
                     id: a.id,
-                    path: format!("attachments/{}", crate::people::attachment_copy_name(a.id, &a.name, &a.media_type)),
+                    // Only the id and type: zip encryption hides contents, not names, and a
+                    // report's own name often holds the pupil's.
+                    path: format!("attachments/report-{}.{}", a.id, match a.media_type.as_str() { "application/pdf" => "pdf", "image/png" => "png", _ => "jpg" }),
                     original_name: a.name.clone(),
                     service: i.service_label.clone(),
                     bytes: a.bytes,
@@ -147,7 +154,7 @@ impl Store {
             prepared_on: today,
             school_name: school.name.clone(),
             school_urn: school.urn.clone(),
-            consents: self.consents(pupil)?,
+            consents: self.consents(pupil, today)?,
             profile: self.profile(pupil)?,
             views,
             strategies,
@@ -206,9 +213,11 @@ impl Store {
         let tx = self.begin(stamp)?;
         super::audit::record(&tx, stamp, "export-pack", "pupil", Some(pupil), &format!("{} pack written outside the encrypted store", crate::readiness::pack_label(pack.pack)))?;
         crate::files::create_private_dir(folder)?;
-        let path = crate::pack::write_bundle(folder, &pack, &bytes)?;
+        let (path, created) = crate::pack::write_bundle(folder, &pack, &bytes)?;
         if let Err(error) = tx.commit() {
-            let _ = std::fs::remove_file(&path);
+            if created {
+                let _ = std::fs::remove_file(&path);
+            }
             return Err(error.into());
         }
         Ok(PackWritten {
@@ -223,20 +232,33 @@ impl Store {
 }
 
 impl Store {
-    /// Writes the family summary into `folder` (owner-only; temporary file, then rename),
-    /// named by UPN and date, and records that it left the encrypted store.
+    /// Writes the family summary into `folder` (owner-only; temporary file, then a new
+    /// name, never over an earlier summary), named by UPN and date, and records that it left
+    /// the encrypted store.
     pub fn export_family_summary(&mut self, pupil: PupilId, folder: &std::path::Path, stamp: crate::Stamp) -> Result<std::path::PathBuf> {
-        let bytes = self.family_summary(pupil, stamp.today)?;
         let upn: String = self.pupil(pupil)?.upn.chars().filter(char::is_ascii_alphanumeric).collect();
+        crate::files::create_private_dir(folder)?;
+        let bytes = self.family_summary(pupil, stamp.today)?;
         let tx = self.begin(stamp)?;
         super::audit::record(&tx, stamp, "export-family-summary", "pupil", Some(pupil), "family summary of the plan written outside the encrypted store")?;
-        crate::files::create_private_dir(folder)?;
-        let path = folder.join(format!("plan-summary-{upn}-{}.pdf", stamp.today));
-        crate::files::write_atomically(&path, &bytes)?;
+        let (path, created) = crate::files::write_new(folder, &format!("plan-summary-{upn}-{}", stamp.today), "pdf", &bytes)?;
         if let Err(error) = tx.commit() {
-            let _ = std::fs::remove_file(&path);
+            if created {
+                let _ = std::fs::remove_file(&path);
+            }
             return Err(error.into());
         }
         Ok(path)
+    }
+
+    /// Writes the family summary to `path` exactly (the command line's `--out`), through a
+    /// temporary file and a rename, and records that it left the encrypted store.
+    pub fn write_family_summary(&mut self, pupil: PupilId, path: &std::path::Path, stamp: crate::Stamp) -> Result<()> {
+        let bytes = self.family_summary(pupil, stamp.today)?;
+        let tx = self.begin(stamp)?;
+        super::audit::record(&tx, stamp, "export-family-summary", "pupil", Some(pupil), "family summary of the plan written outside the encrypted store")?;
+        crate::files::write_atomically(path, &bytes)?;
+        tx.commit()?;
+        Ok(())
     }
 }

@@ -24,6 +24,8 @@ pub struct ConsentRecord {
     #[ts(type = "number")]
     pub id: i64,
     pub kind_label: String,
+    /// Given on or before the day it was read, and not withdrawn by then.
+    pub stands: bool,
     #[serde(flatten)]
     pub consent: Consent,
 }
@@ -93,6 +95,9 @@ fn area_label(area: Option<BroadArea>) -> String {
 
 impl Store {
     pub fn add_consent(&mut self, pupil: PupilId, consent: &Consent, stamp: Stamp) -> Result<Vec<ConsentRecord>> {
+        if consent.withdrawn.as_ref().is_some_and(|w| !w.trim().is_empty()) {
+            return Err(Error::invalid("withdrawn", "record the consent first, then that it was withdrawn"));
+        }
         let c = consent.validate(stamp.today)?;
         let tx = self.begin(stamp)?;
         super::sen::position(&tx, pupil)?;
@@ -102,16 +107,19 @@ impl Store {
         )?;
         audit::record(&tx, stamp, "consent", "pupil", Some(pupil), &format!("{} recorded, given {}", c.kind.code(), c.date))?;
         tx.commit()?;
-        self.consents(pupil)
+        self.consents(pupil, stamp.today)
     }
 
-    /// Records that a consent was withdrawn on `date`.
+    /// Records that a consent was withdrawn on `date`; once only.
     pub fn withdraw_consent(&mut self, id: i64, date: &str, stamp: Stamp) -> Result<Vec<ConsentRecord>> {
         let tx = self.begin(stamp)?;
-        let (pupil, given): (i64, String) = tx
-            .row("SELECT pupil_id, date FROM consent WHERE id = ?1", [id], |r| Ok((r.get(0)?, r.get(1)?)))
+        let (pupil, given, withdrawn): (i64, String, Option<String>) = tx
+            .row("SELECT pupil_id, date, withdrawn FROM consent WHERE id = ?1", [id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
             .optional()?
             .ok_or_else(|| Error::NotFound { what: "consent", id: id.to_string() })?;
+        if let Some(on) = withdrawn {
+            return Err(Error::Refused(format!("this consent was already withdrawn on {}", on.parse().map(dates::short).unwrap_or(on))));
+        }
         let day = dates::read("withdrawn", "date consent was withdrawn", date).map_err(|p| Error::Invalid(vec![p]))?;
         if day > stamp.today || day.to_string() < given {
             return Err(Error::Invalid(vec![FieldProblem::new("withdrawn", format!("{} is not between the day consent was given and today", dates::short(day)))]));
@@ -119,11 +127,11 @@ impl Store {
         tx.exec("UPDATE consent SET withdrawn = ?1 WHERE id = ?2", params![day.to_string(), id])?;
         audit::record(&tx, stamp, "consent-withdrawn", "pupil", Some(PupilId(pupil)), &format!("consent withdrawn {day}"))?;
         tx.commit()?;
-        self.consents(PupilId(pupil))
+        self.consents(PupilId(pupil), stamp.today)
     }
 
-    /// A pupil's consents, newest first.
-    pub fn consents(&self, pupil: PupilId) -> Result<Vec<ConsentRecord>> {
+    /// A pupil's consents, newest first, each saying whether it stands on `today`.
+    pub fn consents(&self, pupil: PupilId, today: NaiveDate) -> Result<Vec<ConsentRecord>> {
         super::sen::position(&self.conn, pupil)?;
         let rows: Vec<(i64, String, String, String, String, Option<String>)> = self
             .conn
@@ -133,7 +141,8 @@ impl Store {
         rows.into_iter()
             .map(|(id, kind, given_by, date, scope, withdrawn)| {
                 let kind = ConsentKind::from_code(&kind).ok_or_else(|| Error::Damaged { path: None, detail: format!("a consent has a kind this version does not know: {kind}") })?;
-                Ok(ConsentRecord { id, kind_label: kind.label().into(), consent: Consent { kind, given_by, date, scope, withdrawn } })
+                let consent = Consent { kind, given_by, date, scope, withdrawn };
+                Ok(ConsentRecord { id, kind_label: kind.label().into(), stands: consent.stands_on(today), consent })
             })
             .collect()
     }
@@ -205,12 +214,17 @@ impl Store {
                 if *date <= d.last {
                     return Err(Error::invalid("date", format!("the meeting must come after the last review ({})", dates::short(d.last))));
                 }
-                tx.exec("UPDATE annual_review SET meeting = ?1 WHERE id = ?2", params![date.to_string(), current.id])?;
+                // Papers sent for another date no longer count for a rebooked meeting.
+                let papers = d.papers_sent.filter(|_| d.meeting == Some(*date));
+                tx.exec("UPDATE annual_review SET meeting = ?1, papers_sent = ?2 WHERE id = ?3", params![date.to_string(), papers.map(|p| p.to_string()), current.id])?;
             }
             ReviewEvent::Papers { date } => {
                 future(*date, "papers sent")?;
-                if d.meeting.is_none() {
+                let Some(meeting) = d.meeting else {
                     return Err(Error::Refused("book the meeting before recording the papers sent for it".into()));
+                };
+                if *date <= d.last || *date > meeting {
+                    return Err(Error::invalid("date", format!("the papers go out after the last review ({}) and by the meeting ({})", dates::short(d.last), dates::short(meeting))));
                 }
                 tx.exec("UPDATE annual_review SET papers_sent = ?1 WHERE id = ?2", params![date.to_string(), current.id])?;
             }
