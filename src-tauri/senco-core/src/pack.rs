@@ -159,10 +159,6 @@ pub fn pack_code(pack: PackType) -> &'static str {
     }
 }
 
-pub fn pack_from_code(code: &str) -> Option<PackType> {
-    [PackType::Ehcna, PackType::Hnf, PackType::Lift].into_iter().find(|p| pack_code(*p) == code.trim().to_ascii_lowercase())
-}
-
 fn title_of(pack: PackType) -> &'static str {
     match pack {
         PackType::Ehcna => "Request for an EHC needs assessment: evidence",

@@ -372,12 +372,17 @@ pub fn attachment_size(name: &str, size: u64) -> Result<()> {
 /// name with anything that could reach another folder, hide the file, reverse the text or
 /// trouble a file manager replaced by `_`, cut to 80 characters, and the extension of what
 /// the file really is (from its bytes, not its old name).
-pub fn attachment_copy_name(id: i64, name: &str, media_type: &str) -> String {
-    let extension = match media_type {
+/// The file extension for an attachment's media type.
+pub fn attachment_extension(media_type: &str) -> &'static str {
+    match media_type {
         "application/pdf" => "pdf",
         "image/png" => "png",
         _ => "jpg",
-    };
+    }
+}
+
+pub fn attachment_copy_name(id: i64, name: &str, media_type: &str) -> String {
+    let extension = attachment_extension(media_type);
     let stem = match name.rsplit_once('.') {
         Some((stem, old)) if ["pdf", "png", "jpg", "jpeg"].iter().any(|e| old.eq_ignore_ascii_case(e)) => stem,
         _ => name,

@@ -154,6 +154,10 @@ pub fn shipped(pack: PackType) -> Result<RuleSet> {
     parse_rules("the shipped rules", text)
 }
 
+impl PackType {
+    pub const ALL: [PackType; 3] = [PackType::Ehcna, PackType::Hnf, PackType::Lift];
+}
+
 pub fn pack_label(pack: PackType) -> &'static str {
     match pack {
         PackType::Ehcna => "EHC needs assessment request",

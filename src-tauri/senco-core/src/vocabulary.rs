@@ -190,7 +190,7 @@ pub fn vocabulary() -> Vocabulary {
         assess_decisions: terms(&crate::statutory::AssessDecision::ALL, crate::statutory::AssessDecision::label),
         draft_outcomes: terms(&crate::statutory::DraftOutcome::ALL, crate::statutory::DraftOutcome::label),
         exception_kinds: terms(&crate::statutory::ExceptionKind::ALL, crate::statutory::ExceptionKind::label),
-        pack_types: terms(&[crate::readiness::PackType::Ehcna, crate::readiness::PackType::Hnf, crate::readiness::PackType::Lift], crate::readiness::pack_label),
+        pack_types: terms(&crate::readiness::PackType::ALL, crate::readiness::pack_label),
         consent_kinds: terms(&crate::people::ConsentKind::ALL, crate::people::ConsentKind::label),
         pack_password_min: crate::pack::PASSWORD_MIN,
         review_steps: terms(&crate::store::ReviewStep::ALL, crate::store::ReviewStep::label),

@@ -136,7 +136,7 @@ impl Store {
                     id: a.id,
                     // Only the id and type: zip encryption hides contents, not names, and a
                     // report's own name often holds the pupil's.
-                    path: format!("attachments/report-{}.{}", a.id, match a.media_type.as_str() { "application/pdf" => "pdf", "image/png" => "png", _ => "jpg" }),
+                    path: format!("attachments/report-{}.{}", a.id, crate::people::attachment_extension(&a.media_type)),
                     original_name: a.name.clone(),
                     service: i.service_label.clone(),
                     bytes: a.bytes,
