@@ -166,6 +166,27 @@ mod tests {
     use std::os::unix::fs::PermissionsExt;
 
     #[test]
+    fn two_writers_exporting_at_once_each_get_their_own_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let folder = dir.path().to_path_buf();
+        let writers: Vec<_> = (0..8u8)
+            .map(|n| {
+                let folder = folder.clone();
+                std::thread::spawn(move || write_new(&folder, "pack", "zip", &[n; 64]).unwrap())
+            })
+            .collect();
+        let mut paths: Vec<PathBuf> = writers.into_iter().map(|w| w.join().unwrap().0).collect();
+        for (n, path) in paths.iter().enumerate() {
+            let bytes = fs::read(path).unwrap();
+            assert_eq!(bytes.len(), 64, "{} is whole", path.display());
+            assert!(bytes.iter().all(|b| *b == bytes[0]), "{} holds one writer's bytes (writer {n})", path.display());
+        }
+        paths.sort();
+        paths.dedup();
+        assert_eq!(paths.len(), 8, "no writer's export replaced another's");
+    }
+
+    #[test]
     fn an_export_never_replaces_an_earlier_one_but_the_same_bytes_are_the_same_file() {
         let dir = tempfile::tempdir().unwrap();
         let (first, created) = write_new(dir.path(), "pack", "zip", b"one").unwrap();
