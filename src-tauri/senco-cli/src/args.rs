@@ -74,6 +74,14 @@ pub enum Command {
     Review(ReviewCommand),
     /// A plain-language summary of a pupil's current plan for the family, as a PDF.
     Summary(SummaryArgs),
+    /// The governors' inclusion summary, with counts that could identify a child hidden.
+    Governors(GovernorsArgs),
+    /// Merge schools' aggregation files into one summary for a trust or community of schools.
+    Rollup(RollupArgs),
+    /// The school's notional SEN budget, for the governors' summary.
+    Budget(BudgetArgs),
+    /// The national figures the governors' summary compares with.
+    National(NationalArgs),
 }
 
 #[derive(Subcommand)]
@@ -445,9 +453,16 @@ pub enum PhaseArg {
 
 #[derive(Args)]
 pub struct DemoArgs {
-    /// How many pupils, from 200 to 20000.
-    #[arg(long, default_value_t = 420, value_parser = clap::value_parser!(u32).range(200..=20_000))]
+    /// How many pupils, from 30 to 20000 (with --aggregates, the largest school's size).
+    #[arg(long, default_value_t = 420, value_parser = clap::value_parser!(u32).range(30..=20_000))]
     pub pupils: u32,
+    /// Instead of the demo school, write this many demo schools' governor aggregation files
+    /// into --aggregates, for trying `senco rollup`.
+    #[arg(long, requires = "aggregates", value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub schools: Option<u32>,
+    /// The folder for the aggregation files of --schools.
+    #[arg(long, value_name = "DIR", requires = "schools")]
+    pub aggregates: Option<PathBuf>,
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
     /// Years of SEN history to invent, from 1 to 10.
@@ -583,6 +598,61 @@ pub enum ListFormat {
     Table,
     Csv,
     Json,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GovernorFormat {
+    Pdf,
+    Html,
+    Json,
+    /// Exact counts for a trust's central team (OFFICIAL-SENSITIVE).
+    Aggregate,
+}
+
+#[derive(Args)]
+pub struct GovernorsArgs {
+    /// The folder the summary is written into.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    #[arg(long, value_enum, default_value = "pdf")]
+    pub format: GovernorFormat,
+    /// The census day to report on (default: the latest census day before today).
+    #[arg(long, value_name = "DATE")]
+    pub census: Option<String>,
+    /// The smallest count shown; 5 unless raised.
+    #[arg(long, value_name = "N")]
+    pub threshold: Option<u32>,
+}
+
+#[derive(Args)]
+pub struct RollupArgs {
+    /// The schools' aggregation files (`senco governors --format aggregate`).
+    #[arg(required = true, value_name = "FILE.json")]
+    pub files: Vec<PathBuf>,
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    #[arg(long, value_enum, default_value = "pdf")]
+    pub format: GovernorFormat,
+    /// The smallest count shown; 5 unless raised.
+    #[arg(long, value_name = "N")]
+    pub threshold: Option<u32>,
+}
+
+#[derive(Args)]
+pub struct BudgetArgs {
+    /// Record the notional SEN budget, in pounds ("84000" or "84,000.50").
+    #[arg(long, value_name = "POUNDS", conflicts_with = "clear")]
+    pub set: Option<String>,
+    /// Forget the recorded budget.
+    #[arg(long)]
+    pub clear: bool,
+}
+
+#[derive(Args)]
+pub struct NationalArgs {
+    /// Load a newer national figures file (format: assets/national/sen-in-england.json).
+    #[arg(long, value_name = "FILE")]
+    pub load: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -54,5 +54,9 @@ fn run(command: Command, context: &Context) -> Result<ExitCode, Failure> {
         Command::Training(command) => cmd::records::training(context, command),
         Command::Review(command) => cmd::records::review(context, command),
         Command::Summary(args) => cmd::records::summary(context, args),
+        Command::Governors(args) => cmd::governors::summary(context, args),
+        Command::Rollup(args) => cmd::governors::rollup(context, args),
+        Command::Budget(args) => cmd::governors::budget(context, args),
+        Command::National(args) => cmd::governors::national(context, args),
     }
 }

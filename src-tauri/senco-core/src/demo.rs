@@ -25,6 +25,7 @@ use crate::store::{self, Store};
 use crate::Stamp;
 
 mod support;
+pub mod trust;
 
 /// What to generate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,7 +42,7 @@ impl Default for DemoSpec {
     }
 }
 
-pub const MIN_PUPILS: u32 = 200;
+pub const MIN_PUPILS: u32 = 30;
 pub const MAX_PUPILS: u32 = 20_000;
 
 /// The demo school's own establishment number; other UPNs come from invented feeder schools.
@@ -64,6 +65,11 @@ pub fn create(path: &Path, spec: DemoSpec, stamp: Stamp) -> Result<Store> {
 /// A demo school of a chosen phase, whatever its size: the benchmarks compare schools of
 /// one shape at different sizes, so that only the size differs.
 pub fn create_as(path: &Path, spec: DemoSpec, phase: Phase, stamp: Stamp) -> Result<Store> {
+    create_named(path, spec, phase, ("Hollowbrook Demo School", "999999"), stamp)
+}
+
+/// A demo school with its own name and URN, for roll-ups of many schools.
+pub fn create_named(path: &Path, spec: DemoSpec, phase: Phase, (name, urn): (&str, &str), stamp: Stamp) -> Result<Store> {
     let day = |(y, m, d): (i32, u32, u32)| NaiveDate::from_ymd_opt(y, m, d).expect("a real day");
     if stamp.today < day(FIRST_DAY) || stamp.today > day(LAST_DAY) {
         return Err(Error::invalid(
@@ -78,8 +84,8 @@ pub fn create_as(path: &Path, spec: DemoSpec, phase: Phase, stamp: Stamp) -> Res
         return Err(Error::invalid("years", "a demo school has from 1 to 10 years of history"));
     }
     let school = School {
-        name: "Hollowbrook Demo School".to_string(),
-        urn: "999999".to_string(),
+        name: name.to_string(),
+        urn: urn.to_string(),
         la_code: KENT_LA_CODE.to_string(),
         establishment_number: DEMO_ESTABLISHMENT.to_string(),
         phase,

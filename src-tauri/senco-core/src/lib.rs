@@ -18,6 +18,7 @@ pub mod demo;
 pub mod error;
 pub mod export;
 pub mod files;
+pub mod governors;
 pub mod keys;
 pub mod library;
 pub mod pack;

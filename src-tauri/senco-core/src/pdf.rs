@@ -36,6 +36,25 @@ const BOTTOM: f32 = MARGIN + 6.0;
 const PT_TO_MM: f32 = 25.4 / 72.0;
 const CELL_PAD: f32 = 1.6;
 
+/// A bar chart's data: series (name and colour) and rows of values, `None` where hidden.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BarChart {
+    pub title: String,
+    pub unit: String,
+    pub series: Vec<(String, (f32, f32, f32))>,
+    pub rows: Vec<(String, Vec<Option<f64>>)>,
+    pub max: f64,
+}
+
+/// "12" or "12.5": a chart's value without trailing zeros.
+pub fn number(v: f64) -> String {
+    if (v - v.round()).abs() < 1e-9 {
+        format!("{}", v.round() as i64)
+    } else {
+        format!("{v:.1}")
+    }
+}
+
 /// How text is drawn.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Style {
@@ -419,6 +438,59 @@ impl Document {
             self.put(style, LEFT + 4.0, top - 3.0 - (n + 1) as f32 * lh + lh * 0.25, line);
         }
         self.y -= h + 3.0;
+    }
+
+    /// A horizontal bar chart drawn as vector shapes: one row per category, one bar per
+    /// series, the value at the end of each bar, and "c" where a value is not shown.
+    pub fn bar_chart(&mut self, chart: &BarChart) {
+        let label_w = 52.0;
+        let value_w = 14.0;
+        let bar_h = 3.6;
+        let small = Style::regular(8.5);
+        let lh = small.line_height();
+        let row_h = |label: &str, this: &Document| -> f32 {
+            let lines = this.wrap(label, small, label_w - 2.0).len().max(1) as f32;
+            (lines * lh).max(chart.series.len() as f32 * (bar_h + 0.8)) + 2.0
+        };
+        // The title, the legend and the first row stay together.
+        let first = chart.rows.first().map_or(0.0, |(l, _)| row_h(l, self));
+        self.ensure(Style::bold(10.0).line_height() + lh + 4.0 + first);
+        self.paragraph_styled(&chart.title, Style::bold(10.0));
+        let mut x = LEFT + label_w;
+        for (name, colour) in &chart.series {
+            let top = self.y;
+            self.mark(Mark::Box { x, y: top - 3.2, w: 3.2, h: 3.2, fill: Some(*colour), stroke: false });
+            let name = self.clean(name);
+            let w = self.width_of(&name, small);
+            self.put(small, x + 4.5, top - 2.9, name);
+            x += w + 10.0;
+        }
+        self.y -= lh + 2.0;
+        let scale_w = WIDTH - label_w - value_w;
+        let max = chart.max.max(1e-9);
+        for (label, values) in &chart.rows {
+            let h = row_h(label, self);
+            self.ensure(h);
+            let top = self.y;
+            for (n, line) in self.wrap(label, small, label_w - 2.0).into_iter().enumerate() {
+                self.put(small, LEFT, top - (n + 1) as f32 * lh + lh * 0.25, line);
+            }
+            for (i, ((_, colour), value)) in chart.series.iter().zip(values).enumerate() {
+                let y = top - (i as f32 + 1.0) * (bar_h + 0.8);
+                let (w, text) = match value {
+                    Some(v) => ((*v / max) as f32 * scale_w, format!("{}{}", number(*v), chart.unit)),
+                    None => (0.0, "c".to_string()),
+                };
+                if w > 0.0 {
+                    self.mark(Mark::Box { x: LEFT + label_w, y, w, h: bar_h, fill: Some(*colour), stroke: false });
+                }
+                self.put(small, LEFT + label_w + w + 1.2, y + 0.7, text);
+            }
+            // The axis the bars grow from.
+            self.mark(Mark::Box { x: LEFT + label_w - 0.3, y: top - h + 1.0, w: 0.3, h: h - 1.0, fill: Some((0.55, 0.55, 0.55)), stroke: false });
+            self.y -= h;
+        }
+        self.y -= 3.0;
     }
 
     /// Text placed on an earlier page (the contents, filled in once pages are known).

@@ -42,6 +42,7 @@ mod check;
 mod create;
 mod cycles;
 mod evidence;
+mod governors;
 mod library;
 mod people;
 mod provision;

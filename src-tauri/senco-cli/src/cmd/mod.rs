@@ -4,6 +4,7 @@
 pub mod catalogue;
 pub mod pack;
 pub mod cycle;
+pub mod governors;
 pub mod provision;
 pub mod pupil;
 pub mod records;

@@ -37,6 +37,14 @@ pub fn init(context: &Context, args: InitArgs) -> Result<ExitCode, Failure> {
 }
 
 pub fn demo(context: &Context, args: DemoArgs) -> Result<ExitCode, Failure> {
+    if let (Some(schools), Some(folder)) = (args.schools, args.aggregates.as_deref()) {
+        let written = demo::trust::write_aggregates(folder, schools, args.pupils, args.seed, context.stamp)?;
+        for path in &written {
+            output::out(&format!("{}\n", path.display()))?;
+        }
+        output::note(&format!("Wrote {} demo schools' aggregation files (synthetic pupils only) into {}.", written.len(), folder.display()));
+        return Ok(ExitCode::SUCCESS);
+    }
     let path = context.demo_path();
     let spec = DemoSpec { pupils: args.pupils, seed: args.seed, years: args.years };
     let store = demo::create(&path, spec, context.stamp)?;

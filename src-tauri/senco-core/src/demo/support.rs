@@ -292,7 +292,15 @@ fn cycle(tx: &Transaction<'_>, support: &Support, rng: &mut ChaCha8Rng, id: Pupi
     }
     let scores = interventions
         .iter()
-        .map(|i| Scores { intervention: i.intervention.clone(), entry_score: Some(rng.gen_range(70..=85).to_string()), exit_score: None })
+        .enumerate()
+        .map(|(n, i)| {
+            let entry: i64 = rng.gen_range(70..=85);
+            // Interventions already over have an exit score: most rise a little, some do not.
+            // Made without the generator, so the rest of the demo is unchanged.
+            let ended = i.end_date.parse::<NaiveDate>().is_ok_and(|d| d <= today);
+            let exit = ended.then(|| (entry + (id.0 + n as i64) % 9 - 2).to_string());
+            Scores { intervention: i.intervention.clone(), entry_score: Some(entry.to_string()), exit_score: exit }
+        })
         .collect::<Vec<_>>();
     if !sessions.is_empty() || !scores.is_empty() {
         store::demo_record(tx, id, &StageDocument::Delivery { schema: 1, delivery: Delivery { sessions, scores } }, &support.catalogues, stamp)?;

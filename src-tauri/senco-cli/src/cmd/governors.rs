@@ -1,0 +1,97 @@
+//! `senco governors`, `senco rollup`, `senco budget` and `senco national`: the governors'
+//! inclusion summary of one school, a trust's roll-up of many, and the two settings they use.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use senco_core::dates;
+use senco_core::governors::{self, disclosure, national::National, rollup, OutputFormat};
+
+use crate::args::{BudgetArgs, GovernorFormat, GovernorsArgs, NationalArgs, RollupArgs};
+use crate::context::Context;
+use crate::output::{self, Failure};
+
+fn format(f: GovernorFormat) -> OutputFormat {
+    match f {
+        GovernorFormat::Pdf => OutputFormat::Pdf,
+        GovernorFormat::Html => OutputFormat::Html,
+        GovernorFormat::Json => OutputFormat::Json,
+        GovernorFormat::Aggregate => OutputFormat::Aggregate,
+    }
+}
+
+fn read(file: &Path) -> Result<String, Failure> {
+    std::fs::read_to_string(file).map_err(|e| Failure::Refused(format!("{} could not be read: {}", file.display(), senco_core::error::plain_cause(&e))))
+}
+
+/// Writes the school's summary into `--out` and prints the file's path.
+pub fn summary(context: &Context, args: GovernorsArgs) -> Result<ExitCode, Failure> {
+    let threshold = disclosure::threshold(args.threshold)?;
+    let census = match args.census.as_deref() {
+        Some(text) => dates::read("census", "census", text).map_err(|p| Failure::Usage(format!("--census: {}", p.message)))?,
+        None => governors::latest_census(context.stamp.today),
+    };
+    let mut store = context.open()?;
+    senco_core::files::create_private_dir(&args.out)?;
+    let path = store.write_governor_output(&args.out, format(args.format), census, threshold, context.stamp)?;
+    output::out(&format!("{}\n", path.display()))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Merges aggregation files (refusing mixed census points or versions, naming the file),
+/// publishes the result with suppression applied again, and prints the file's path.
+pub fn rollup(context: &Context, args: RollupArgs) -> Result<ExitCode, Failure> {
+    let threshold = disclosure::threshold(args.threshold)?;
+    let mut inputs = Vec::with_capacity(args.files.len());
+    for file in &args.files {
+        let name = file.display().to_string();
+        let aggregate = rollup::read(&name, &read(file)?)?;
+        inputs.push((name, aggregate));
+    }
+    let merged = rollup::merge(&inputs)?;
+    senco_core::files::create_private_dir(&args.out)?;
+    let (stem, bytes) = governors::render(&merged, format(args.format), threshold, &National::shipped(), context.stamp.today)?;
+    let (path, _) = senco_core::files::write_new(&args.out, &format!("rollup-{stem}"), format(args.format).extension(), &bytes)?;
+    output::out(&format!("{}\n", path.display()))?;
+    output::note(&format!("Merged {} schools at the census of {}.", merged.schools.len(), dates::short(merged.census_date)));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Reads "84,000.50" or "£84000" as pence.
+fn pence(text: &str) -> Result<i64, Failure> {
+    let clean: String = text.trim().trim_start_matches('£').chars().filter(|c| *c != ',').collect();
+    let (whole, fraction) = clean.split_once('.').unwrap_or((&clean, "0"));
+    let bad = || Failure::Usage(format!("--set takes an amount in pounds such as 84000 or 84,000.50, not \"{text}\""));
+    if fraction.len() > 2 || whole.is_empty() || !whole.chars().all(|c| c.is_ascii_digit()) || !fraction.chars().all(|c| c.is_ascii_digit()) {
+        return Err(bad());
+    }
+    let pounds: i64 = whole.parse().map_err(|_| bad())?;
+    let pennies: i64 = format!("{fraction:0<2}").parse().map_err(|_| bad())?;
+    pounds.checked_mul(100).and_then(|p| p.checked_add(pennies)).ok_or_else(bad)
+}
+
+pub fn budget(context: &Context, args: BudgetArgs) -> Result<ExitCode, Failure> {
+    let mut store = context.open()?;
+    if args.clear {
+        store.set_notional_budget_pence(None, context.stamp)?;
+    } else if let Some(text) = args.set.as_deref() {
+        store.set_notional_budget_pence(Some(pence(text)?), context.stamp)?;
+    }
+    let shown = store.notional_budget_pence()?.map_or("not recorded".to_string(), senco_core::apdr::pounds);
+    output::out(&format!("Notional SEN budget: {shown}\n"))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn national(context: &Context, args: NationalArgs) -> Result<ExitCode, Failure> {
+    let mut store = context.open()?;
+    let national = match args.load.as_deref() {
+        Some(file) => store.load_national(&read(file)?, &file.display().to_string(), context.stamp)?,
+        None => store.national()?,
+    };
+    let mut out = format!("{} (updated {})\n", national.name, dates::short(national.updated));
+    for f in &national.figures {
+        out.push_str(&format!("  {}  {:<16} {:>5}%  {}\n", f.year, f.measure, f.value, f.source));
+    }
+    output::out(&out)?;
+    Ok(ExitCode::SUCCESS)
+}

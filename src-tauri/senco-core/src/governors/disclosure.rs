@@ -1,0 +1,695 @@
+//! Disclosure control: which counts a governor output may show.
+//!
+//! Primary suppression hides every count from 1 to one below the threshold. Secondary
+//! suppression then hides more until no hidden figure can be worked out from what is shown.
+//! "Worked out" is checked, not assumed: every published figure (cells, row and column
+//! totals, grand totals, the same pupils counted in two tables, areas as sums of needs, the
+//! current year of the trend) becomes an equation over the hidden cells, which are unknown
+//! whole numbers of at least 0, and an integer program finds the least and greatest value
+//! each hidden figure can take. If they are equal the figure is disclosed, and the nearest
+//! small published figure in its row or column is hidden too, until none is.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use chrono::NaiveDate;
+use microlp::{ComparisonOp, OptimizationDirection, Problem};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use ts_rs::TS;
+
+use super::{population_key, Aggregate, CountTable, PercentOf, SchoolLine, DEFAULT_THRESHOLD, MAX_THRESHOLD, SCHEMA_VERSION};
+use crate::{Error, Result};
+
+/// A published count: a number, or `c` where it is hidden.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, TS)]
+#[ts(type = "number | \"c\"")]
+pub enum Figure {
+    Count(u64),
+    Suppressed,
+}
+
+impl Figure {
+    pub fn count(self) -> Option<u64> {
+        match self {
+            Figure::Count(n) => Some(n),
+            Figure::Suppressed => None,
+        }
+    }
+
+    /// "12", or "c".
+    pub fn text(self) -> String {
+        match self {
+            Figure::Count(n) => n.to_string(),
+            Figure::Suppressed => "c".into(),
+        }
+    }
+}
+
+impl Serialize for Figure {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        match self {
+            Figure::Count(n) => s.serialize_u64(*n),
+            Figure::Suppressed => s.serialize_str("c"),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Figure {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            N(u64),
+            S(String),
+        }
+        match Raw::deserialize(d)? {
+            Raw::N(n) => Ok(Figure::Count(n)),
+            Raw::S(s) if s == "c" => Ok(Figure::Suppressed),
+            Raw::S(s) => Err(serde::de::Error::custom(format!("a count must be a number or \"c\", not {s:?}"))),
+        }
+    }
+}
+
+/// One cell as published: its count and, where both it and what it is a share of are shown,
+/// its percentage to one decimal place.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct PublishedCell {
+    pub count: Figure,
+    pub percent: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct PublishedRow {
+    pub label: String,
+    pub cells: Vec<PublishedCell>,
+    pub total: Figure,
+}
+
+/// A published table. Its shape is a compatibility boundary (docs/formats/governor-summary.md).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct PublishedTable {
+    pub id: String,
+    pub title: String,
+    pub note: String,
+    pub columns: Vec<String>,
+    pub rows: Vec<PublishedRow>,
+    /// Empty, with no grand total, where rows are different census points.
+    pub column_totals: Vec<Figure>,
+    pub grand_total: Option<Figure>,
+    pub percent_of: PercentOf,
+}
+
+/// A figure that is not a count of pupils, shown only where the pupils behind it are.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct PublishedMeasure {
+    pub id: String,
+    pub label: String,
+    /// As printed: "£12,345.00", "94.2%", or "not shown" with the reason in `note`.
+    pub value: String,
+    pub note: String,
+}
+
+/// A national figure beside the school's.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Comparison {
+    pub label: String,
+    /// The school's percentage, if shown.
+    pub school: Option<f64>,
+    pub national: f64,
+    pub national_year: i32,
+    pub source: String,
+}
+
+/// The governors' summary: the only thing any governor output shows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Published {
+    #[ts(type = "number")]
+    pub schema_version: u32,
+    pub kind: String,
+    #[ts(type = "string")]
+    pub census_date: NaiveDate,
+    #[ts(type = "number")]
+    pub threshold: u32,
+    pub schools: Vec<SchoolLine>,
+    pub method: String,
+    /// Why a table is left out, where one is.
+    pub notes: Vec<String>,
+    pub tables: Vec<PublishedTable>,
+    pub measures: Vec<PublishedMeasure>,
+    pub comparisons: Vec<Comparison>,
+}
+
+pub const PUBLISHED_KIND: &str = "published";
+
+/// The sentence every output carries about how small numbers are protected.
+pub fn method(threshold: u32) -> String {
+    format!(
+        "Counts from 1 to {} are not shown (c), so that no child can be recognised. Further counts are hidden (also c) wherever a hidden count \
+         could otherwise be worked out from the totals or from another table; this is checked by solving for every hidden count. \
+         A percentage is shown only where its count and the total it is a share of are both shown. No names, initials, pupil numbers, \
+         dates of birth or notes about pupils appear in this summary.",
+        threshold - 1
+    )
+}
+
+/// Checks a threshold the SENCO asked for: never below the default.
+pub fn threshold(asked: Option<u32>) -> Result<u32> {
+    match asked {
+        None => Ok(DEFAULT_THRESHOLD),
+        Some(n) if n < DEFAULT_THRESHOLD => Err(Error::invalid(
+            "threshold",
+            format!("the threshold can be raised but not lowered below {DEFAULT_THRESHOLD}, so that counts of fewer than {DEFAULT_THRESHOLD} pupils are never shown"),
+        )),
+        Some(n) if n > MAX_THRESHOLD => Err(Error::invalid("threshold", format!("the threshold can be at most {MAX_THRESHOLD}"))),
+        Some(n) => Ok(n),
+    }
+}
+
+/// A figure of a table: one cell, a row or column total, or the grand total.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) enum Fig {
+    Cell(usize, usize, usize),
+    Row(usize, usize),
+    Col(usize, usize),
+    Grand(usize),
+}
+
+impl Fig {
+    fn table(self) -> usize {
+        match self {
+            Fig::Cell(t, ..) | Fig::Row(t, _) | Fig::Col(t, _) | Fig::Grand(t) => t,
+        }
+    }
+}
+
+/// The tables as equations: every figure as a sum of cells of underived tables (atoms).
+pub(crate) struct Model<'a> {
+    tables: &'a [CountTable],
+    /// For a derived table, the index of the table it sums.
+    base: Vec<Option<usize>>,
+    atom_index: HashMap<(usize, usize, usize), usize>,
+    atom_cell: Vec<Fig>,
+    atom_value: Vec<u64>,
+    pub(crate) figures: Vec<Fig>,
+    exprs: HashMap<Fig, Vec<usize>>,
+    keys: HashMap<Fig, String>,
+}
+
+impl<'a> Model<'a> {
+    pub(crate) fn new(tables: &'a [CountTable]) -> Model<'a> {
+        let by_id: HashMap<&str, usize> = tables.iter().enumerate().map(|(i, t)| (t.id.as_str(), i)).collect();
+        let base: Vec<Option<usize>> = tables.iter().map(|t| t.derived.as_ref().and_then(|d| by_id.get(d.from.as_str()).copied())).collect();
+        let mut atom_index = HashMap::new();
+        let mut atom_value = Vec::new();
+        let mut atom_cell = Vec::new();
+        for (t, table) in tables.iter().enumerate().filter(|(t, _)| base[*t].is_none()) {
+            for (r, row) in table.rows.iter().enumerate() {
+                for (c, v) in row.cells.iter().enumerate() {
+                    atom_index.insert((t, r, c), atom_value.len());
+                    atom_cell.push(Fig::Cell(t, r, c));
+                    atom_value.push(*v);
+                }
+            }
+        }
+        let mut model = Model { tables, base, atom_index, atom_cell, atom_value, figures: Vec::new(), exprs: HashMap::new(), keys: HashMap::new() };
+        for (t, table) in tables.iter().enumerate() {
+            let columns = table.columns.len();
+            let cell = |m: &Model, r: usize, c: usize| -> Vec<usize> {
+                match (m.base[t], &table.derived) {
+                    (Some(b), Some(d)) => d.groups[r].iter().map(|g| m.atom_index[&(b, *g, c)]).collect(),
+                    _ => vec![m.atom_index[&(t, r, c)]],
+                }
+            };
+            for r in 0..table.rows.len() {
+                for c in 0..columns {
+                    let e = cell(&model, r, c);
+                    model.add(Fig::Cell(t, r, c), e, table.link.as_ref().map(|l| population_key(l, Some(r), Some(c))));
+                }
+                let e = (0..columns).flat_map(|c| cell(&model, r, c)).collect();
+                model.add(Fig::Row(t, r), e, table.link.as_ref().map(|l| population_key(l, Some(r), None)));
+            }
+            if table.column_totals {
+                for c in 0..columns {
+                    let e = (0..table.rows.len()).flat_map(|r| cell(&model, r, c)).collect();
+                    model.add(Fig::Col(t, c), e, table.link.as_ref().map(|l| population_key(l, None, Some(c))));
+                }
+                let e = (0..table.rows.len()).flat_map(|r| (0..columns).map(move |c| (r, c))).flat_map(|(r, c)| cell(&model, r, c)).collect();
+                model.add(Fig::Grand(t), e, table.link.as_ref().map(|l| population_key(l, None, None)));
+            }
+        }
+        model
+    }
+
+    fn add(&mut self, fig: Fig, mut expr: Vec<usize>, key: Option<String>) {
+        expr.sort();
+        self.figures.push(fig);
+        self.exprs.insert(fig, expr);
+        if let Some(k) = key {
+            self.keys.insert(fig, k);
+        }
+    }
+
+    pub(crate) fn value(&self, fig: Fig) -> u64 {
+        self.exprs[&fig].iter().map(|a| self.atom_value[*a]).sum()
+    }
+
+    /// Figures that must share a fate: the same sum of cells, or the same pupils by key.
+    fn classes(&self) -> Vec<Vec<Fig>> {
+        let mut groups: BTreeMap<String, Vec<Fig>> = BTreeMap::new();
+        for fig in &self.figures {
+            let key = match self.keys.get(fig) {
+                Some(k) => format!("k:{k}"),
+                None => format!("e:{:?}", self.exprs[fig]),
+            };
+            groups.entry(key).or_default().push(*fig);
+        }
+        // Two figures with the same cells are also the same, whatever their keys.
+        let mut by_expr: BTreeMap<&Vec<usize>, Vec<Fig>> = BTreeMap::new();
+        for fig in &self.figures {
+            by_expr.entry(&self.exprs[fig]).or_default().push(*fig);
+        }
+        let mut union = UnionFind::new(self.figures.len());
+        let position: HashMap<Fig, usize> = self.figures.iter().enumerate().map(|(i, f)| (*f, i)).collect();
+        for group in groups.values().chain(by_expr.values()) {
+            for pair in group.windows(2) {
+                union.join(position[&pair[0]], position[&pair[1]]);
+            }
+        }
+        let mut classes: BTreeMap<usize, Vec<Fig>> = BTreeMap::new();
+        for (i, fig) in self.figures.iter().enumerate() {
+            classes.entry(union.find(i)).or_default().push(*fig);
+        }
+        classes.into_values().collect()
+    }
+
+    /// Which of the hidden figures `check` can be worked out exactly from the shown ones.
+    pub(crate) fn disclosed(&self, hidden: &BTreeSet<Fig>, check: &BTreeSet<Fig>) -> Vec<Fig> {
+        let hidden_atom = |a: usize| -> bool { self.atom_fig(a).is_some_and(|f| hidden.contains(&f)) };
+        // Equations: every shown figure that involves a hidden cell, and equal keys.
+        let mut equations: Vec<(Vec<usize>, f64)> = Vec::new();
+        for fig in &self.figures {
+            if hidden.contains(fig) {
+                continue;
+            }
+            let expr = &self.exprs[fig];
+            let unknown: Vec<usize> = expr.iter().copied().filter(|a| hidden_atom(*a)).collect();
+            if unknown.is_empty() {
+                continue;
+            }
+            let known: u64 = expr.iter().filter(|a| !hidden_atom(**a)).map(|a| self.atom_value[*a]).sum();
+            equations.push((unknown, (self.value(*fig) - known) as f64));
+        }
+        // Hidden figures of the same pupils in different tables are equal.
+        let mut by_key: BTreeMap<&str, Vec<Fig>> = BTreeMap::new();
+        for fig in hidden.iter() {
+            if let Some(k) = self.keys.get(fig) {
+                by_key.entry(k.as_str()).or_default().push(*fig);
+            }
+        }
+        let mut differences: Vec<(Vec<(usize, f64)>, f64)> = Vec::new();
+        for group in by_key.values().filter(|g| g.len() > 1) {
+            for pair in group.windows(2) {
+                let mut terms: BTreeMap<usize, f64> = BTreeMap::new();
+                let mut constant = 0.0;
+                for (fig, sign) in [(pair[0], 1.0), (pair[1], -1.0)] {
+                    for a in &self.exprs[&fig] {
+                        if hidden_atom(*a) {
+                            *terms.entry(*a).or_default() += sign;
+                        } else {
+                            constant -= sign * self.atom_value[*a] as f64;
+                        }
+                    }
+                }
+                terms.retain(|_, v| *v != 0.0);
+                if !terms.is_empty() {
+                    differences.push((terms.into_iter().collect(), constant));
+                }
+            }
+        }
+
+        // Split the hidden cells into groups no equation joins, and solve each group alone.
+        let atoms: Vec<usize> = (0..self.atom_value.len()).filter(|a| hidden_atom(*a)).collect();
+        let local: HashMap<usize, usize> = atoms.iter().enumerate().map(|(i, a)| (*a, i)).collect();
+        let mut union = UnionFind::new(atoms.len());
+        for terms in equations.iter().map(|(u, _)| u.clone()).chain(differences.iter().map(|(t, _)| t.iter().map(|(a, _)| *a).collect())) {
+            for pair in terms.windows(2) {
+                union.join(local[&pair[0]], local[&pair[1]]);
+            }
+        }
+        let truth: Vec<f64> = atoms.iter().map(|a| self.atom_value[*a] as f64).collect();
+        let targets: Vec<(Fig, Vec<usize>)> =
+            check.iter().map(|f| (*f, self.exprs[f].iter().filter(|a| hidden_atom(**a)).map(|a| local[a]).collect())).collect();
+        let mut component_of_target: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+        for (_, expr) in &targets {
+            // A figure spanning two groups is solved for over both.
+            if let Some(first) = expr.first() {
+                for a in &expr[1..] {
+                    union.join(*first, *a);
+                }
+            }
+        }
+        let mut out = Vec::new();
+        for (i, (fig, expr)) in targets.iter().enumerate() {
+            match expr.first() {
+                Some(first) => component_of_target.entry(union.find(*first)).or_default().push(i),
+                // Hidden, but every cell it adds up is shown.
+                None => out.push(*fig),
+            }
+        }
+        for (component, members) in component_of_target {
+            let vars: Vec<usize> = (0..atoms.len()).filter(|v| union.find(*v) == component).collect();
+            let position: HashMap<usize, usize> = vars.iter().enumerate().map(|(i, v)| (*v, i)).collect();
+            let rows: Vec<(Vec<(usize, f64)>, f64)> = equations
+                .iter()
+                .filter(|(u, _)| position.contains_key(&local[&u[0]]))
+                .map(|(u, rhs)| (u.iter().map(|a| (position[&local[a]], 1.0)).collect(), *rhs))
+                .chain(
+                    differences
+                        .iter()
+                        .filter(|(t, _)| position.contains_key(&local[&t[0].0]))
+                        .map(|(t, rhs)| (t.iter().map(|(a, c)| (position[&local[a]], *c)).collect(), *rhs)),
+                )
+                .collect();
+            let truth: Vec<f64> = vars.iter().map(|v| truth[*v]).collect();
+            let objectives: Vec<Vec<usize>> = members.iter().map(|i| targets[*i].1.iter().map(|v| position[v]).collect()).collect();
+            let mut settled = vec![false; members.len()];
+            let prove = |solution: &[f64], settled: &mut Vec<bool>| {
+                for (m, objective) in objectives.iter().enumerate() {
+                    let moved: f64 = objective.iter().map(|v| solution[*v] - truth[*v]).sum();
+                    if moved.abs() > 0.5 {
+                        settled[m] = true;
+                    }
+                }
+            };
+            // One solve that pushes every hidden cell up and one that pushes them down settle
+            // most figures at once; each figure left is then solved for on its own.
+            let all: Vec<usize> = (0..vars.len()).collect();
+            for direction in [OptimizationDirection::Maximize, OptimizationDirection::Minimize] {
+                if let Some(solution) = solve(vars.len(), &rows, &all, direction) {
+                    prove(&solution, &mut settled);
+                }
+            }
+            for m in 0..members.len() {
+                for direction in [OptimizationDirection::Maximize, OptimizationDirection::Minimize] {
+                    if settled[m] {
+                        break;
+                    }
+                    match solve(vars.len(), &rows, &objectives[m], direction) {
+                        Some(solution) => prove(&solution, &mut settled),
+                        // Unbounded or unsolvable: it cannot be pinned to one value.
+                        None => settled[m] = true,
+                    }
+                }
+                if !settled[m] {
+                    out.push(targets[members[m]].0);
+                }
+            }
+        }
+        out
+    }
+
+    fn atom_fig(&self, atom: usize) -> Option<Fig> {
+        self.atom_cell.get(atom).copied()
+    }
+
+    /// Published figures that, hidden too, would protect `fig`: cells of its row and column
+    /// (and, for a sum of rows, the rows it adds up), smallest first. Totals come last, and
+    /// totals another table shares (the register's counts) very last, so that protecting one
+    /// small cell does not hide the headline figures everywhere.
+    fn companions(&self, fig: Fig, hidden: &BTreeSet<Fig>, shared: &dyn Fn(Fig) -> bool) -> Vec<Fig> {
+        let t = fig.table();
+        let table = &self.tables[t];
+        let (rows, columns) = (table.rows.len(), table.columns.len());
+        let mut candidates: Vec<Fig> = match fig {
+            Fig::Cell(_, r, c) => {
+                let mut v: Vec<Fig> = (0..columns).filter(|x| *x != c).map(|x| Fig::Cell(t, r, x)).collect();
+                v.extend((0..rows).filter(|x| *x != r).map(|x| Fig::Cell(t, x, c)));
+                if let (Some(b), Some(d)) = (self.base[t], &table.derived) {
+                    v.extend(d.groups[r].iter().map(|g| Fig::Cell(b, *g, c)));
+                    v.extend(d.groups[r].iter().flat_map(|g| (0..columns).map(move |x| Fig::Cell(b, *g, x))));
+                }
+                v.push(Fig::Row(t, r));
+                v.push(Fig::Col(t, c));
+                v
+            }
+            Fig::Row(_, r) => {
+                let mut v: Vec<Fig> = (0..columns).map(|c| Fig::Cell(t, r, c)).collect();
+                v.extend((0..rows).filter(|x| *x != r).map(|x| Fig::Row(t, x)));
+                if let (Some(b), Some(d)) = (self.base[t], &table.derived) {
+                    v.extend(d.groups[r].iter().flat_map(|g| (0..columns).map(move |x| Fig::Cell(b, *g, x))));
+                    v.extend(d.groups[r].iter().map(|g| Fig::Row(b, *g)));
+                }
+                v
+            }
+            Fig::Col(_, c) => {
+                let mut v: Vec<Fig> = (0..rows).map(|r| Fig::Cell(t, r, c)).collect();
+                v.extend((0..columns).filter(|x| *x != c).map(|x| Fig::Col(t, x)));
+                v
+            }
+            Fig::Grand(_) => {
+                let mut v: Vec<Fig> = (0..rows).map(|x| Fig::Row(t, x)).collect();
+                v.extend((0..columns).map(|x| Fig::Col(t, x)));
+                v
+            }
+        };
+        candidates.retain(|f| !hidden.contains(f) && self.exprs.contains_key(f));
+        candidates.sort_by_key(|f| (shared(*f), !matches!(f, Fig::Cell(..)), self.value(*f) == 0, self.value(*f)));
+        candidates.dedup();
+        candidates
+    }
+}
+
+fn solve(vars: usize, rows: &[(Vec<(usize, f64)>, f64)], objective: &[usize], direction: OptimizationDirection) -> Option<Vec<f64>> {
+    let mut problem = Problem::new(direction);
+    let mut weight = vec![0.0; vars];
+    for v in objective {
+        weight[*v] += 1.0;
+    }
+    let variables: Vec<_> = weight.iter().map(|w| problem.add_integer_var(*w, (0, 10_000_000))).collect();
+    for (terms, rhs) in rows {
+        let expr: Vec<_> = terms.iter().map(|(v, c)| (variables[*v], *c)).collect();
+        problem.add_constraint(expr.as_slice(), ComparisonOp::Eq, *rhs);
+    }
+    let solution = problem.solve().ok()?.into_solution().ok()?;
+    Some(variables.iter().map(|v| solution.var_value(*v).round()).collect())
+}
+
+struct UnionFind(Vec<usize>);
+
+impl UnionFind {
+    fn new(n: usize) -> UnionFind {
+        UnionFind((0..n).collect())
+    }
+    fn find(&mut self, mut i: usize) -> usize {
+        while self.0[i] != i {
+            self.0[i] = self.0[self.0[i]];
+            i = self.0[i];
+        }
+        i
+    }
+    fn join(&mut self, a: usize, b: usize) {
+        let (a, b) = (self.find(a), self.find(b));
+        if a != b {
+            self.0[a.max(b)] = a.min(b);
+        }
+    }
+}
+
+/// Which figures to hide: every count from 1 to below the threshold, then as many more as
+/// it takes for none to be worked out.
+pub(crate) fn suppress(tables: &[CountTable], threshold: u32) -> BTreeSet<Fig> {
+    let model = Model::new(tables);
+    let classes = model.classes();
+    let class_of: HashMap<Fig, usize> = classes.iter().enumerate().flat_map(|(i, c)| c.iter().map(move |f| (*f, i))).collect();
+    let mut hidden: BTreeSet<Fig> = BTreeSet::new();
+    let hide = |fig: Fig, hidden: &mut BTreeSet<Fig>| {
+        for f in &classes[class_of[&fig]] {
+            hidden.insert(*f);
+        }
+    };
+    // A figure is shared when another table shows the same pupils.
+    let shared = |fig: Fig| classes[class_of[&fig]].iter().any(|f| f.table() != fig.table());
+    for fig in &model.figures {
+        let v = model.value(*fig);
+        if v >= 1 && v < threshold as u64 {
+            hide(*fig, &mut hidden);
+        }
+    }
+    // Hiding more only removes equations, so a figure once shown to be safe stays safe:
+    // each round checks only the figures not yet known to be.
+    let mut safe: BTreeSet<Fig> = BTreeSet::new();
+    loop {
+        let check: BTreeSet<Fig> = hidden.difference(&safe).copied().collect();
+        let disclosed = model.disclosed(&hidden, &check);
+        safe.extend(check.iter().filter(|f| !disclosed.contains(f)));
+        if disclosed.is_empty() {
+            return hidden;
+        }
+        let before = hidden.len();
+        // One companion per row or class a round: hiding it may already protect the others,
+        // which the next round's check will tell.
+        let mut touched: BTreeSet<(usize, char, usize)> = BTreeSet::new();
+        let lines = |f: Fig| -> Vec<(usize, char, usize)> {
+            let class = (usize::MAX, 'k', class_of[&f]);
+            match f {
+                Fig::Cell(t, r, _) | Fig::Row(t, r) => vec![(t, 'r', r), class],
+                Fig::Col(..) | Fig::Grand(_) => vec![class],
+            }
+        };
+        for fig in &disclosed {
+            if lines(*fig).iter().any(|l| touched.contains(l)) {
+                continue;
+            }
+            touched.extend(lines(*fig));
+            if let Some(companion) = model.companions(*fig, &hidden, &shared).first() {
+                touched.extend(lines(*companion));
+                hide(*companion, &mut hidden);
+                continue;
+            }
+            // Nothing near it is left to hide: hide the rest of its table's cells, then its totals.
+            let in_table: Vec<Fig> = model.figures.iter().copied().filter(|f| f.table() == fig.table() && !hidden.contains(f)).collect();
+            let inner: Vec<Fig> = in_table.iter().copied().filter(|f| matches!(f, Fig::Cell(..) | Fig::Row(..))).collect();
+            for f in if inner.is_empty() { in_table } else { inner } {
+                hide(f, &mut hidden);
+            }
+        }
+        if hidden.len() == before {
+            // A figure is still worked out through other tables: hide everything rather
+            // than publish it.
+            for f in &model.figures {
+                hide(*f, &mut hidden);
+            }
+        }
+    }
+}
+
+fn percent(part: Figure, whole: Option<Figure>) -> Option<f64> {
+    match (part, whole) {
+        (Figure::Count(p), Some(Figure::Count(w))) if w > 0 => Some((p as f64 * 1000.0 / w as f64).round() / 10.0),
+        _ => None,
+    }
+}
+
+fn shown(hidden: &BTreeSet<Fig>, fig: Fig, value: u64) -> Figure {
+    if hidden.contains(&fig) {
+        Figure::Suppressed
+    } else {
+        Figure::Count(value)
+    }
+}
+
+/// The published tables of an aggregate: suppressed, with percentages where both parts show.
+pub(crate) fn published_tables(tables: &[CountTable], hidden: &BTreeSet<Fig>) -> Vec<PublishedTable> {
+    tables
+        .iter()
+        .enumerate()
+        .map(|(t, table)| {
+            let column_totals: Vec<Figure> =
+                if table.column_totals { (0..table.columns.len()).map(|c| shown(hidden, Fig::Col(t, c), table.column_total(c))).collect() } else { Vec::new() };
+            let grand_total = table.column_totals.then(|| shown(hidden, Fig::Grand(t), table.grand_total()));
+            PublishedTable {
+                id: table.id.clone(),
+                title: table.title.clone(),
+                note: table.note.clone(),
+                columns: table.columns.clone(),
+                rows: table
+                    .rows
+                    .iter()
+                    .enumerate()
+                    .map(|(r, row)| {
+                        let total = shown(hidden, Fig::Row(t, r), table.row_total(r));
+                        PublishedRow {
+                            label: row.label.clone(),
+                            cells: row
+                                .cells
+                                .iter()
+                                .enumerate()
+                                .map(|(c, v)| {
+                                    let count = shown(hidden, Fig::Cell(t, r, c), *v);
+                                    let whole = match table.percent {
+                                        PercentOf::Row => Some(total),
+                                        PercentOf::Column => column_totals.get(c).copied(),
+                                        PercentOf::None => None,
+                                    };
+                                    PublishedCell { count, percent: percent(count, whole) }
+                                })
+                                .collect(),
+                            total,
+                        }
+                    })
+                    .collect(),
+                column_totals,
+                grand_total,
+                percent_of: table.percent,
+            }
+        })
+        .collect()
+}
+
+/// Tables with more detail than a summary needs: each is published only if it is safe.
+const DETAIL: [(&str, &str); 2] = [
+    ("year", "Year groups are not shown, because some would show too few pupils; key stages are shown instead."),
+    ("need", "Individual primary needs are not shown, because showing them would hide more of the other figures; broad areas are shown instead."),
+];
+
+/// A figure's place by table id, so suppressions of two sets of tables can be compared.
+fn place(tables: &[CountTable], f: Fig) -> (String, u8, usize, usize) {
+    match f {
+        Fig::Cell(t, r, c) => (tables[t].id.clone(), 0, r, c),
+        Fig::Row(t, r) => (tables[t].id.clone(), 1, r, 0),
+        Fig::Col(t, c) => (tables[t].id.clone(), 2, 0, c),
+        Fig::Grand(t) => (tables[t].id.clone(), 3, 0, 0),
+    }
+}
+
+/// The governors' summary of an aggregate (one school's or a roll-up's) at a threshold.
+///
+/// The summary tables are suppressed first. Each detailed table (year groups, individual
+/// needs) is then added only if nothing in it has to be hidden (year groups) or it hides
+/// nothing more in the other tables (needs); otherwise a note says why it is left out.
+pub fn publish(aggregate: &Aggregate, threshold: u32, national: &super::national::National) -> Published {
+    let is_detail = |t: &CountTable| DETAIL.iter().any(|(id, _)| *id == t.id);
+    let mut tables: Vec<CountTable> = aggregate.tables.iter().filter(|t| !is_detail(t)).cloned().collect();
+    let mut hidden = suppress(&tables, threshold);
+    let mut notes = Vec::new();
+    for (id, note) in DETAIL {
+        let Some(detail) = aggregate.tables.iter().find(|t| t.id == id) else { continue };
+        // Put it back where it was, before the table summed from it.
+        let mut trial = tables.clone();
+        let at = trial.iter().position(|t| t.derived.as_ref().is_some_and(|d| d.from == id)).map_or(trial.len(), |i| i + 1);
+        trial.insert(at, detail.clone());
+        let trial_hidden = suppress(&trial, threshold);
+        let before: BTreeSet<_> = hidden.iter().map(|f| place(&tables, *f)).collect();
+        let after: BTreeSet<_> = trial_hidden.iter().filter(|f| f.table() != at).map(|f| place(&trial, *f)).collect();
+        let safe = match id {
+            "year" => !trial_hidden.iter().any(|f| f.table() == at),
+            _ => before == after,
+        };
+        if safe {
+            tables = trial;
+            hidden = trial_hidden;
+        } else {
+            notes.push(note.to_string());
+        }
+    }
+    let published = published_tables(&tables, &hidden);
+    let measures = super::report::measures(aggregate, &published, threshold);
+    let comparisons = national.comparisons(aggregate.census_date, &published);
+    Published {
+        schema_version: SCHEMA_VERSION,
+        kind: PUBLISHED_KIND.into(),
+        census_date: aggregate.census_date,
+        threshold,
+        schools: aggregate.schools.clone(),
+        method: method(threshold),
+        notes,
+        tables: published,
+        measures,
+        comparisons,
+    }
+}

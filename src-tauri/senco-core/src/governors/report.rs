@@ -1,0 +1,302 @@
+//! The governors' summary laid out: the measures that are not counts, the charts, the PDF
+//! for a board pack and the self-contained HTML page. Everything here reads a `Published`
+//! summary only, so nothing a governor sees can hold more than the suppressed figures.
+
+use chrono::NaiveDate;
+
+use super::disclosure::{PublishedMeasure, PublishedTable};
+use super::{Aggregate, Figure, Published, CensusStatus};
+use crate::apdr::pounds;
+use crate::dates;
+use crate::pdf::{number, BarChart, Document, Style};
+use crate::Result;
+
+const SEN_SUPPORT: (f32, f32, f32) = (0.16, 0.42, 0.62);
+const EHC_PLAN: (f32, f32, f32) = (0.85, 0.45, 0.13);
+
+/// Money and attendance, each shown only where the pupils behind it are.
+pub(crate) fn measures(aggregate: &Aggregate, tables: &[PublishedTable], threshold: u32) -> Vec<PublishedMeasure> {
+    let m = &aggregate.measures;
+    let schools = aggregate.schools.len();
+    let mut out = vec![PublishedMeasure {
+        id: "spend".into(),
+        label: "Planned cost of interventions this academic year".into(),
+        value: pounds(m.spend_pence),
+        note: "Staff time at the school's rates and resources, for interventions starting this academic year.".into(),
+    }];
+    match m.budget_pence {
+        Some(budget) if m.budget_schools as usize == schools => {
+            out.push(PublishedMeasure { id: "budget".into(), label: "Notional SEN budget".into(), value: pounds(budget), note: String::new() });
+            if budget > 0 {
+                out.push(PublishedMeasure {
+                    id: "spend_share".into(),
+                    label: "Planned cost as a share of the notional SEN budget".into(),
+                    value: format!("{}%", number((m.spend_with_budget_pence as f64 * 1000.0 / budget as f64).round() / 10.0)),
+                    note: String::new(),
+                });
+            }
+        }
+        Some(budget) => out.push(PublishedMeasure {
+            id: "budget".into(),
+            label: "Notional SEN budget".into(),
+            value: pounds(budget),
+            note: format!("Recorded by {} of {} schools; their planned cost is {}.", m.budget_schools, schools, pounds(m.spend_with_budget_pence)),
+        }),
+        None => out.push(PublishedMeasure {
+            id: "budget".into(),
+            label: "Notional SEN budget".into(),
+            value: "not recorded".into(),
+            note: "The SENCO can record it in the app's settings.".into(),
+        }),
+    }
+    let register = tables.iter().find(|t| t.id == "register");
+    for (i, status) in CensusStatus::ALL.iter().enumerate() {
+        let shown = register.and_then(|t| t.rows.get(i)).is_some_and(|r| matches!(r.cells[0].count, Figure::Count(_)));
+        let pupils = m.attendance_pupils[i];
+        let (value, note) = if pupils == 0 {
+            ("not recorded".to_string(), String::new())
+        } else if !shown || pupils < threshold {
+            ("not shown".to_string(), format!("Fewer than {threshold} pupils, or their number is hidden."))
+        } else {
+            (format!("{}%", number((m.attendance_sum[i] / pupils as f64 * 10.0).round() / 10.0)), format!("Average of {pupils} pupils with attendance recorded."))
+        };
+        out.push(PublishedMeasure { id: format!("attendance_{}", ["n", "k", "e"][i]), label: format!("Average attendance: {}", status.label()), value, note });
+    }
+    out
+}
+
+/// The charts every output draws, from the published tables only.
+pub fn charts(published: &Published) -> Vec<BarChart> {
+    let table = |id: &str| published.tables.iter().find(|t| t.id == id);
+    let series = vec![("SEN support".to_string(), SEN_SUPPORT), ("EHC plan".to_string(), EHC_PLAN)];
+    let mut charts = Vec::new();
+    if let Some(trend) = table("trend") {
+        let rows: Vec<(String, Vec<Option<f64>>)> = trend.rows.iter().rev().map(|r| (r.label.clone(), vec![r.cells[1].percent, r.cells[2].percent])).collect();
+        let max = rows.iter().flat_map(|(_, v)| v.iter().flatten()).fold(0.0f64, |a, b| a.max(*b));
+        charts.push(BarChart { title: "Share of pupils on the SEN register, by census".into(), unit: "%".into(), series: series.clone(), rows, max: (max * 1.15).max(5.0) });
+    }
+    for (id, title) in [("area", "Pupils by broad area of need"), ("key_stage", "Pupils on the register by key stage")] {
+        if let Some(t) = table(id) {
+            let (k, e) = if t.columns.len() == 3 { (1, 2) } else { (0, 1) };
+            let rows: Vec<(String, Vec<Option<f64>>)> =
+                t.rows.iter().map(|r| (r.label.clone(), vec![r.cells[k].count.count().map(|n| n as f64), r.cells[e].count.count().map(|n| n as f64)])).collect();
+            let max = rows.iter().flat_map(|(_, v)| v.iter().flatten()).fold(0.0f64, |a, b| a.max(*b));
+            charts.push(BarChart { title: title.into(), unit: String::new(), series: series.clone(), rows, max: (max * 1.15).max(5.0) });
+        }
+    }
+    charts
+}
+
+fn heading(published: &Published) -> (String, String) {
+    match published.schools.as_slice() {
+        [one] => (format!("Inclusion summary for governors: {}", one.name), one.name.clone()),
+        many => (format!("Inclusion summary: {} schools together", many.len()), format!("{} schools", many.len())),
+    }
+}
+
+fn cell_text(cell: &super::disclosure::PublishedCell) -> String {
+    match (cell.count, cell.percent) {
+        (Figure::Count(n), Some(p)) => format!("{n} ({}%)", number(p)),
+        (count, _) => count.text(),
+    }
+}
+
+fn table_rows(t: &PublishedTable) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut header = vec![String::new()];
+    header.extend(t.columns.iter().cloned());
+    if t.columns.len() > 1 {
+        header.push("Total".into());
+    }
+    let mut rows: Vec<Vec<String>> = t
+        .rows
+        .iter()
+        .map(|r| {
+            let mut row = vec![r.label.clone()];
+            row.extend(r.cells.iter().map(cell_text));
+            if t.columns.len() > 1 {
+                row.push(r.total.text());
+            }
+            row
+        })
+        .collect();
+    if let Some(grand) = t.grand_total {
+        let mut row = vec!["Total".to_string()];
+        row.extend(t.column_totals.iter().map(|f| f.text()));
+        if t.columns.len() > 1 {
+            row.push(grand.text());
+        }
+        rows.push(row);
+    }
+    (header, rows)
+}
+
+/// The summary as a PDF for a governing body's board pack, charts drawn as vector shapes.
+pub fn pdf(published: &Published, today: NaiveDate) -> Result<Vec<u8>> {
+    let (title, short) = heading(published);
+    let mut doc = Document::new(&title, ("OFFICIAL", &short), &format!("Census {}", dates::short(published.census_date)), today)?;
+    doc.paragraph_styled(&title, Style::bold(17.0));
+    doc.paragraph(&format!("Census day {}. Smallest count shown: {}.", dates::long(published.census_date), published.threshold));
+    doc.banner(&published.method, Style::regular(9.0), (0.93, 0.95, 0.98));
+    doc.heading("At a glance");
+    if !published.comparisons.is_empty() {
+        let rows: Vec<Vec<String>> = published
+            .comparisons
+            .iter()
+            .map(|c| vec![c.label.clone(), c.school.map_or("c".into(), |p| format!("{}%", number(p))), format!("{}% ({})", number(c.national), c.national_year)])
+            .collect();
+        doc.table(&["", "This summary", "England"], &[80.0, 47.0, 47.0], &rows);
+        if let Some(c) = published.comparisons.first() {
+            doc.paragraph_styled(&format!("England: {}", c.source), Style::regular(8.0));
+        }
+    }
+    let rows: Vec<Vec<String>> = published.measures.iter().map(|m| vec![m.label.clone(), m.value.clone(), m.note.clone()]).collect();
+    doc.table(&["Measure", "Value", "Note"], &[70.0, 30.0, 74.0], &rows);
+    doc.heading("Charts");
+    for chart in charts(published) {
+        doc.bar_chart(&chart);
+    }
+    doc.heading("Tables");
+    for t in &published.tables {
+        doc.subheading(&t.title);
+        doc.paragraph_styled(&t.note, Style::regular(8.5));
+        let (header, rows) = table_rows(t);
+        let header: Vec<&str> = header.iter().map(String::as_str).collect();
+        let n = header.len();
+        let first = if n > 4 { 50.0 } else { 70.0 };
+        let rest = (174.0 - first) / (n - 1) as f32;
+        let widths: Vec<f32> = std::iter::once(first).chain(std::iter::repeat_n(rest, n - 1)).collect();
+        doc.table(&header, &widths, &rows);
+    }
+    doc.finish()
+}
+
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c if c.is_control() || crate::text::is_hidden(c) => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn svg_chart(chart: &BarChart) -> String {
+    let (label_w, bar_h, gap, width) = (170.0, 14.0, 3.0, 560.0);
+    let scale = width - label_w - 60.0;
+    let row_h = chart.series.len() as f64 * (bar_h + gap) + 10.0;
+    let height = 28.0 + chart.rows.len() as f64 * row_h;
+    let colour = |(r, g, b): (f32, f32, f32)| format!("rgb({},{},{})", (r * 255.0) as u8, (g * 255.0) as u8, (b * 255.0) as u8);
+    let mut svg = format!(
+        "<svg role=\"img\" aria-label=\"{}\" viewBox=\"0 0 {width} {height}\" xmlns=\"http://www.w3.org/2000/svg\" font-family=\"sans-serif\" font-size=\"12\">",
+        escape(&chart.title)
+    );
+    let mut x = label_w;
+    for (name, c) in &chart.series {
+        svg.push_str(&format!("<rect x=\"{x}\" y=\"4\" width=\"11\" height=\"11\" fill=\"{}\"/><text x=\"{}\" y=\"14\">{}</text>", colour(*c), x + 15.0, escape(name)));
+        x += 15.0 + name.len() as f64 * 7.0 + 20.0;
+    }
+    for (i, (label, values)) in chart.rows.iter().enumerate() {
+        let top = 24.0 + i as f64 * row_h;
+        svg.push_str(&format!("<text x=\"0\" y=\"{}\">{}</text>", top + 14.0, escape(label)));
+        for (j, ((_, c), v)) in chart.series.iter().zip(values).enumerate() {
+            let y = top + j as f64 * (bar_h + gap);
+            let (w, text) = match v {
+                Some(v) => (v / chart.max.max(1e-9) * scale, format!("{}{}", number(*v), chart.unit)),
+                None => (0.0, "c".into()),
+            };
+            svg.push_str(&format!(
+                "<rect x=\"{label_w}\" y=\"{y}\" width=\"{w:.1}\" height=\"{bar_h}\" fill=\"{}\"/><text x=\"{:.1}\" y=\"{:.1}\">{}</text>",
+                colour(*c),
+                label_w + w + 4.0,
+                y + bar_h - 3.0,
+                escape(&text)
+            ));
+        }
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+/// The summary as one HTML file: styles and charts inline, nothing fetched, readable on a phone.
+pub fn html(published: &Published) -> String {
+    let (title, _) = heading(published);
+    let mut h = String::new();
+    h.push_str("<!doctype html>\n<html lang=\"en-GB\"><head><meta charset=\"utf-8\">");
+    h.push_str("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">");
+    h.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">");
+    h.push_str(&format!("<title>{}</title>", escape(&title)));
+    h.push_str(
+        "<style>body{font-family:system-ui,sans-serif;max-width:52rem;margin:0 auto;padding:1rem;line-height:1.45;color:#1b1b1b}\
+         h1{font-size:1.5rem}h2{margin-top:2rem;border-bottom:2px solid #2a6b9e}h3{margin-bottom:.25rem}\
+         .method{background:#eef2f8;padding:.75rem 1rem;border-left:4px solid #2a6b9e}\
+         .scroll{overflow-x:auto}table{border-collapse:collapse;margin:.5rem 0 1rem}th,td{border:1px solid #bbb;padding:.3rem .5rem;text-align:right}\
+         th:first-child,td:first-child{text-align:left}thead th{background:#e8e8e8}tfoot td{font-weight:bold}\
+         .note{font-size:.9rem;color:#444}svg{max-width:100%;height:auto}figure{margin:1rem 0}figcaption{font-weight:bold}\
+         @media print{h2{break-after:avoid}table,figure{break-inside:avoid}}</style></head><body>",
+    );
+    h.push_str(&format!("<p class=\"note\">OFFICIAL</p><h1>{}</h1>", escape(&title)));
+    h.push_str(&format!(
+        "<p>Census day {}. Smallest count shown: {}.</p><p class=\"method\">{}</p>",
+        escape(&dates::long(published.census_date)),
+        published.threshold,
+        escape(&published.method)
+    ));
+    h.push_str("<h2>At a glance</h2>");
+    if !published.comparisons.is_empty() {
+        h.push_str("<div class=\"scroll\"><table><thead><tr><th></th><th>This summary</th><th>England</th></tr></thead><tbody>");
+        for c in &published.comparisons {
+            h.push_str(&format!(
+                "<tr><td>{}</td><td>{}</td><td>{}% ({})</td></tr>",
+                escape(&c.label),
+                c.school.map_or("c".into(), |p| format!("{}%", number(p))),
+                number(c.national),
+                c.national_year
+            ));
+        }
+        h.push_str("</tbody></table></div>");
+        if let Some(c) = published.comparisons.first() {
+            h.push_str(&format!("<p class=\"note\">England: {}</p>", escape(&c.source)));
+        }
+    }
+    h.push_str("<div class=\"scroll\"><table><thead><tr><th>Measure</th><th>Value</th><th>Note</th></tr></thead><tbody>");
+    for m in &published.measures {
+        h.push_str(&format!("<tr><td>{}</td><td>{}</td><td style=\"text-align:left\">{}</td></tr>", escape(&m.label), escape(&m.value), escape(&m.note)));
+    }
+    h.push_str("</tbody></table></div><h2>Charts</h2>");
+    for chart in charts(published) {
+        h.push_str(&format!("<figure><figcaption>{}</figcaption>{}</figure>", escape(&chart.title), svg_chart(&chart)));
+    }
+    h.push_str("<h2>Tables</h2>");
+    for t in &published.tables {
+        let (header, rows) = table_rows(t);
+        h.push_str(&format!("<h3 id=\"{}\">{}</h3><p class=\"note\">{}</p><div class=\"scroll\"><table><thead><tr>", escape(&t.id), escape(&t.title), escape(&t.note)));
+        for c in &header {
+            h.push_str(&format!("<th scope=\"col\">{}</th>", escape(c)));
+        }
+        h.push_str("</tr></thead><tbody>");
+        let last = rows.len().saturating_sub(usize::from(t.grand_total.is_some()));
+        for (i, row) in rows.iter().enumerate() {
+            if i == last && t.grand_total.is_some() {
+                h.push_str("</tbody><tfoot>");
+            }
+            h.push_str("<tr>");
+            for (j, cell) in row.iter().enumerate() {
+                if j == 0 {
+                    h.push_str(&format!("<th scope=\"row\">{}</th>", escape(cell)));
+                } else {
+                    h.push_str(&format!("<td>{}</td>", escape(cell)));
+                }
+            }
+            h.push_str("</tr>");
+        }
+        h.push_str(if t.grand_total.is_some() { "</tfoot></table></div>" } else { "</tbody></table></div>" });
+    }
+    h.push_str("</body></html>\n");
+    h
+}
