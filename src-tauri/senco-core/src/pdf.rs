@@ -452,9 +452,12 @@ impl Document {
             let lines = this.wrap(label, small, label_w - 2.0).len().max(1) as f32;
             (lines * lh).max(chart.series.len() as f32 * (bar_h + 0.8)) + 2.0
         };
-        // The title, the legend and the first row stay together.
+        // The whole chart stays on one page where it fits; otherwise the title, the legend
+        // and the first row stay together.
         let first = chart.rows.first().map_or(0.0, |(l, _)| row_h(l, self));
-        self.ensure(Style::bold(10.0).line_height() + lh + 4.0 + first);
+        let all: f32 = chart.rows.iter().map(|(l, _)| row_h(l, self)).sum();
+        let head = Style::bold(10.0).line_height() + lh + 4.0;
+        self.ensure(if head + all < TOP - BOTTOM { head + all + 3.0 } else { head + first });
         self.paragraph_styled(&chart.title, Style::bold(10.0));
         let mut x = LEFT + label_w;
         for (name, colour) in &chart.series {

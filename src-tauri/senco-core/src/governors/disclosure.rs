@@ -417,50 +417,40 @@ impl<'a> Model<'a> {
         self.atom_cell.get(atom).copied()
     }
 
-    /// Published figures that, hidden too, would protect `fig`: cells of its row and column
-    /// (and, for a sum of rows, the rows it adds up), smallest first. Totals come last, and
-    /// totals another table shares (the register's counts) very last, so that protecting one
-    /// small cell does not hide the headline figures everywhere.
+    /// Published figures that, hidden too, would protect `fig`, best first. A hidden figure
+    /// is pinned by the shown figures that add up any of its cells; hiding a cell that
+    /// appears in many of those (or in `fig` itself) loosens them most. Cells come before
+    /// totals, small counts before large, 0 last, and figures another table shares (the
+    /// register's counts) only when nothing else will do.
     fn companions(&self, fig: Fig, hidden: &BTreeSet<Fig>, shared: &dyn Fn(Fig) -> bool) -> Vec<Fig> {
-        let t = fig.table();
-        let table = &self.tables[t];
-        let (rows, columns) = (table.rows.len(), table.columns.len());
-        let mut candidates: Vec<Fig> = match fig {
-            Fig::Cell(_, r, c) => {
-                let mut v: Vec<Fig> = (0..columns).filter(|x| *x != c).map(|x| Fig::Cell(t, r, x)).collect();
-                v.extend((0..rows).filter(|x| *x != r).map(|x| Fig::Cell(t, x, c)));
-                if let (Some(b), Some(d)) = (self.base[t], &table.derived) {
-                    v.extend(d.groups[r].iter().map(|g| Fig::Cell(b, *g, c)));
-                    v.extend(d.groups[r].iter().flat_map(|g| (0..columns).map(move |x| Fig::Cell(b, *g, x))));
+        let own: BTreeSet<usize> = self.exprs[&fig].iter().copied().collect();
+        let mut score: BTreeMap<Fig, usize> = BTreeMap::new();
+        for a in &own {
+            let cell = self.atom_cell[*a];
+            if !hidden.contains(&cell) {
+                *score.entry(cell).or_default() += 100;
+            }
+        }
+        for g in &self.figures {
+            if hidden.contains(g) || !self.exprs[g].iter().any(|a| own.contains(a)) {
+                continue;
+            }
+            // `g` is shown and pins `fig`: any shown cell of it, or `g` itself, would loosen it.
+            *score.entry(*g).or_default() += 1;
+            for a in &self.exprs[g] {
+                let cell = self.atom_cell[*a];
+                if !hidden.contains(&cell) && !own.contains(a) {
+                    *score.entry(cell).or_default() += 1;
                 }
-                v.push(Fig::Row(t, r));
-                v.push(Fig::Col(t, c));
-                v
             }
-            Fig::Row(_, r) => {
-                let mut v: Vec<Fig> = (0..columns).map(|c| Fig::Cell(t, r, c)).collect();
-                v.extend((0..rows).filter(|x| *x != r).map(|x| Fig::Row(t, x)));
-                if let (Some(b), Some(d)) = (self.base[t], &table.derived) {
-                    v.extend(d.groups[r].iter().flat_map(|g| (0..columns).map(move |x| Fig::Cell(b, *g, x))));
-                    v.extend(d.groups[r].iter().map(|g| Fig::Row(b, *g)));
-                }
-                v
-            }
-            Fig::Col(_, c) => {
-                let mut v: Vec<Fig> = (0..rows).map(|r| Fig::Cell(t, r, c)).collect();
-                v.extend((0..columns).filter(|x| *x != c).map(|x| Fig::Col(t, x)));
-                v
-            }
-            Fig::Grand(_) => {
-                let mut v: Vec<Fig> = (0..rows).map(|x| Fig::Row(t, x)).collect();
-                v.extend((0..columns).map(|x| Fig::Col(t, x)));
-                v
-            }
-        };
-        candidates.retain(|f| !hidden.contains(f) && self.exprs.contains_key(f));
-        candidates.sort_by_key(|f| (shared(*f), !matches!(f, Fig::Cell(..)), self.value(*f) == 0, self.value(*f)));
-        candidates.dedup();
-        candidates
+        }
+        // Any figure of the same table may protect it too (a row total can pin another row's).
+        for g in self.figures.iter().filter(|g| g.table() == fig.table()) {
+            score.entry(*g).or_default();
+        }
+        let mut candidates: Vec<(Fig, usize)> = score.into_iter().filter(|(f, _)| !hidden.contains(f)).collect();
+        candidates.sort_by_key(|(f, n)| (shared(*f), self.value(*f) == 0, !matches!(f, Fig::Cell(..)), std::cmp::Reverse((*n).min(100)), self.value(*f)));
+        candidates.into_iter().map(|(f, _)| f).collect()
     }
 }
 
@@ -499,6 +489,9 @@ impl UnionFind {
         }
     }
 }
+
+/// How many companions are tried for each disclosed figure before settling for the best guess.
+const TRIES: usize = 8;
 
 /// Which figures to hide: every count from 1 to below the threshold, then as many more as
 /// it takes for none to be worked out.
@@ -546,9 +539,23 @@ pub(crate) fn suppress(tables: &[CountTable], threshold: u32) -> BTreeSet<Fig> {
                 continue;
             }
             touched.extend(lines(*fig));
-            if let Some(companion) = model.companions(*fig, &hidden, &shared).first() {
-                touched.extend(lines(*companion));
-                hide(*companion, &mut hidden);
+            let candidates = model.companions(*fig, &hidden, &shared);
+            // The first few candidates are tried: the first whose hiding leaves `fig` unpinned
+            // is hidden; if none does alone, the best is hidden and the next round goes on.
+            let single = BTreeSet::from([*fig]);
+            let chosen = candidates
+                .iter()
+                .take(TRIES)
+                .find(|c| {
+                    let mut trial = hidden.clone();
+                    hide(**c, &mut trial);
+                    model.disclosed(&trial, &single).is_empty()
+                })
+                .or(candidates.first())
+                .copied();
+            if let Some(companion) = chosen {
+                touched.extend(lines(companion));
+                hide(companion, &mut hidden);
                 continue;
             }
             // Nothing near it is left to hide: hide the rest of its table's cells, then its totals.

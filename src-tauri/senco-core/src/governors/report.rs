@@ -144,26 +144,31 @@ pub fn pdf(published: &Published, today: NaiveDate) -> Result<Vec<u8>> {
             .iter()
             .map(|c| vec![c.label.clone(), c.school.map_or("c".into(), |p| format!("{}%", number(p))), format!("{}% ({})", number(c.national), c.national_year)])
             .collect();
-        doc.table(&["", "This summary", "England"], &[80.0, 47.0, 47.0], &rows);
+        doc.table(&["", "This summary", "England"], &[0.46, 0.27, 0.27], &rows);
         if let Some(c) = published.comparisons.first() {
             doc.paragraph_styled(&format!("England: {}", c.source), Style::regular(8.0));
         }
     }
     let rows: Vec<Vec<String>> = published.measures.iter().map(|m| vec![m.label.clone(), m.value.clone(), m.note.clone()]).collect();
-    doc.table(&["Measure", "Value", "Note"], &[70.0, 30.0, 74.0], &rows);
+    doc.table(&["Measure", "Value", "Note"], &[0.4, 0.18, 0.42], &rows);
+    // Each heading keeps its first chart or table with it.
+    doc.ensure(75.0);
     doc.heading("Charts");
     for chart in charts(published) {
         doc.bar_chart(&chart);
     }
+    doc.ensure(60.0);
     doc.heading("Tables");
     for t in &published.tables {
+        // A short table stays whole on one page; a long one keeps its title with its first rows.
+        doc.ensure(((t.rows.len() as f32 + 3.0) * 7.5 + 14.0).min(110.0));
         doc.subheading(&t.title);
         doc.paragraph_styled(&t.note, Style::regular(8.5));
         let (header, rows) = table_rows(t);
         let header: Vec<&str> = header.iter().map(String::as_str).collect();
         let n = header.len();
-        let first = if n > 4 { 50.0 } else { 70.0 };
-        let rest = (174.0 - first) / (n - 1) as f32;
+        let first = if n > 4 { 0.3 } else { 0.4 };
+        let rest = (1.0 - first) / (n - 1) as f32;
         let widths: Vec<f32> = std::iter::once(first).chain(std::iter::repeat_n(rest, n - 1)).collect();
         doc.table(&header, &widths, &rows);
     }
