@@ -188,8 +188,7 @@ impl Fig {
 }
 
 /// The tables as equations: every figure as a sum of cells of underived tables (atoms).
-pub(crate) struct Model<'a> {
-    tables: &'a [CountTable],
+pub(crate) struct Model {
     /// For a derived table, the index of the table it sums.
     base: Vec<Option<usize>>,
     atom_index: HashMap<(usize, usize, usize), usize>,
@@ -200,8 +199,8 @@ pub(crate) struct Model<'a> {
     keys: HashMap<Fig, String>,
 }
 
-impl<'a> Model<'a> {
-    pub(crate) fn new(tables: &'a [CountTable]) -> Model<'a> {
+impl Model {
+    pub(crate) fn new(tables: &[CountTable]) -> Model {
         let by_id: HashMap<&str, usize> = tables.iter().enumerate().map(|(i, t)| (t.id.as_str(), i)).collect();
         let base: Vec<Option<usize>> = tables.iter().map(|t| t.derived.as_ref().and_then(|d| by_id.get(d.from.as_str()).copied())).collect();
         let mut atom_index = HashMap::new();
@@ -216,7 +215,7 @@ impl<'a> Model<'a> {
                 }
             }
         }
-        let mut model = Model { tables, base, atom_index, atom_cell, atom_value, figures: Vec::new(), exprs: HashMap::new(), keys: HashMap::new() };
+        let mut model = Model { base, atom_index, atom_cell, atom_value, figures: Vec::new(), exprs: HashMap::new(), keys: HashMap::new() };
         for (t, table) in tables.iter().enumerate() {
             let columns = table.columns.len();
             let cell = |m: &Model, r: usize, c: usize| -> Vec<usize> {
