@@ -97,6 +97,9 @@ pub fn app<R: Runtime>(builder: tauri::Builder<R>, data_dir: Option<PathBuf>) ->
         commands::support::profile_save,
         commands::support::provision_map,
         commands::support::provision_map_export,
+        commands::governors::governor_summary,
+        commands::governors::governor_export,
+        commands::governors::budget_set,
     ])
 }
 

@@ -250,6 +250,14 @@ pub fn latest_census(today: NaiveDate) -> NaiveDate {
     (today.year() - 1..=today.year()).flat_map(census_days).filter(|d| *d < today).max().expect("a census day falls in every year")
 }
 
+/// The census days before `today`, newest first: the ones a summary can be asked for.
+pub fn recent_census_days(today: NaiveDate, count: usize) -> Vec<NaiveDate> {
+    let mut days: Vec<NaiveDate> = (today.year() - 3..=today.year()).flat_map(census_days).filter(|d| *d < today).collect();
+    days.sort_by(|a, b| b.cmp(a));
+    days.truncate(count);
+    days
+}
+
 /// The same census term in earlier years, newest first, `census` included.
 pub fn trend_dates(census: NaiveDate) -> Vec<NaiveDate> {
     (0..TREND_YEARS as i32)

@@ -3,6 +3,8 @@
 //! summary only, so nothing a governor sees can hold more than the suppressed figures.
 
 use chrono::NaiveDate;
+use serde::Serialize;
+use ts_rs::TS;
 
 use super::disclosure::{PublishedMeasure, PublishedTable};
 use super::{Aggregate, Figure, Published, CensusStatus};
@@ -65,23 +67,77 @@ pub(crate) fn measures(aggregate: &Aggregate, tables: &[PublishedTable], thresho
     out
 }
 
+/// A chart's data, as the app's view, the PDF and the HTML page all draw it.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Chart {
+    pub title: String,
+    /// "%" or "" (counts).
+    pub unit: String,
+    pub series: Vec<Series>,
+    pub rows: Vec<ChartRow>,
+    pub max: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct Series {
+    pub name: String,
+    /// "#2a6b9e".
+    pub colour: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct ChartRow {
+    pub label: String,
+    /// One value per series; None where the figure is hidden (drawn as "c").
+    pub values: Vec<Option<f64>>,
+}
+
+fn hex((r, g, b): (f32, f32, f32)) -> String {
+    format!("#{:02x}{:02x}{:02x}", (r * 255.0).round() as u8, (g * 255.0).round() as u8, (b * 255.0).round() as u8)
+}
+
+impl Chart {
+    fn bars(&self) -> BarChart {
+        let rgb = |h: &str| {
+            let n = |i: usize| u8::from_str_radix(&h[i..i + 2], 16).unwrap_or(0) as f32 / 255.0;
+            (n(1), n(3), n(5))
+        };
+        BarChart {
+            title: self.title.clone(),
+            unit: self.unit.clone(),
+            series: self.series.iter().map(|s| (s.name.clone(), rgb(&s.colour))).collect(),
+            rows: self.rows.iter().map(|r| (r.label.clone(), r.values.clone())).collect(),
+            max: self.max,
+        }
+    }
+}
+
 /// The charts every output draws, from the published tables only.
-pub fn charts(published: &Published) -> Vec<BarChart> {
+pub fn charts(published: &Published) -> Vec<Chart> {
     let table = |id: &str| published.tables.iter().find(|t| t.id == id);
-    let series = vec![("SEN support".to_string(), SEN_SUPPORT), ("EHC plan".to_string(), EHC_PLAN)];
+    let series = vec![Series { name: "SEN support".into(), colour: hex(SEN_SUPPORT) }, Series { name: "EHC plan".into(), colour: hex(EHC_PLAN) }];
+    let chart = |title: &str, unit: &str, rows: Vec<ChartRow>| {
+        let max = rows.iter().flat_map(|r| r.values.iter().flatten()).fold(0.0f64, |a, b| a.max(*b));
+        Chart { title: title.into(), unit: unit.into(), series: series.clone(), rows, max: (max * 1.15).max(5.0) }
+    };
     let mut charts = Vec::new();
     if let Some(trend) = table("trend") {
-        let rows: Vec<(String, Vec<Option<f64>>)> = trend.rows.iter().rev().map(|r| (r.label.clone(), vec![r.cells[1].percent, r.cells[2].percent])).collect();
-        let max = rows.iter().flat_map(|(_, v)| v.iter().flatten()).fold(0.0f64, |a, b| a.max(*b));
-        charts.push(BarChart { title: "Share of pupils on the SEN register, by census".into(), unit: "%".into(), series: series.clone(), rows, max: (max * 1.15).max(5.0) });
+        let rows = trend.rows.iter().rev().map(|r| ChartRow { label: r.label.clone(), values: vec![r.cells[1].percent, r.cells[2].percent] }).collect();
+        charts.push(chart("Share of pupils on the SEN register, by census", "%", rows));
     }
     for (id, title) in [("area", "Pupils by broad area of need"), ("key_stage", "Pupils on the register by key stage")] {
         if let Some(t) = table(id) {
             let (k, e) = if t.columns.len() == 3 { (1, 2) } else { (0, 1) };
-            let rows: Vec<(String, Vec<Option<f64>>)> =
-                t.rows.iter().map(|r| (r.label.clone(), vec![r.cells[k].count.count().map(|n| n as f64), r.cells[e].count.count().map(|n| n as f64)])).collect();
-            let max = rows.iter().flat_map(|(_, v)| v.iter().flatten()).fold(0.0f64, |a, b| a.max(*b));
-            charts.push(BarChart { title: title.into(), unit: String::new(), series: series.clone(), rows, max: (max * 1.15).max(5.0) });
+            let rows = t
+                .rows
+                .iter()
+                .map(|r| ChartRow { label: r.label.clone(), values: vec![r.cells[k].count.count().map(|n| n as f64), r.cells[e].count.count().map(|n| n as f64)] })
+                .collect();
+            charts.push(chart(title, "", rows));
         }
     }
     charts
@@ -155,7 +211,7 @@ pub fn pdf(published: &Published, today: NaiveDate) -> Result<Vec<u8>> {
     doc.ensure(75.0);
     doc.heading("Charts");
     for chart in charts(published) {
-        doc.bar_chart(&chart);
+        doc.bar_chart(&chart.bars());
     }
     doc.ensure(60.0);
     doc.heading("Tables");
@@ -275,7 +331,7 @@ pub fn html(published: &Published) -> String {
     }
     h.push_str("</tbody></table></div><h2>Charts</h2>");
     for chart in charts(published) {
-        h.push_str(&format!("<figure><figcaption>{}</figcaption>{}</figure>", escape(&chart.title), svg_chart(&chart)));
+        h.push_str(&format!("<figure><figcaption>{}</figcaption>{}</figure>", escape(&chart.title), svg_chart(&chart.bars())));
     }
     h.push_str("<h2>Tables</h2>");
     for t in &published.tables {

@@ -171,6 +171,7 @@ impl Store {
     pub fn write_governor_output(&mut self, folder: &std::path::Path, format: OutputFormat, census: NaiveDate, threshold: u32, stamp: Stamp) -> Result<std::path::PathBuf> {
         let aggregate = self.governor_aggregate(census, stamp.today)?;
         let (stem, bytes) = governors::render(&aggregate, format, threshold, &self.national()?, stamp.today)?;
+        crate::files::create_private_dir(folder)?;
         let (path, _) = crate::files::write_new(folder, &stem, format.extension(), &bytes)?;
         self.audit_governor_export(&format!("{} for the census of {census}, smallest count {threshold}: {}", format.label(), path.display()), stamp)?;
         Ok(path)
