@@ -194,6 +194,7 @@ async fn demo_school_add_pupil_set_sen_support_and_find_them() {
 
     take_a_pupil_through_a_whole_cycle(&c, &upn).await;
     let bundle = check_fix_and_build_a_pack(&c).await;
+    let summary = governors_view_with_no_way_to_a_pupil(&c, &upn).await;
     c.close().await.expect("session closes");
 
     // WebKit keeps its caches and storage in the cache folder, so "back up the data folder"
@@ -204,6 +205,8 @@ async fn demo_school_add_pupil_set_sen_support_and_find_them() {
     names.sort();
     assert!(names.iter().all(|n| n.starts_with("demo.senco") || n == "exports"), "only the school's files and its exports are in the data folder: {names:?}");
     assert!(bundle.starts_with(data.join("exports")), "the pack went to the exports folder: {}", bundle.display());
+    assert!(summary.starts_with(data.join("exports")), "the governors' PDF went to the exports folder: {}", summary.display());
+    assert!(std::fs::read(&summary).expect("the summary the app said it wrote is on disk").starts_with(b"%PDF-"));
     let bytes = std::fs::read(&bundle).expect("the pack the app said it wrote is on disk");
     let (_, problems) = senco_core::pack::verify("the bundle", &bytes, None).expect("a bundle");
     assert!(problems.is_empty(), "the bundle verifies against its manifest: {problems:?}");
@@ -231,6 +234,23 @@ async fn check_fix_and_build_a_pack(c: &Client) -> PathBuf {
     let path = wait_for_text(c, "#pack-path", ".zip").await;
     screenshot(c, "pack-built").await;
     PathBuf::from(path.trim())
+}
+
+/// The governors' view in the real window: the summary with its method and a drawn chart,
+/// nothing that leads to a pupil (no link, no name, no UPN), and the board-pack PDF saved.
+async fn governors_view_with_no_way_to_a_pupil(c: &Client, upn: &str) -> PathBuf {
+    click(c, "#nav-governors").await;
+    wait_for_text(c, "#governors-method", "are not shown (c)").await;
+    wait_for(c, "canvas[role='img']").await;
+    wait_for(c, "table").await;
+    screenshot(c, "governors").await;
+    let links = c.find_all(Locator::Css("main a[href*='#/pupil']")).await.expect("query");
+    assert!(links.is_empty(), "the governors' view has no way to a pupil's record");
+    let page = c.source().await.expect("page source");
+    assert!(!page.contains("Testworthy") && !page.contains(upn), "the governors' view names no pupil");
+    click(c, "#governors-export-pdf").await;
+    let path = wait_for_text(c, "#governors-saved", ".pdf").await;
+    PathBuf::from(path.trim().trim_start_matches("Saved to ").trim())
 }
 
 /// ISO date `days` before today, for the dates a SENCO types.

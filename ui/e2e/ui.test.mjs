@@ -806,3 +806,91 @@ test('a SENCO takes a pupil through a whole cycle: assess, plan, do, review, loc
   assert.match(page.url(), /#\/sessions$/, 'the place survives a reload');
   await page.close();
 });
+
+test("the governors' view shows the published summary with its charts, saves the PDF, and leads to no pupil", async () => {
+  const page = await open('demo', { route: '#/worklist', viewport: { width: 1366, height: 768 } });
+  await page.locator('#worklist').waitFor();
+  await page.locator('#nav-governors').click();
+  await page.getByRole('heading', { level: 1, name: 'Inclusion summary for governors' }).waitFor();
+  assert.match(page.url(), /#\/governors$/);
+  const method = page.locator('#governors-method');
+  await method.waitFor();
+  assert.match(await method.innerText(), /^Smallest count shown: 5\. Counts from 1 to 4 are not shown \(c\)/);
+  assert.match(await page.locator('#governors-school').innerText(), new RegExp(`Hollowbrook Demo School[\\s\\S]*Census day \\d{1,2} (${MONTHS.join('|')}) \\d{4}$`));
+  // Six pupils: nearly every count is hidden, and the tables say c.
+  const register = page.locator('table#governors-register');
+  assert.ok(await register.isVisible(), 'the register table is shown');
+  assert.match(await register.locator('tbody').innerText(), /No SEN\s+c/);
+  // Each chart is a named picture that Chart.js has drawn on (its axes and legend at least).
+  const charts = page.locator('canvas[role="img"]');
+  await charts.first().waitFor();
+  assert.ok(await charts.count() >= 2, 'the core gives at least two charts');
+  assert.ok(await charts.first().isVisible());
+  assert.match(await charts.first().getAttribute('aria-label'), /^Chart: /);
+  const inked = await charts.first().evaluate((canvas) => {
+    const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+    return data.some((v, i) => i % 4 === 3 && v > 0);
+  });
+  assert.ok(inked, 'the chart is drawn');
+  assert.deepEqual(await axeViolations(page), [], "the governors' view");
+  // Nothing here leads to a pupil's record, or names one.
+  assert.equal(await page.locator('main a[href*="#/pupil"]').count(), 0);
+  const text = await page.locator('main').innerText();
+  assert.doesNotMatch(text, /Quill|Addie|Ashcombe|Fairbank|Mossley|Pellworth|Tallow|K886200724123/, 'no demo pupil is named');
+
+  // At the laptop sizes schools have, the page never scrolls sideways.
+  for (const [width, height] of [[1366, 768], [1024, 768]]) {
+    await page.setViewportSize({ width, height });
+    await page.evaluate(() => window.scrollTo(0, 0));
+    const wide = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.equal(wide, 0, `no sideways page scroll at ${width} wide`);
+    await page.screenshot({ path: `/tmp/governors-${width}.png` });
+    await page.screenshot({ path: here(`../test-results/governors-${width}.png`), fullPage: true });
+  }
+  await page.setViewportSize({ width: 1366, height: 768 });
+
+  // The smallest count can be raised, never lowered: the core's refusal shows beside the field.
+  await page.locator('#governors-threshold').fill('3');
+  await page.locator('#governors-show').click();
+  await page.locator('#error-threshold').filter({ hasText: 'can be raised but not lowered' }).waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'governors-threshold');
+  assert.deepEqual(await axeViolations(page), [], 'the refused smallest count');
+  await page.locator('#governors-threshold').fill('10');
+  await page.locator('#governors-show').click();
+  await method.filter({ hasText: 'Smallest count shown: 10.' }).waitFor();
+  assert.equal(await page.locator('#error-threshold').count(), 0);
+
+  // The PDF for the board pack is saved in the exports folder, for the summary shown.
+  await page.locator('#governors-export-pdf').click();
+  const saved = page.getByRole('status').filter({ hasText: /^Saved to .*\.pdf$/ });
+  await saved.waitFor();
+  const path = (await saved.innerText()).replace(/^Saved to /, '');
+  assert.ok(existsSync(path), `the PDF is on disk at ${path}`);
+  const call = await page.evaluate(() => window.__calls.findLast(([cmd]) => cmd === 'governor_export')[1]);
+  assert.equal(call.threshold, 10);
+  await page.close();
+});
+
+test("the governors' charts draw under the app's Content Security Policy, with Object.prototype frozen as the app freezes it", async () => {
+  const page = await open('first-run', { strictCsp: true });
+  await page.addInitScript('Object.freeze(Object.prototype);');
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  await page.reload();
+  await page.evaluate(() => {
+    window.__violations = [];
+    document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(`${e.violatedDirective} ${e.blockedURI}`));
+  });
+  await page.locator('#open-demo').click();
+  await page.locator('#worklist').waitFor();
+  assert.equal(await page.evaluate(() => Object.isFrozen(Object.prototype)), true);
+  await page.locator('#nav-governors').click();
+  await page.locator('#governors-method').waitFor();
+  const canvas = page.locator('canvas[role="img"]').first();
+  await canvas.waitFor();
+  assert.ok(await canvas.evaluate((c) => c.width > 0 && c.height > 0), 'the chart has its size');
+  assert.deepEqual(await page.evaluate(() => window.__violations), []);
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -51,6 +51,8 @@ import type { Readiness } from './bindings/Readiness';
 import type { RequestRecord } from './bindings/RequestRecord';
 import type { RequestEvent } from './bindings/RequestEvent';
 import type { Exception } from './bindings/Exception';
+import type { GovernorView } from './bindings/GovernorView';
+import type { OutputFormat } from './bindings/OutputFormat';
 
 export const appState = () => invoke<AppState>('app_state');
 export const openDemo = () => invoke<School>('open_demo');
@@ -145,6 +147,16 @@ export const trainingAdd = (training: Training) => invoke<TrainingRecord>('train
 export const annualReview = (id: number) => invoke<AnnualReview | null>('annual_review', { id });
 export const annualReviewStart = (id: number, last: string) => invoke<AnnualReview>('annual_review_start', { id, last });
 export const annualReviewStep = (id: number, step: ReviewStep, date: string) => invoke<AnnualReview>('annual_review_step', { id, step, date });
+
+// The governors' view: only the published summary, with small numbers hidden, never a pupil.
+/** The summary for a census day (null: the latest) with counts below `threshold` hidden (null: 5). */
+export const governorSummary = (census: string | null, threshold: number | null) =>
+  invoke<GovernorView>('governor_summary', { census, threshold });
+/** Writes the summary in a format into the exports folder; returns where it went. */
+export const governorExport = (format: OutputFormat, census: string | null, threshold: number | null) =>
+  invoke<string>('governor_export', { format, census, threshold });
+/** Records the notional SEN budget in whole pence, or forgets it with null; returns what is kept. */
+export const budgetSet = (pence: number | null) => invoke<number | null>('budget_set', { pence });
 
 /** Turns whatever a command rejected with into a CommandError. */
 export function asCommandError(error: unknown): CommandError {

@@ -1,6 +1,6 @@
 // The app's places, as hash routes, so a reload (or a bookmark) comes back to the same
 // screen: #/worklist, #/register, #/pupil/42, #/pupil/42/support, #/pupil/42/edit,
-// #/pupil/new, #/sessions, #/provision, #/library. The worklist is the first screen.
+// #/pupil/new, #/sessions, #/provision, #/governors, #/library. The worklist is the first screen.
 export type Route =
   | { name: 'worklist' }
   | { name: 'register' }
@@ -9,6 +9,7 @@ export type Route =
   | { name: 'pupil-new' }
   | { name: 'sessions' }
   | { name: 'provision' }
+  | { name: 'governors' }
   | { name: 'library' };
 
 export function parseRoute(hash: string): Route {
@@ -17,6 +18,7 @@ export function parseRoute(hash: string): Route {
   if (first === 'register') return { name: 'register' };
   if (first === 'sessions') return { name: 'sessions' };
   if (first === 'provision') return { name: 'provision' };
+  if (first === 'governors') return { name: 'governors' };
   if (first === 'library') return { name: 'library' };
   if (first === 'pupil' && second === 'new') return { name: 'pupil-new' };
   if (first === 'pupil' && /^\d+$/.test(second ?? '')) {
@@ -53,5 +55,6 @@ export const PLACES: { route: Route; label: string; id: string }[] = [
   { route: { name: 'register' }, label: 'Register', id: 'nav-register' },
   { route: { name: 'sessions' }, label: 'Log sessions', id: 'nav-sessions' },
   { route: { name: 'provision' }, label: 'Provision map', id: 'nav-provision' },
+  { route: { name: 'governors' }, label: 'Governors', id: 'nav-governors' },
   { route: { name: 'library' }, label: 'Library', id: 'nav-library' },
 ];

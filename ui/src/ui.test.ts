@@ -10,6 +10,8 @@ import Register from './screens/Register.svelte';
 import Unlock from './screens/Unlock.svelte';
 import Pupil from './screens/Pupil.svelte';
 import RecoveryKey from './screens/RecoveryKey.svelte';
+import Governors from './screens/Governors.svelte';
+import type { GovernorView } from './bindings/GovernorView';
 import type { PupilRecord } from './bindings/PupilRecord';
 import type { RegisterQuery } from './bindings/RegisterQuery';
 import type { RegisterRow } from './bindings/RegisterRow';
@@ -23,6 +25,10 @@ import ConfirmForm from './kit/ConfirmForm.svelte';
 import DataTable from './kit/DataTable.svelte';
 
 const vocabulary = recordedVocabulary as Vocabulary;
+
+// jsdom has no canvas: getContext answers null, as for a canvas with no 2D context, so the
+// governors' charts are not drawn (their figures are in the tables) and jsdom logs nothing.
+HTMLCanvasElement.prototype.getContext = (() => null) as typeof HTMLCanvasElement.prototype.getContext;
 
 // Screens rendered on their own find the vocabulary already loaded, as App leaves it.
 beforeEach(() => setVocabulary(vocabulary));
@@ -782,4 +788,177 @@ test('a pupil who left can be re-admitted, and the timeline keeps their earlier 
   const events = (await screen.findAllByRole('listitem')).map((li) => li.textContent?.replace(/\s+/g, ' ').trim());
   expect(events).toContain('18 July 2025 Left the school');
   expect(events).toContain('2 September 2025 Re-admitted: No SEN');
+});
+
+/** A small summary as the core publishes it: a register table with one count hidden, and a trend with no grand total. */
+function governorView(overrides: Partial<GovernorView> = {}): GovernorView {
+  const source = 'https://explore-education-statistics.service.gov.uk/find-statistics/special-educational-needs-in-england';
+  return {
+    published: {
+      schema_version: 1, kind: 'published', census_date: '2026-10-01', threshold: 5,
+      schools: [{ name: 'Hollowbrook Demo School', urn: '999999', la_code: '886' }],
+      method: 'Counts from 1 to 4 are not shown (c), so that no child can be recognised.',
+      notes: ['Year groups are not shown, because some would show too few pupils; key stages are shown instead.'],
+      tables: [
+        {
+          id: 'register', title: 'Pupils on the SEN register', note: 'Pupils on roll at the census.', columns: ['Pupils'],
+          rows: [
+            { label: 'No SEN', cells: [{ count: 180, percent: 85.7 }], total: 180 },
+            { label: 'SEN support', cells: [{ count: 26, percent: 12.4 }], total: 26 },
+            { label: 'EHC plan', cells: [{ count: 'c', percent: null }], total: 'c' },
+          ],
+          column_totals: [210], grand_total: 210, percent_of: 'column',
+        },
+        {
+          id: 'trend', title: 'The register over the years', note: "Percentages are of each year's roll.", columns: ['No SEN', 'SEN support', 'EHC plan'],
+          rows: [
+            { label: '1 Oct 2026', cells: [{ count: 180, percent: 85.7 }, { count: 26, percent: 12.4 }, { count: 'c', percent: null }], total: 210 },
+            { label: '2 Oct 2025', cells: [{ count: 175, percent: 84.1 }, { count: 27, percent: 13 }, { count: 6, percent: 2.9 }], total: 208 },
+          ],
+          column_totals: [], grand_total: null, percent_of: 'row',
+        },
+      ],
+      measures: [
+        { id: 'spend', label: 'Planned cost of interventions this academic year', value: '£12,345.00', note: 'Staff time at the school\'s rates.' },
+        { id: 'budget', label: 'Notional SEN budget', value: 'not recorded', note: 'The SENCO can record it.' },
+      ],
+      comparisons: [
+        { label: 'On SEN support (K)', school: 12.4, national: 14.2, national_year: 2025, source },
+        { label: 'With an EHC plan (E)', school: null, national: 5.3, national_year: 2025, source },
+      ],
+    },
+    charts: [{
+      title: 'Pupils by broad area of need', unit: '', max: 20,
+      series: [{ name: 'SEN support', colour: '#296b9e' }, { name: 'EHC plan', colour: '#d97321' }],
+      rows: [{ label: 'Cognition and learning', values: [14, null] }, { label: 'Communication and interaction', values: [12, null] }],
+    }],
+    censusDays: ['2026-10-01', '2026-05-21', '2026-01-15'], defaultThreshold: 5, maxThreshold: 50,
+    formats: [
+      { format: 'pdf', label: 'PDF for the board pack' }, { format: 'html', label: 'Web page (HTML)' },
+      { format: 'json', label: 'Published figures (JSON)' }, { format: 'aggregate', label: 'Exact counts for the trust (JSON, OFFICIAL-SENSITIVE)' },
+    ],
+    budgetPence: null,
+    ...overrides,
+  };
+}
+
+test("the governors' view shows the published summary: c for hidden counts, the method, England's figures, and no way to a pupil", async () => {
+  const asked: unknown[] = [];
+  mockIPC((cmd, args) => {
+    if (cmd === 'governor_summary') {
+      asked.push(args);
+      return governorView();
+    }
+    return null;
+  });
+  const { container } = render(Governors);
+  await screen.findByRole('heading', { level: 1, name: 'Inclusion summary for governors' });
+  const register = await screen.findByRole('table', { name: 'Pupils on the SEN register' });
+  expect(asked).toEqual([{ census: null, threshold: null }]);
+  const rows = [...register.querySelectorAll('tr')].map((tr) => [...tr.children].map((c) => c.textContent?.trim()));
+  expect(rows).toEqual([['', 'Pupils'], ['No SEN', '180 (85.7%)'], ['SEN support', '26 (12.4%)'], ['EHC plan', 'c'], ['Total', '210']]);
+  // Several columns get a Total column; a trend over census days has no Total row.
+  const trend = screen.getByRole('table', { name: 'The register over the years' });
+  expect(within(trend).getAllByRole('columnheader').map((th) => th.textContent)).toEqual(['No SEN', 'SEN support', 'EHC plan', 'Total']);
+  expect(within(trend).getByRole('rowheader', { name: '1 Oct 2026' }).parentElement?.textContent).toContain('c');
+  expect(trend.querySelector('tfoot')).toBeNull();
+  // The school, the census day the British way, the smallest count and the method, in plain view.
+  expect(document.getElementById('governors-school')?.textContent).toContain('Hollowbrook Demo School');
+  expect(document.getElementById('governors-school')?.textContent).toContain('Census day 1 October 2026');
+  const method = screen.getByRole('note', { name: 'How the figures are protected' }).textContent ?? '';
+  expect(method).toContain('Smallest count shown: 5.');
+  expect(method).toContain('Counts from 1 to 4 are not shown (c)');
+  expect(method).toContain('key stages are shown instead');
+  // England's figures beside the school's, with c where the school's is hidden.
+  const comparisons = screen.getByRole('table', { name: 'Share of pupils, this school and England' });
+  const ehc = within(comparisons).getByRole('rowheader', { name: 'With an EHC plan (E)' }).parentElement;
+  expect([...(ehc?.children ?? [])].map((c) => c.textContent)).toEqual(['With an EHC plan (E)', 'c', '5.3%']);
+  expect(within(comparisons).getByRole('columnheader', { name: 'England (2025)' })).toBeTruthy();
+  expect(within(comparisons).getByRole('rowheader', { name: 'On SEN support (K)' }).parentElement?.textContent).toContain('12.4%');
+  expect(within(screen.getByRole('table', { name: 'Other measures' })).getByText('£12,345.00')).toBeTruthy();
+  // The census days are offered the British way; the chart is a named picture, with its caption.
+  expect(within(screen.getByLabelText('Census day')).getAllByRole('option').map((o) => o.textContent)).toEqual(['1 October 2026', '21 May 2026', '15 January 2026']);
+  expect(screen.getByRole('img', { name: /^Chart: Pupils by broad area of need/ }).tagName).toBe('CANVAS');
+  expect(screen.getByText('Hidden figures are not drawn; they show as c in the tables.')).toBeTruthy();
+  // Nothing leads to a pupil.
+  expect(container.querySelector('a[href*="#/pupil"]')).toBeNull();
+  expect(container.querySelectorAll('a')).toHaveLength(0);
+});
+
+test('a smallest count below 5 is refused beside its field, and the summary shown stays', async () => {
+  const message = 'the threshold can be raised but not lowered below 5, so that counts of fewer than 5 pupils are never shown';
+  const asked: unknown[] = [];
+  mockIPC((cmd, args) => {
+    if (cmd !== 'governor_summary') return null;
+    asked.push(args);
+    if ((args as { threshold: number | null }).threshold === 3) throw refusal('threshold', message);
+    return governorView();
+  });
+  render(Governors);
+  const field = await screen.findByLabelText('Smallest count shown');
+  expect((field as HTMLInputElement).value).toBe('5');
+  await fireEvent.input(field, { target: { value: '3' } });
+  await fireEvent.change(screen.getByLabelText('Census day'), { target: { value: '2026-05-21' } });
+  await fireEvent.click(screen.getByRole('button', { name: 'Show' }));
+  const shown = await screen.findByText('The threshold can be raised but not lowered below 5, so that counts of fewer than 5 pupils are never shown.');
+  expect(shown.id).toBe('error-threshold');
+  expect(field.getAttribute('aria-invalid')).toBe('true');
+  expect(field.getAttribute('aria-describedby')).toContain('error-threshold');
+  await waitFor(() => expect(document.activeElement).toBe(field));
+  expect(asked.at(-1)).toEqual({ census: '2026-05-21', threshold: 3 });
+  expect(screen.getByRole('table', { name: 'Pupils on the SEN register' })).toBeTruthy();
+});
+
+test('the exact counts for the trust are saved only once confirmed; the other files at once', async () => {
+  const exports: unknown[] = [];
+  mockIPC((cmd, args) => {
+    if (cmd === 'governor_summary') return governorView();
+    if (cmd === 'governor_export') {
+      exports.push(args);
+      return `/data/exports/governors-2026-10-01.${(args as { format: string }).format === 'pdf' ? 'pdf' : 'json'}`;
+    }
+    return null;
+  });
+  render(Governors);
+  await fireEvent.click(await screen.findByRole('button', { name: 'PDF for the board pack' }));
+  await waitFor(() => expect(screen.getByText('Saved to /data/exports/governors-2026-10-01.pdf').closest('[role="status"]')).toBeTruthy());
+  expect(exports).toEqual([{ format: 'pdf', census: '2026-10-01', threshold: 5 }]);
+  await fireEvent.click(screen.getByRole('button', { name: 'Exact counts for the trust (JSON, OFFICIAL-SENSITIVE)' }));
+  const step = await screen.findByRole('form', { name: 'Save the exact counts for the trust?' });
+  expect(step.textContent).toContain("only to the trust's central team");
+  await waitFor(() => expect(document.activeElement).toBe(within(step).getByRole('heading')));
+  await fireEvent.click(within(step).getByRole('button', { name: 'Cancel' }));
+  expect(exports).toHaveLength(1);
+  await fireEvent.click(screen.getByRole('button', { name: 'Exact counts for the trust (JSON, OFFICIAL-SENSITIVE)' }));
+  await fireEvent.click(await screen.findByRole('button', { name: 'Save the exact counts' }));
+  await waitFor(() => expect(exports.at(-1)).toEqual({ format: 'aggregate', census: '2026-10-01', threshold: 5 }));
+});
+
+test('the notional SEN budget is typed in pounds and sent as whole pence; empty clears it', async () => {
+  const budgets: unknown[] = [];
+  let pence: number | null = null;
+  mockIPC((cmd, args) => {
+    if (cmd === 'governor_summary') return governorView({ budgetPence: pence });
+    if (cmd === 'budget_set') {
+      budgets.push(args);
+      pence = (args as { pence: number | null }).pence;
+      return pence;
+    }
+    return null;
+  });
+  render(Governors);
+  const box = await screen.findByLabelText('Notional SEN budget (£ a year)');
+  await fireEvent.input(box, { target: { value: 'lots' } });
+  await fireEvent.click(screen.getByRole('button', { name: 'Save the budget' }));
+  expect((await screen.findByText('Type the budget in pounds, such as 84000 or 84,000.50.')).id).toBe('error-budgetPence');
+  expect(budgets).toEqual([]);
+  await fireEvent.input(box, { target: { value: '£84,000.5' } });
+  await fireEvent.click(screen.getByRole('button', { name: 'Save the budget' }));
+  await screen.findByText('The notional SEN budget is now £84,000.50.');
+  await waitFor(() => expect(document.getElementById('governors-budget-now')?.textContent).toContain('£84,000.50'));
+  await fireEvent.input(box, { target: { value: '' } });
+  await fireEvent.click(screen.getByRole('button', { name: 'Save the budget' }));
+  await screen.findByText('The notional SEN budget is cleared.');
+  await waitFor(() => expect(document.getElementById('governors-budget-now')?.textContent).toContain('No budget is recorded'));
+  expect(budgets).toEqual([{ pence: 8400050 }, { pence: null }]);
 });

@@ -24,6 +24,17 @@ fn scan(conn: &Connection, sql: &str, params: impl rusqlite::Params) -> Result<u
 }
 
 impl Store {
+    /// The governors' yardstick: one aggregate scan of the pupils on roll at a census, by
+    /// the status each held that day.
+    pub fn raw_census_scan(&self, census: chrono::NaiveDate) -> Result<usize> {
+        scan(
+            &self.conn,
+            "SELECT s.status, count(*) FROM pupil p LEFT JOIN sen_status s ON s.pupil_id = p.id AND s.start_date <= ?1 AND (s.end_date IS NULL OR s.end_date >= ?1)
+             WHERE p.admission_date <= ?1 AND (p.leaving_date IS NULL OR p.leaving_date >= ?1) GROUP BY s.status",
+            [census],
+        )
+    }
+
     /// Every row the worklist looks at: open cycles, pupils on K or E, this year's parent
     /// meetings and the recommendations not acted on, each read once.
     pub fn raw_worklist_scan(&self, today: chrono::NaiveDate) -> Result<usize> {
