@@ -197,6 +197,12 @@ pub(crate) struct Model {
     pub(crate) figures: Vec<Fig>,
     exprs: HashMap<Fig, Vec<usize>>,
     keys: HashMap<Fig, String>,
+    /// The same as `exprs` and `keys`, and each figure's value, by the figure's place in
+    /// `figures`; and for each cell, the figures that add it up.
+    expr_list: Vec<Vec<usize>>,
+    key_list: Vec<Option<String>>,
+    values: Vec<u64>,
+    atom_figures: Vec<Vec<usize>>,
 }
 
 impl Model {
@@ -215,7 +221,19 @@ impl Model {
                 }
             }
         }
-        let mut model = Model { base, atom_index, atom_cell, atom_value, figures: Vec::new(), exprs: HashMap::new(), keys: HashMap::new() };
+        let mut model = Model {
+            base,
+            atom_index,
+            atom_cell,
+            atom_value,
+            figures: Vec::new(),
+            exprs: HashMap::new(),
+            keys: HashMap::new(),
+            expr_list: Vec::new(),
+            key_list: Vec::new(),
+            values: Vec::new(),
+            atom_figures: Vec::new(),
+        };
         for (t, table) in tables.iter().enumerate() {
             let columns = table.columns.len();
             let cell = |m: &Model, r: usize, c: usize| -> Vec<usize> {
@@ -240,6 +258,16 @@ impl Model {
                 let e = (0..table.rows.len()).flat_map(|r| (0..columns).map(move |c| (r, c))).flat_map(|(r, c)| cell(&model, r, c)).collect();
                 model.add(Fig::Grand(t), e, table.link.as_ref().map(|l| population_key(l, None, None)));
             }
+        }
+        model.atom_figures = vec![Vec::new(); model.atom_value.len()];
+        for (i, fig) in model.figures.iter().enumerate() {
+            let expr = model.exprs[fig].clone();
+            model.values.push(expr.iter().map(|a| model.atom_value[*a]).sum());
+            for a in &expr {
+                model.atom_figures[*a].push(i);
+            }
+            model.expr_list.push(expr);
+            model.key_list.push(model.keys.get(fig).cloned());
         }
         model
     }
@@ -288,35 +316,54 @@ impl Model {
 
     /// Which of the hidden figures `check` can be worked out exactly from the shown ones.
     pub(crate) fn disclosed(&self, hidden: &BTreeSet<Fig>, check: &BTreeSet<Fig>) -> Vec<Fig> {
-        let hidden_atom = |a: usize| -> bool { self.atom_fig(a).is_some_and(|f| hidden.contains(&f)) };
-        // Equations: every shown figure that involves a hidden cell, and equal keys.
+        self.disclosed_near(hidden, check, None)
+    }
+
+    /// As `disclosed`, but with `near`, only the shown figures that add up one of those cells
+    /// count: a quick, looser test for choosing a companion (the next full check still
+    /// decides whether it was enough).
+    fn disclosed_near(&self, hidden: &BTreeSet<Fig>, check: &BTreeSet<Fig>, near: Option<&BTreeSet<usize>>) -> Vec<Fig> {
+        let is_hidden: Vec<bool> = self.atom_cell.iter().map(|f| hidden.contains(f)).collect();
+        let hidden_atom = |a: usize| -> bool { is_hidden[a] };
+        // The figures to read: all of them, or (near) those that add up one of the cells.
+        let figures: Vec<usize> = match near {
+            // Big totals are left out of the quick test: they pin little and cost much.
+            Some(near) => near
+                .iter()
+                .flat_map(|a| self.atom_figures[*a].iter().copied())
+                .filter(|i| self.expr_list[*i].len() <= NEAR_LIMIT)
+                .collect::<BTreeSet<usize>>()
+                .into_iter()
+                .collect(),
+            None => (0..self.figures.len()).collect(),
+        };
+        // Equations: every shown figure that involves a hidden cell.
         let mut equations: Vec<(Vec<usize>, f64)> = Vec::new();
-        for fig in &self.figures {
-            if hidden.contains(fig) {
+        let mut by_key: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+        for i in figures {
+            let fig = self.figures[i];
+            if hidden.contains(&fig) {
+                // Hidden figures of the same pupils in different tables are equal.
+                if let Some(k) = &self.key_list[i] {
+                    by_key.entry(k.as_str()).or_default().push(i);
+                }
                 continue;
             }
-            let expr = &self.exprs[fig];
+            let expr = &self.expr_list[i];
             let unknown: Vec<usize> = expr.iter().copied().filter(|a| hidden_atom(*a)).collect();
             if unknown.is_empty() {
                 continue;
             }
             let known: u64 = expr.iter().filter(|a| !hidden_atom(**a)).map(|a| self.atom_value[*a]).sum();
-            equations.push((unknown, (self.value(*fig) - known) as f64));
-        }
-        // Hidden figures of the same pupils in different tables are equal.
-        let mut by_key: BTreeMap<&str, Vec<Fig>> = BTreeMap::new();
-        for fig in hidden.iter() {
-            if let Some(k) = self.keys.get(fig) {
-                by_key.entry(k.as_str()).or_default().push(*fig);
-            }
+            equations.push((unknown, (self.values[i] - known) as f64));
         }
         let mut differences: Vec<(Vec<(usize, f64)>, f64)> = Vec::new();
         for group in by_key.values().filter(|g| g.len() > 1) {
             for pair in group.windows(2) {
                 let mut terms: BTreeMap<usize, f64> = BTreeMap::new();
                 let mut constant = 0.0;
-                for (fig, sign) in [(pair[0], 1.0), (pair[1], -1.0)] {
-                    for a in &self.exprs[&fig] {
+                for (i, sign) in [(pair[0], 1.0), (pair[1], -1.0)] {
+                    for a in &self.expr_list[i] {
                         if hidden_atom(*a) {
                             *terms.entry(*a).or_default() += sign;
                         } else {
@@ -385,12 +432,23 @@ impl Model {
                     }
                 }
             };
-            // One solve that pushes every hidden cell up and one that pushes them down settle
-            // most figures at once; each figure left is then solved for on its own.
-            let all: Vec<usize> = (0..vars.len()).collect();
-            for direction in [OptimizationDirection::Maximize, OptimizationDirection::Minimize] {
-                if let Some(solution) = solve(vars.len(), &rows, &all, direction) {
-                    prove(&solution, &mut settled);
+            // A few solves that push the hidden cells in mixed directions at once settle most
+            // figures (each differs from the truth somewhere); each figure left is then solved
+            // for on its own. The weights are fixed, so the result is the same every time.
+            for round in 0..2u64 {
+                let weights: Vec<(usize, f64)> = (0..vars.len())
+                    .map(|v| {
+                        let h = (v as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15).wrapping_add(round.wrapping_mul(0xD1B5_4A32_D192_ED03));
+                        (v, 1.0 + (h >> 60) as f64 * if (h >> 59) & 1 == 0 { 1.0 } else { -1.0 })
+                    })
+                    .collect();
+                for direction in [OptimizationDirection::Maximize, OptimizationDirection::Minimize] {
+                    if settled.iter().all(|s| *s) {
+                        break;
+                    }
+                    if let Some(solution) = solve(vars.len(), &rows, &weights, direction) {
+                        prove(&solution, &mut settled);
+                    }
                 }
             }
             for m in 0..members.len() {
@@ -398,7 +456,8 @@ impl Model {
                     if settled[m] {
                         break;
                     }
-                    match solve(vars.len(), &rows, &objectives[m], direction) {
+                    let objective: Vec<(usize, f64)> = objectives[m].iter().map(|v| (*v, 1.0)).collect();
+                    match solve(vars.len(), &rows, &objective, direction) {
                         Some(solution) => prove(&solution, &mut settled),
                         // Unbounded or unsolvable: it cannot be pinned to one value.
                         None => settled[m] = true,
@@ -410,10 +469,6 @@ impl Model {
             }
         }
         out
-    }
-
-    fn atom_fig(&self, atom: usize) -> Option<Fig> {
-        self.atom_cell.get(atom).copied()
     }
 
     /// Published figures that, hidden too, would protect `fig`, best first. A hidden figure
@@ -430,13 +485,19 @@ impl Model {
                 *score.entry(cell).or_default() += 100;
             }
         }
-        for g in &self.figures {
-            if hidden.contains(g) || !self.exprs[g].iter().any(|a| own.contains(a)) {
+        let pinning: BTreeSet<usize> = own.iter().flat_map(|a| self.atom_figures[*a].iter().copied()).collect();
+        for i in pinning {
+            let g = self.figures[i];
+            if hidden.contains(&g) {
                 continue;
             }
             // `g` is shown and pins `fig`: any shown cell of it, or `g` itself, would loosen it.
-            *score.entry(*g).or_default() += 1;
-            for a in &self.exprs[g] {
+            // A big total's cells are too many to weigh one by one, and each loosens it little.
+            *score.entry(g).or_default() += 1;
+            if self.expr_list[i].len() > NEAR_LIMIT {
+                continue;
+            }
+            for a in &self.expr_list[i] {
                 let cell = self.atom_cell[*a];
                 if !hidden.contains(&cell) && !own.contains(a) {
                     *score.entry(cell).or_default() += 1;
@@ -453,11 +514,11 @@ impl Model {
     }
 }
 
-fn solve(vars: usize, rows: &[(Vec<(usize, f64)>, f64)], objective: &[usize], direction: OptimizationDirection) -> Option<Vec<f64>> {
+fn solve(vars: usize, rows: &[(Vec<(usize, f64)>, f64)], objective: &[(usize, f64)], direction: OptimizationDirection) -> Option<Vec<f64>> {
     let mut problem = Problem::new(direction);
     let mut weight = vec![0.0; vars];
-    for v in objective {
-        weight[*v] += 1.0;
+    for (v, w) in objective {
+        weight[*v] += *w;
     }
     let variables: Vec<_> = weight.iter().map(|w| problem.add_integer_var(*w, (0, 10_000_000))).collect();
     for (terms, rhs) in rows {
@@ -489,12 +550,21 @@ impl UnionFind {
     }
 }
 
+/// The largest sum the quick companion test reads.
+const NEAR_LIMIT: usize = 64;
+
 /// How many companions are tried for each disclosed figure before settling for the best guess.
 const TRIES: usize = 8;
 
 /// Which figures to hide: every count from 1 to below the threshold, then as many more as
 /// it takes for none to be worked out.
 pub(crate) fn suppress(tables: &[CountTable], threshold: u32) -> BTreeSet<Fig> {
+    suppress_from(tables, threshold, &BTreeSet::new())
+}
+
+/// As `suppress`, starting with `start` hidden as well (what another set of the same tables
+/// needed), so adding a table does not redo the work.
+fn suppress_from(tables: &[CountTable], threshold: u32, start: &BTreeSet<Fig>) -> BTreeSet<Fig> {
     let model = Model::new(tables);
     let classes = model.classes();
     let class_of: HashMap<Fig, usize> = classes.iter().enumerate().flat_map(|(i, c)| c.iter().map(move |f| (*f, i))).collect();
@@ -508,7 +578,7 @@ pub(crate) fn suppress(tables: &[CountTable], threshold: u32) -> BTreeSet<Fig> {
     let shared = |fig: Fig| classes[class_of[&fig]].iter().any(|f| f.table() != fig.table());
     for fig in &model.figures {
         let v = model.value(*fig);
-        if v >= 1 && v < threshold as u64 {
+        if (v >= 1 && v < threshold as u64) || start.contains(fig) {
             hide(*fig, &mut hidden);
         }
     }
@@ -542,15 +612,20 @@ pub(crate) fn suppress(tables: &[CountTable], threshold: u32) -> BTreeSet<Fig> {
             // The first few candidates are tried: the first whose hiding leaves `fig` unpinned
             // is hidden; if none does alone, the best is hidden and the next round goes on.
             let single = BTreeSet::from([*fig]);
-            let chosen = candidates
+            let near: BTreeSet<usize> = model.exprs[fig].iter().copied().collect();
+            // Figures other tables share (the register's counts) are tried only when nothing
+            // else is left: hiding one hides it everywhere, which would unpin almost anything.
+            let (own, shared_ones): (Vec<Fig>, Vec<Fig>) = candidates.iter().partition(|c| !shared(**c));
+            let pool = if own.is_empty() { shared_ones } else { own };
+            let chosen = pool
                 .iter()
                 .take(TRIES)
                 .find(|c| {
                     let mut trial = hidden.clone();
                     hide(**c, &mut trial);
-                    model.disclosed(&trial, &single).is_empty()
+                    model.disclosed_near(&trial, &single, Some(&near)).is_empty()
                 })
-                .or(candidates.first())
+                .or(pool.first())
                 .copied();
             if let Some(companion) = chosen {
                 touched.extend(lines(companion));
@@ -669,7 +744,19 @@ pub fn publish(aggregate: &Aggregate, threshold: u32, national: &super::national
         let mut trial = tables.clone();
         let at = trial.iter().position(|t| t.derived.as_ref().is_some_and(|d| d.from == id)).map_or(trial.len(), |i| i + 1);
         trial.insert(at, detail.clone());
-        let trial_hidden = suppress(&trial, threshold);
+        // What the other tables needed stays hidden; the trial only adds to it.
+        let moved = |f: Fig| -> Fig {
+            let t = f.table();
+            let t = if t >= at { t + 1 } else { t };
+            match f {
+                Fig::Cell(_, r, c) => Fig::Cell(t, r, c),
+                Fig::Row(_, r) => Fig::Row(t, r),
+                Fig::Col(_, c) => Fig::Col(t, c),
+                Fig::Grand(_) => Fig::Grand(t),
+            }
+        };
+        let start: BTreeSet<Fig> = hidden.iter().map(|f| moved(*f)).collect();
+        let trial_hidden = suppress_from(&trial, threshold, &start);
         let before: BTreeSet<_> = hidden.iter().map(|f| place(&tables, *f)).collect();
         let after: BTreeSet<_> = trial_hidden.iter().filter(|f| f.table() != at).map(|f| place(&trial, *f)).collect();
         let safe = match id {
