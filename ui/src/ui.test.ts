@@ -11,6 +11,7 @@ import Unlock from './screens/Unlock.svelte';
 import Pupil from './screens/Pupil.svelte';
 import RecoveryKey from './screens/RecoveryKey.svelte';
 import Governors from './screens/Governors.svelte';
+import LibraryScreen from './screens/Library.svelte';
 import type { GovernorView } from './bindings/GovernorView';
 import type { PupilRecord } from './bindings/PupilRecord';
 import type { RegisterQuery } from './bindings/RegisterQuery';
@@ -882,7 +883,8 @@ test("the governors' view shows the published summary: c for hidden counts, the 
   expect(screen.getByText('Hidden figures are not drawn; they show as c in the tables.')).toBeTruthy();
   // Nothing leads to a pupil.
   expect(container.querySelector('a[href*="#/pupil"]')).toBeNull();
-  expect(container.querySelectorAll('a')).toHaveLength(0);
+  // The only link goes to the Library screen, where the budget is set.
+  expect([...container.querySelectorAll('a')].map((a) => a.getAttribute('href'))).toEqual(['#/library']);
 });
 
 test('a smallest count below 5 is refused beside its field, and the summary shown stays', async () => {
@@ -934,31 +936,25 @@ test('the exact counts for the trust are saved only once confirmed; the other fi
   await waitFor(() => expect(exports.at(-1)).toEqual({ format: 'aggregate', census: '2026-10-01', threshold: 5 }));
 });
 
-test('the notional SEN budget is typed in pounds and sent as whole pence; empty clears it', async () => {
+test('the notional SEN budget is set on the Library screen in pounds, sent as whole pence; empty clears it', async () => {
   const budgets: unknown[] = [];
-  let pence: number | null = null;
   mockIPC((cmd, args) => {
-    if (cmd === 'governor_summary') return governorView({ budgetPence: pence });
+    if (cmd === 'library') return { interventions: [], roles: [], thresholdPence: 600000, budgetPence: null };
+    if (cmd === 'catalogues' || cmd === 'training') return [];
     if (cmd === 'budget_set') {
       budgets.push(args);
-      pence = (args as { pence: number | null }).pence;
-      return pence;
+      return (args as { pence: number | null }).pence;
     }
     return null;
   });
-  render(Governors);
-  const box = await screen.findByLabelText('Notional SEN budget (£ a year)');
-  await fireEvent.input(box, { target: { value: 'lots' } });
+  render(LibraryScreen);
+  const box = await screen.findByLabelText('Budget (£ a year; empty for none)');
+  expect(document.getElementById('budget-now')?.textContent).toContain('not recorded');
+  await fireEvent.input(box, { target: { value: '84000.5' } });
   await fireEvent.click(screen.getByRole('button', { name: 'Save the budget' }));
-  expect((await screen.findByText('Type the budget in pounds, such as 84000 or 84,000.50.')).id).toBe('error-budgetPence');
-  expect(budgets).toEqual([]);
-  await fireEvent.input(box, { target: { value: '£84,000.5' } });
-  await fireEvent.click(screen.getByRole('button', { name: 'Save the budget' }));
-  await screen.findByText('The notional SEN budget is now £84,000.50.');
-  await waitFor(() => expect(document.getElementById('governors-budget-now')?.textContent).toContain('£84,000.50'));
+  await screen.findByText('The notional SEN budget is now £84,000.50 a year.');
   await fireEvent.input(box, { target: { value: '' } });
   await fireEvent.click(screen.getByRole('button', { name: 'Save the budget' }));
-  await screen.findByText('The notional SEN budget is cleared.');
-  await waitFor(() => expect(document.getElementById('governors-budget-now')?.textContent).toContain('No budget is recorded'));
+  await screen.findByText('No notional SEN budget is recorded now.');
   expect(budgets).toEqual([{ pence: 8400050 }, { pence: null }]);
 });

@@ -110,6 +110,13 @@ fn each_format_is_written_once_and_a_rerun_finds_the_same_file() {
     let first = ok(senco(&db, &["governors", "--out", out.to_str().unwrap(), "--format", "pdf"]));
     let again = ok(senco(&db, &["governors", "--out", out.to_str().unwrap(), "--format", "pdf"]));
     assert_eq!(first, again, "the same summary is the same file, not a second copy");
+    // A changed summary never replaces the earlier file: it gets a name of its own.
+    let before = std::fs::read(first.trim()).unwrap();
+    ok(senco(&db, &["budget", "--set", "50000"]));
+    let changed = ok(senco(&db, &["governors", "--out", out.to_str().unwrap(), "--format", "pdf"]));
+    assert_ne!(changed, first, "a different summary is a different file");
+    assert!(changed.trim().ends_with("-2.pdf"), "{changed}");
+    assert_eq!(std::fs::read(first.trim()).unwrap(), before, "the first file is untouched");
     let pdf = PathBuf::from(first.trim());
     assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF-"));
     let text = pdf_text(&pdf);

@@ -46,11 +46,16 @@ pub struct Library {
     pub roles: Vec<StaffRole>,
     #[ts(type = "number")]
     pub threshold_pence: i64,
+    /// The notional SEN budget the governors' summary compares spend with, if recorded.
+    #[ts(type = "number | null")]
+    pub budget_pence: Option<i64>,
 }
 
 #[tauri::command(async)]
 pub fn library(state: State<'_, AppState>) -> CommandResult<Library> {
-    Ok(state.with_store(|store| Ok(Library { interventions: store.interventions()?, roles: store.staff_roles()?, threshold_pence: store.threshold_pence()? }))?)
+    Ok(state.with_store(|store| {
+        Ok(Library { interventions: store.interventions()?, roles: store.staff_roles()?, threshold_pence: store.threshold_pence()?, budget_pence: store.notional_budget_pence()? })
+    })?)
 }
 
 #[tauri::command(async)]

@@ -5,4 +5,8 @@ import type { StaffRole } from "./StaffRole";
 /**
  * The school's provision library and its costing settings.
  */
-export type Library = { interventions: Array<Intervention>, roles: Array<StaffRole>, thresholdPence: number, };
+export type Library = { interventions: Array<Intervention>, roles: Array<StaffRole>, thresholdPence: number, 
+/**
+ * The notional SEN budget the governors' summary compares spend with, if recorded.
+ */
+budgetPence: number | null, };

@@ -5,7 +5,7 @@
 //! "Worked out" is checked, not assumed: every published figure (cells, row and column
 //! totals, grand totals, the same pupils counted in two tables, areas as sums of needs, the
 //! current year of the trend) becomes an equation over the hidden cells, which are unknown
-//! whole numbers of at least 0, and an integer program finds the least and greatest value
+//! whole numbers of at least 1 (a true 0 is always shown, so a reader knows that much), and an integer program finds the least and greatest value
 //! each hidden figure can take. If they are equal the figure is disclosed, and the nearest
 //! small published figure in its row or column is hidden too, until none is.
 
@@ -459,8 +459,9 @@ impl Model {
                     let objective: Vec<(usize, f64)> = objectives[m].iter().map(|v| (*v, 1.0)).collect();
                     match solve(vars.len(), &rows, &objective, direction) {
                         Some(solution) => prove(&solution, &mut settled),
-                        // Unbounded or unsolvable: it cannot be pinned to one value.
-                        None => settled[m] = true,
+                        // The true figures always solve the equations, so a failure is the
+                        // solver's: count the figure as disclosed and hide more (fail closed).
+                        None => break,
                     }
                 }
                 if !settled[m] {
@@ -508,8 +509,10 @@ impl Model {
         for g in self.figures.iter().filter(|g| g.table() == fig.table()) {
             score.entry(*g).or_default();
         }
-        let mut candidates: Vec<(Fig, usize)> = score.into_iter().filter(|(f, _)| !hidden.contains(f)).collect();
-        candidates.sort_by_key(|(f, n)| (shared(*f), self.value(*f) == 0, !matches!(f, Fig::Cell(..)), std::cmp::Reverse((*n).min(100)), self.value(*f)));
+        // A true 0 is never hidden: readers then know every c is at least 1, and the
+        // equations say so too.
+        let mut candidates: Vec<(Fig, usize)> = score.into_iter().filter(|(f, _)| !hidden.contains(f) && self.value(*f) > 0).collect();
+        candidates.sort_by_key(|(f, n)| (shared(*f), !matches!(f, Fig::Cell(..)), std::cmp::Reverse((*n).min(100)), self.value(*f)));
         candidates.into_iter().map(|(f, _)| f).collect()
     }
 }
@@ -520,7 +523,8 @@ fn solve(vars: usize, rows: &[(Vec<(usize, f64)>, f64)], objective: &[(usize, f6
     for (v, w) in objective {
         weight[*v] += *w;
     }
-    let variables: Vec<_> = weight.iter().map(|w| problem.add_integer_var(*w, (0, 10_000_000))).collect();
+    // A hidden count is a whole number of at least 1: zeros are always shown.
+    let variables: Vec<_> = weight.iter().map(|w| problem.add_integer_var(*w, (1, 10_000_000))).collect();
     for (terms, rhs) in rows {
         let expr: Vec<_> = terms.iter().map(|(v, c)| (variables[*v], *c)).collect();
         problem.add_constraint(expr.as_slice(), ComparisonOp::Eq, *rhs);
@@ -552,6 +556,9 @@ impl UnionFind {
 
 /// The largest sum the quick companion test reads.
 const NEAR_LIMIT: usize = 64;
+
+/// How many of the best companions are tried two at a time when none will do alone.
+const PAIRS: usize = 5;
 
 /// How many companions are tried for each disclosed figure before settling for the best guess.
 const TRIES: usize = 8;
@@ -611,29 +618,44 @@ fn suppress_from(tables: &[CountTable], threshold: u32, start: &BTreeSet<Fig>) -
             let candidates = model.companions(*fig, &hidden, &shared);
             // The first few candidates are tried: the first whose hiding leaves `fig` unpinned
             // is hidden; if none does alone, the best is hidden and the next round goes on.
-            let single = BTreeSet::from([*fig]);
-            let near: BTreeSet<usize> = model.exprs[fig].iter().copied().collect();
             // Figures other tables share (the register's counts) are tried only when nothing
             // else is left: hiding one hides it everywhere, which would unpin almost anything.
             let (own, shared_ones): (Vec<Fig>, Vec<Fig>) = candidates.iter().partition(|c| !shared(**c));
             let pool = if own.is_empty() { shared_ones } else { own };
-            let chosen = pool
-                .iter()
-                .take(TRIES)
-                .find(|c| {
-                    let mut trial = hidden.clone();
-                    hide(**c, &mut trial);
-                    model.disclosed_near(&trial, &single, Some(&near)).is_empty()
-                })
-                .or(pool.first())
-                .copied();
-            if let Some(companion) = chosen {
-                touched.extend(lines(companion));
-                hide(companion, &mut hidden);
+            // A companion is good when, hidden, neither it nor `fig` can be worked out. One is
+            // tried at a time, then pairs of the best few; if none will do, the best is hidden
+            // and the next round goes on.
+            let works = |chosen: &[Fig]| -> bool {
+                let mut trial = hidden.clone();
+                let mut near: BTreeSet<usize> = model.exprs[fig].iter().copied().collect();
+                let mut check = BTreeSet::from([*fig]);
+                for c in chosen {
+                    hide(*c, &mut trial);
+                    near.extend(model.exprs[c].iter().copied());
+                    check.insert(*c);
+                }
+                model.disclosed_near(&trial, &check, Some(&near)).is_empty()
+            };
+            let best: Vec<Fig> = pool.iter().take(PAIRS).copied().collect();
+            let chosen: Vec<Fig> = match pool.iter().take(TRIES).find(|c| works(&[**c])) {
+                Some(c) => vec![*c],
+                None => best
+                    .iter()
+                    .enumerate()
+                    .flat_map(|(i, a)| best[i + 1..].iter().map(move |b| vec![*a, *b]))
+                    .find(|pair| works(pair))
+                    .or_else(|| pool.first().map(|c| vec![*c]))
+                    .unwrap_or_default(),
+            };
+            if !chosen.is_empty() {
+                for companion in chosen {
+                    touched.extend(lines(companion));
+                    hide(companion, &mut hidden);
+                }
                 continue;
             }
             // Nothing near it is left to hide: hide the rest of its table's cells, then its totals.
-            let in_table: Vec<Fig> = model.figures.iter().copied().filter(|f| f.table() == fig.table() && !hidden.contains(f)).collect();
+            let in_table: Vec<Fig> = model.figures.iter().copied().filter(|f| f.table() == fig.table() && !hidden.contains(f) && model.value(*f) > 0).collect();
             let inner: Vec<Fig> = in_table.iter().copied().filter(|f| matches!(f, Fig::Cell(..) | Fig::Row(..))).collect();
             for f in if inner.is_empty() { in_table } else { inner } {
                 hide(f, &mut hidden);
@@ -642,8 +664,12 @@ fn suppress_from(tables: &[CountTable], threshold: u32, start: &BTreeSet<Fig>) -
         if hidden.len() == before {
             // A figure is still worked out through other tables: hide everything rather
             // than publish it.
-            for f in &model.figures {
+            for f in model.figures.iter().filter(|f| model.value(**f) > 0) {
                 hide(*f, &mut hidden);
+            }
+            if hidden.len() == before {
+                // Every count but the zeros is hidden: no equation is left to pin anything.
+                return hidden;
             }
         }
     }
@@ -737,7 +763,7 @@ pub fn publish(aggregate: &Aggregate, threshold: u32, national: &super::national
     let is_detail = |t: &CountTable| DETAIL.iter().any(|(id, _)| *id == t.id);
     let mut tables: Vec<CountTable> = aggregate.tables.iter().filter(|t| !is_detail(t)).cloned().collect();
     let mut hidden = suppress(&tables, threshold);
-    let mut notes = Vec::new();
+    let mut notes = aggregate.notes.clone();
     for (id, note) in DETAIL {
         let Some(detail) = aggregate.tables.iter().find(|t| t.id == id) else { continue };
         // Put it back where it was, before the table summed from it.

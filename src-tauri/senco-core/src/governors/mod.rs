@@ -81,6 +81,9 @@ pub struct CensusPupil {
 pub struct Cohort {
     pub date: NaiveDate,
     pub pupils: Vec<CensusPupil>,
+    /// Whether the pupil premium, FSM, EAL, looked-after flags and attendance are known for
+    /// that day (the store keeps today's only, so only for a census in this school year).
+    pub flags_known: bool,
 }
 
 /// Something due in the period and whether it happened on time.
@@ -129,7 +132,7 @@ pub struct Facts {
     pub training: Vec<Option<BroadArea>>,
     /// Planned cost of the interventions of the academic year holding the census, in pence.
     pub spend_pence: i64,
-    /// The school's notional SEN budget for that year, if the SENCO has recorded it.
+    /// The school's notional SEN budget as recorded now, if the SENCO has recorded it.
     pub budget_pence: Option<i64>,
 }
 
@@ -154,6 +157,9 @@ pub struct Aggregate {
     pub schools: Vec<SchoolLine>,
     pub tables: Vec<CountTable>,
     pub measures: Measures,
+    /// Why tables are left out, for the reader.
+    #[serde(default)]
+    pub notes: Vec<String>,
 }
 
 pub const AGGREGATE_KIND: &str = "aggregate";
@@ -359,6 +365,59 @@ fn timeliness(id: &str, title: &str, items: &[Timeliness], note: &str) -> CountT
     )
 }
 
+/// Why the flag tables are missing from a summary of an earlier school year.
+const FLAGS_NOTE: &str = "Pupil premium, free school meals, English as an additional language, looked-after children and attendance are kept as they are now, so they are shown only for a census day in this school year.";
+
+/// The tables by pupil premium, FSM, EAL, looked-after and persistent absence.
+fn flag_tables(tables: &mut Vec<CountTable>, pupils: &[CensusPupil]) {
+    tables.push(yes_no("pupil_premium", "Pupil premium", "Pupil premium", "Not pupil premium", "pp", pupils, |p| p.pupil_premium));
+    tables.push(yes_no("fsm", "Free school meals", "Eligible for free school meals", "Not eligible", "fsm", pupils, |p| p.fsm));
+    tables.push(yes_no("eal", "English as an additional language", "English as an additional language", "English as a first language", "eal", pupils, |p| p.eal));
+    tables.push(yes_no("looked_after", "Looked-after children", "Looked after", "Not looked after", "lac", pupils, |p| p.looked_after));
+
+    let with_attendance: Vec<CensusPupil> = pupils.iter().filter(|p| p.attendance.is_some()).cloned().collect();
+    let mut absence = yes_no(
+        "persistent_absence",
+        "Persistent absence (attendance below 90%)",
+        "Persistently absent",
+        "Attending 90% or more",
+        "absent",
+        &with_attendance,
+        |p| p.attendance.is_some_and(|a| a < 90.0),
+    );
+    absence.note = "Pupils on roll with attendance recorded. Percentages are of each column.".into();
+    if with_attendance.len() < pupils.len() {
+        // Only some pupils are counted, so the columns are not the register's.
+        absence.link.as_mut().expect("by_status links").base = "NKE|attendance".into();
+    }
+    tables.push(absence);
+
+}
+
+/// Pupils on K or E by whether they had at least three parent meetings in the year.
+fn meetings_table(pupils: &[CensusPupil]) -> CountTable {
+    let meetings: Vec<CensusPupil> = pupils.iter().filter(|p| p.status != CensusStatus::N).cloned().collect();
+    let mut meeting_table = by_status(
+        "parent_meetings",
+        "Meetings with parents in the last 12 months",
+        &meetings,
+        |p| p.parent_meetings < 3,
+        &[(false, "3 or more meetings".into(), "meetings=3+".into()), (true, "Fewer than 3".into(), "meetings=0-2".into())],
+        PercentOf::Column,
+        "Pupils on SEN support or with an EHC plan. The Code of Practice expects at least three meetings a year.",
+    );
+    // Only K and E are counted: drop the empty No SEN column.
+    meeting_table.columns.remove(0);
+    for row in &mut meeting_table.rows {
+        row.cells.remove(0);
+    }
+    if let Some(link) = meeting_table.link.as_mut() {
+        link.base = "KE".into();
+        link.columns.remove(0);
+    }
+    meeting_table
+}
+
 /// The exact tables for one school's facts.
 pub fn summarise(facts: &Facts) -> Aggregate {
     let current = facts.cohorts.first().expect("the store always gathers the census cohort");
@@ -515,48 +574,13 @@ pub fn summarise(facts: &Facts) -> Aggregate {
         PercentOf::Column,
         "Pupils on roll at the census. Percentages are of each column.",
     ));
-    tables.push(yes_no("pupil_premium", "Pupil premium", "Pupil premium", "Not pupil premium", "pp", pupils, |p| p.pupil_premium));
-    tables.push(yes_no("fsm", "Free school meals", "Eligible for free school meals", "Not eligible", "fsm", pupils, |p| p.fsm));
-    tables.push(yes_no("eal", "English as an additional language", "English as an additional language", "English as a first language", "eal", pupils, |p| p.eal));
-    tables.push(yes_no("looked_after", "Looked-after children", "Looked after", "Not looked after", "lac", pupils, |p| p.looked_after));
-
-    let with_attendance: Vec<CensusPupil> = pupils.iter().filter(|p| p.attendance.is_some()).cloned().collect();
-    let mut absence = yes_no(
-        "persistent_absence",
-        "Persistent absence (attendance below 90%)",
-        "Persistently absent",
-        "Attending 90% or more",
-        "absent",
-        &with_attendance,
-        |p| p.attendance.is_some_and(|a| a < 90.0),
-    );
-    absence.note = "Pupils on roll with attendance recorded. Percentages are of each column.".into();
-    if with_attendance.len() < pupils.len() {
-        // Only some pupils are counted, so the columns are not the register's.
-        absence.link.as_mut().expect("by_status links").base = "NKE|attendance".into();
+    let mut notes = Vec::new();
+    if current.flags_known {
+        flag_tables(&mut tables, pupils);
+    } else {
+        notes.push(FLAGS_NOTE.to_string());
     }
-    tables.push(absence);
-
-    let meetings: Vec<CensusPupil> = pupils.iter().filter(|p| p.status != CensusStatus::N).cloned().collect();
-    let mut meeting_table = by_status(
-        "parent_meetings",
-        "Meetings with parents in the last 12 months",
-        &meetings,
-        |p| p.parent_meetings < 3,
-        &[(false, "3 or more meetings".into(), "meetings=3+".into()), (true, "Fewer than 3".into(), "meetings=0-2".into())],
-        PercentOf::Column,
-        "Pupils on SEN support or with an EHC plan. The Code of Practice expects at least three meetings a year.",
-    );
-    // Only K and E are counted: drop the empty No SEN column.
-    meeting_table.columns.remove(0);
-    for row in &mut meeting_table.rows {
-        row.cells.remove(0);
-    }
-    if let Some(link) = meeting_table.link.as_mut() {
-        link.base = "KE".into();
-        link.columns.remove(0);
-    }
-    tables.push(meeting_table);
+    tables.push(meetings_table(pupils));
 
     tables.push(timeliness(
         "reviews",
@@ -627,7 +651,7 @@ pub fn summarise(facts: &Facts) -> Aggregate {
         spend_with_budget_pence: if facts.budget_pence.is_some() { facts.spend_pence } else { 0 },
         ..Measures::default()
     };
-    for p in pupils {
+    for p in pupils.iter().filter(|_| current.flags_known) {
         if let Some(a) = p.attendance {
             measures.attendance_sum[status_index(p.status)] += a;
             measures.attendance_pupils[status_index(p.status)] += 1;
@@ -642,6 +666,7 @@ pub fn summarise(facts: &Facts) -> Aggregate {
         schools: vec![facts.school.clone()],
         tables,
         measures,
+        notes,
     }
 }
 

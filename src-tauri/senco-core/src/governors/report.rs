@@ -60,7 +60,9 @@ pub(crate) fn measures(aggregate: &Aggregate, tables: &[PublishedTable], thresho
         } else if !shown || pupils < threshold {
             ("not shown".to_string(), format!("Fewer than {threshold} pupils, or their number is hidden."))
         } else {
-            (format!("{}%", number((m.attendance_sum[i] / pupils as f64 * 10.0).round() / 10.0)), format!("Average of {pupils} pupils with attendance recorded."))
+            // The number of pupils is not printed: where attendance is recorded for only some
+            // pupils it is a count the tables may hide.
+            (format!("{}%", number((m.attendance_sum[i] / pupils as f64 * 10.0).round() / 10.0)), "Average of the pupils with attendance recorded.".to_string())
         };
         out.push(PublishedMeasure { id: format!("attendance_{}", ["n", "k", "e"][i]), label: format!("Average attendance: {}", status.label()), value, note });
     }
@@ -247,34 +249,37 @@ fn escape(text: &str) -> String {
     out
 }
 
+/// A chart as inline SVG for the HTML page: each category's name on its own line with its
+/// bars below, so long names never run into the bars and the chart stays legible when a
+/// phone shrinks it.
 fn svg_chart(chart: &BarChart) -> String {
-    let (label_w, bar_h, gap, width) = (170.0, 14.0, 3.0, 560.0);
-    let scale = width - label_w - 60.0;
-    let row_h = chart.series.len() as f64 * (bar_h + gap) + 10.0;
-    let height = 28.0 + chart.rows.len() as f64 * row_h;
+    let (bar_h, gap, width, label_h) = (14.0, 3.0, 420.0, 16.0);
+    let scale = width - 60.0;
+    let row_h = label_h + chart.series.len() as f64 * (bar_h + gap) + 8.0;
+    let height = 24.0 + chart.rows.len() as f64 * row_h;
     let colour = |(r, g, b): (f32, f32, f32)| format!("rgb({},{},{})", (r * 255.0) as u8, (g * 255.0) as u8, (b * 255.0) as u8);
     let mut svg = format!(
         "<svg role=\"img\" aria-label=\"{}\" viewBox=\"0 0 {width} {height}\" xmlns=\"http://www.w3.org/2000/svg\" font-family=\"sans-serif\" font-size=\"12\">",
         escape(&chart.title)
     );
-    let mut x = label_w;
+    let mut x = 0.0;
     for (name, c) in &chart.series {
         svg.push_str(&format!("<rect x=\"{x}\" y=\"4\" width=\"11\" height=\"11\" fill=\"{}\"/><text x=\"{}\" y=\"14\">{}</text>", colour(*c), x + 15.0, escape(name)));
-        x += 15.0 + name.len() as f64 * 7.0 + 20.0;
+        x += 15.0 + name.chars().count() as f64 * 7.0 + 20.0;
     }
     for (i, (label, values)) in chart.rows.iter().enumerate() {
         let top = 24.0 + i as f64 * row_h;
-        svg.push_str(&format!("<text x=\"0\" y=\"{}\">{}</text>", top + 14.0, escape(label)));
+        svg.push_str(&format!("<text x=\"0\" y=\"{}\" font-weight=\"bold\">{}</text>", top + 12.0, escape(label)));
         for (j, ((_, c), v)) in chart.series.iter().zip(values).enumerate() {
-            let y = top + j as f64 * (bar_h + gap);
+            let y = top + label_h + j as f64 * (bar_h + gap);
             let (w, text) = match v {
                 Some(v) => (v / chart.max.max(1e-9) * scale, format!("{}{}", number(*v), chart.unit)),
                 None => (0.0, "c".into()),
             };
             svg.push_str(&format!(
-                "<rect x=\"{label_w}\" y=\"{y}\" width=\"{w:.1}\" height=\"{bar_h}\" fill=\"{}\"/><text x=\"{:.1}\" y=\"{:.1}\">{}</text>",
+                "<rect x=\"0\" y=\"{y}\" width=\"{w:.1}\" height=\"{bar_h}\" fill=\"{}\"/><text x=\"{:.1}\" y=\"{:.1}\">{}</text>",
                 colour(*c),
-                label_w + w + 4.0,
+                w + 4.0,
                 y + bar_h - 3.0,
                 escape(&text)
             ));
@@ -298,7 +303,7 @@ pub fn html(published: &Published) -> String {
          .method{background:#eef2f8;padding:.75rem 1rem;border-left:4px solid #2a6b9e}\
          .scroll{overflow-x:auto}table{border-collapse:collapse;margin:.5rem 0 1rem}th,td{border:1px solid #bbb;padding:.3rem .5rem;text-align:right}\
          th:first-child,td:first-child{text-align:left}thead th{background:#e8e8e8}tfoot td{font-weight:bold}\
-         .note{font-size:.9rem;color:#444}svg{max-width:100%;height:auto}figure{margin:1rem 0}figcaption{font-weight:bold}\
+         .note{font-size:.9rem;color:#444}svg{width:100%;max-width:36rem;height:auto}figure{margin:1rem 0}figcaption{font-weight:bold}\
          @media print{h2{break-after:avoid}table,figure{break-inside:avoid}}</style></head><body>",
     );
     h.push_str(&format!("<p class=\"note\">OFFICIAL</p><h1>{}</h1>", escape(&title)));
@@ -325,7 +330,7 @@ pub fn html(published: &Published) -> String {
             h.push_str(&format!("<p class=\"note\">England: {}</p>", escape(&c.source)));
         }
     }
-    h.push_str("<div class=\"scroll\"><table><thead><tr><th>Measure</th><th>Value</th><th>Note</th></tr></thead><tbody>");
+    h.push_str("<div class=\"scroll\"><table><thead><tr><th>Measure</th><th>Value</th><th style=\"text-align:left\">Note</th></tr></thead><tbody>");
     for m in &published.measures {
         h.push_str(&format!("<tr><td>{}</td><td>{}</td><td style=\"text-align:left\">{}</td></tr>", escape(&m.label), escape(&m.value), escape(&m.note)));
     }

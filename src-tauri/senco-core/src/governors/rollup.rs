@@ -24,22 +24,42 @@ pub fn read(file: &str, text: &str) -> Result<Aggregate> {
         None => return Err(Error::Refused(format!("{file} has no schema_version"))),
     }
     let aggregate: Aggregate = serde_json::from_value(value).map_err(|e| Error::Refused(format!("{file} is damaged: {e}")))?;
+    if aggregate.schools.len() != 1 || aggregate.tables.iter().any(|t| t.id == "schools") {
+        return Err(Error::Refused(format!("{file} is already a roll-up of {} schools; merge the schools' own files instead", aggregate.schools.len())));
+    }
     for t in &aggregate.tables {
         let width = t.columns.len();
+        let damaged = |what: String| Error::Refused(format!("{file} is damaged: table {}: {what}", t.id));
         if let Some(row) = t.rows.iter().find(|r| r.cells.len() != width) {
-            return Err(Error::Refused(format!("{file}: table {}, row {:?} has {} cells for {} columns", t.id, row.label, row.cells.len(), width)));
+            return Err(damaged(format!("row {:?} has {} cells for {} columns", row.label, row.cells.len(), width)));
         }
+        if let Some(link) = &t.link {
+            if link.rows.len() != t.rows.len() || link.columns.len() != width {
+                return Err(damaged("its links do not match its rows and columns".into()));
+            }
+        }
+        if let Some(d) = &t.derived {
+            let base = aggregate.tables.iter().find(|b| b.id == d.from).ok_or_else(|| damaged(format!("it adds up a table {} that is missing", d.from)))?;
+            if d.groups.len() != t.rows.len() || d.groups.iter().flatten().any(|g| *g >= base.rows.len()) || base.columns.len() != width {
+                return Err(damaged(format!("its groups do not match the rows of {}", d.from)));
+            }
+        }
+    }
+    match aggregate.tables.iter().find(|t| t.id == "register") {
+        Some(r) if r.columns.len() == 1 && r.rows.len() == 3 => {}
+        _ => return Err(Error::Refused(format!("{file} is damaged: it has no register table of No SEN, SEN support and EHC plan"))),
     }
     Ok(aggregate)
 }
 
-/// Sort key for merged rows: by number or date where the row's condition has one.
-fn order(cond: &str) -> (i64, String) {
+/// Sort key for merged rows that are years, key stages or census points: the current census
+/// first, then by number, newest census first. `None` for rows of no such order.
+fn order(cond: &str) -> Option<(u8, i64)> {
     match cond.split_once('=') {
-        Some(("census", date)) => (-(date.replace('-', "").parse::<i64>().unwrap_or(0)), String::new()),
-        Some((_, n)) if n.parse::<i64>().is_ok() => (n.parse().unwrap_or(0), String::new()),
-        _ if cond.is_empty() => (i64::MIN, String::new()),
-        _ => (0, String::new()),
+        None if cond.is_empty() => Some((0, 0)),
+        Some(("census", date)) => date.replace('-', "").parse::<i64>().ok().map(|d| (1, -d)),
+        Some((_, n)) => n.parse::<i64>().ok().map(|n| (1, n)),
+        None => None,
     }
 }
 
@@ -71,7 +91,7 @@ pub fn merge(inputs: &[(String, Aggregate)]) -> Result<Aggregate> {
     // Merge each table by id, rows by label, in the first file's table order.
     let mut tables: Vec<CountTable> = Vec::new();
     let mut labels: HashMap<String, Vec<(String, String)>> = HashMap::new();
-    for (_, a) in inputs {
+    for (file, a) in inputs {
         for t in &a.tables {
             let merged = match tables.iter_mut().find(|m| m.id == t.id) {
                 Some(m) => m,
@@ -84,7 +104,14 @@ pub fn merge(inputs: &[(String, Aggregate)]) -> Result<Aggregate> {
                 }
             };
             if merged.columns != t.columns {
-                return Err(Error::Refused(format!("table {} has different columns in different files", t.id)));
+                return Err(Error::Refused(format!("table {} has different columns in {file} than in {first_file}", t.id)));
+            }
+            // Two schools counting different pupils (attendance recorded for all, or for
+            // some) make a table that matches no other table's total: it is linked to none.
+            if let (Some(m), Some(l)) = (merged.link.as_mut(), t.link.as_ref()) {
+                if m.base != l.base && !m.base.ends_with("|mixed") {
+                    m.base = format!("{}|mixed", m.base);
+                }
             }
             let known = labels.entry(t.id.clone()).or_default();
             for (r, row) in t.rows.iter().enumerate() {
@@ -105,7 +132,7 @@ pub fn merge(inputs: &[(String, Aggregate)]) -> Result<Aggregate> {
     // Rows that are years, stages or census points go in order; the rest as first seen.
     for t in &mut tables {
         if let Some(link) = t.link.as_mut() {
-            if link.rows.iter().all(|c| order(c).0 != 0 || c.is_empty()) && t.derived.is_none() {
+            if link.rows.iter().all(|c| order(c).is_some()) {
                 let mut paired: Vec<(String, CountRow)> = link.rows.drain(..).zip(t.rows.drain(..)).collect();
                 paired.sort_by_key(|(c, _)| order(c));
                 for (c, r) in paired {
@@ -192,5 +219,11 @@ pub fn merge(inputs: &[(String, Aggregate)]) -> Result<Aggregate> {
         schools: inputs.iter().flat_map(|(_, a)| a.schools.clone()).collect(),
         tables,
         measures,
+        notes: {
+            let mut notes: Vec<String> = inputs.iter().flat_map(|(_, a)| a.notes.clone()).collect();
+            notes.sort();
+            notes.dedup();
+            notes
+        },
     })
 }

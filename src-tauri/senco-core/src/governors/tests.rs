@@ -57,10 +57,10 @@ fn school(seed: u64, pupils: usize) -> Facts {
             .collect()
     };
     let census = day("2026-01-15");
-    let mut cohorts = vec![Cohort { date: census, pupils: cohort(pupils, &mut rng) }];
+    let mut cohorts = vec![Cohort { date: census, pupils: cohort(pupils, &mut rng), flags_known: true }];
     for back in 1..rng.gen_range(1..=5) {
         let size = (pupils as f64 * rng.gen_range(0.8..1.2)) as usize;
-        cohorts.push(Cohort { date: trend_dates(census)[back], pupils: cohort(size, &mut rng) });
+        cohorts.push(Cohort { date: trend_dates(census)[back], pupils: cohort(size, &mut rng), flags_known: false });
     }
     let timeliness = |rng: &mut ChaCha8Rng, n: usize| -> Vec<Timeliness> {
         (0..n).map(|_| [Timeliness::OnTime, Timeliness::OnTime, Timeliness::Late, Timeliness::Overdue][rng.gen_range(0..4)]).collect()
@@ -156,7 +156,8 @@ impl Attacker {
             for v in &target.vars {
                 weight[*v] += 1.0;
             }
-            let x: Vec<_> = weight.iter().map(|w| p.add_integer_var(*w, (0, 1_000_000))).collect();
+            // Zeros are always shown, so anyone knows each c is at least 1.
+            let x: Vec<_> = weight.iter().map(|w| p.add_integer_var(*w, (1, 1_000_000))).collect();
             for (terms, rhs) in &self.equations {
                 let e: Vec<_> = terms.iter().map(|(v, c)| (x[*v], *c)).collect();
                 p.add_constraint(e.as_slice(), ComparisonOp::Eq, *rhs);
@@ -434,7 +435,19 @@ fn every_output_states_the_method_and_the_threshold() {
 
 #[test]
 fn a_roll_up_adds_up_its_schools_exact_counts() {
-    let schools: Vec<(String, Aggregate)> = (0..12).map(|i| (format!("school-{i}.json"), summarise(&school(100 + i, 40 + 30 * i as usize)))).collect();
+    // Primaries and secondaries mixed, and the first school with attendance for everyone
+    // while the others have it for some: the merged table then matches no register total.
+    let schools: Vec<(String, Aggregate)> = (0..12)
+        .map(|i| {
+            let mut facts = school(100 + i, 40 + 30 * i as usize);
+            if i == 0 {
+                for p in &mut facts.cohorts[0].pupils {
+                    p.attendance.get_or_insert(95.0);
+                }
+            }
+            (format!("school-{i}.json"), summarise(&facts))
+        })
+        .collect();
     let merged = rollup::merge(&schools).unwrap();
     for table in &merged.tables {
         if table.id == "schools" {
@@ -460,6 +473,13 @@ fn a_roll_up_adds_up_its_schools_exact_counts() {
     // Published again, the roll-up keeps the same promise.
     let v = serde_json::to_value(publish(&merged, DEFAULT_THRESHOLD, &National::shipped())).unwrap();
     assert!(recoverable(&v).is_empty(), "{:?}", recoverable(&v));
+    // Year groups from primaries and secondaries come out in order.
+    let year = merged.tables.iter().find(|t| t.id == "year").unwrap();
+    let numbers: Vec<i64> = year.link.as_ref().unwrap().rows.iter().map(|c| c.trim_start_matches("year=").parse().unwrap()).collect();
+    assert!(numbers.windows(2).all(|w| w[0] < w[1]), "{numbers:?}");
+    // A roll-up is not merged again: its school-by-school rows would be counted twice.
+    let err = rollup::read("trust.json", &serde_json::to_string(&merged).unwrap()).unwrap_err().to_string();
+    assert!(err.contains("trust.json") && err.contains("already a roll-up"), "{err}");
 }
 
 #[test]
@@ -502,4 +522,16 @@ fn the_shipped_national_figures_read_and_a_bad_file_is_named() {
         .unwrap_err()
         .to_string();
     assert!(err.contains("not a percentage"), "{err}");
+}
+
+#[test]
+fn a_census_in_an_earlier_school_year_leaves_out_what_is_kept_only_as_it_is_now() {
+    let mut facts = school(21, 200);
+    facts.cohorts[0].flags_known = false;
+    let p = publish(&summarise(&facts), DEFAULT_THRESHOLD, &National::shipped());
+    for id in ["pupil_premium", "fsm", "eal", "looked_after", "persistent_absence"] {
+        assert!(p.tables.iter().all(|t| t.id != id), "{id} is left out");
+    }
+    assert!(p.notes.iter().any(|n| n.contains("only for a census day in this school year")), "{:?}", p.notes);
+    assert!(p.measures.iter().filter(|m| m.id.starts_with("attendance")).all(|m| m.value == "not recorded"));
 }

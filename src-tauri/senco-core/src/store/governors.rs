@@ -36,7 +36,7 @@ impl Store {
         let since = date.checked_sub_months(Months::new(12)).unwrap_or(NaiveDate::MIN);
         let shift = academic_year(today) - academic_year(date);
         let mut statement = self.conn.prepare_cached(
-            "SELECT p.sex, p.nc_year, p.pupil_premium, p.fsm, p.eal, p.looked_after, p.attendance_pct,
+            "SELECT p.sex, p.nc_year, p.pupil_premium, p.fsm, p.eal, p.looked_after, p.attendance_pct, p.date_of_birth,
                     (SELECT s.status FROM sen_status s WHERE s.pupil_id = p.id AND s.start_date <= ?1 AND (s.end_date IS NULL OR s.end_date >= ?1)
                      ORDER BY s.start_date DESC LIMIT 1),
                     (SELECT n.need_code FROM need n WHERE n.pupil_id = p.id AND n.start_date <= ?1 AND (n.end_date IS NULL OR n.end_date >= ?1)
@@ -48,8 +48,12 @@ impl Store {
         )?;
         let pupils = statement
             .query_map(params![date, since], |r| {
-                let status: Option<String> = r.get(7)?;
-                let need: Option<String> = r.get(8)?;
+                let status: Option<String> = r.get(8)?;
+                let need: Option<String> = r.get(9)?;
+                // The year group that day: this year's, in this school year; otherwise the
+                // one the date of birth gives, since a leaver's year group stops moving on.
+                let born: NaiveDate = r.get(7)?;
+                let year = if shift == 0 { r.get::<_, i32>(1)? } else { academic_year(date) - academic_year(born) - 5 };
                 let status = match status.as_deref() {
                     Some("K") => CensusStatus::K,
                     Some("E") => CensusStatus::E,
@@ -58,18 +62,18 @@ impl Store {
                 Ok(CensusPupil {
                     status,
                     need: if status == CensusStatus::N { None } else { need.as_deref().and_then(NeedCode::from_code) },
-                    year: r.get::<_, i32>(1)? - shift,
+                    year,
                     sex: r.get::<_, Sex>(0)?,
                     pupil_premium: current && r.get(2)?,
                     fsm: current && r.get(3)?,
                     eal: current && r.get(4)?,
                     looked_after: current && r.get(5)?,
                     attendance: if current { r.get(6)? } else { None },
-                    parent_meetings: r.get(9)?,
+                    parent_meetings: r.get(10)?,
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(Cohort { date, pupils })
+        Ok(Cohort { date, pupils, flags_known: current })
     }
 
     /// Everything the governors' summary counts at the census `census`.
@@ -83,7 +87,9 @@ impl Store {
         let mut cohorts = Vec::new();
         for (i, date) in governors::trend_dates(census).into_iter().enumerate() {
             if i == 0 || history_from.is_some_and(|from| from <= date) {
-                cohorts.push(self.cohort(date, today, i == 0)?);
+                // Flags and attendance are kept as they are now: right for a census in this
+                // school year only.
+                cohorts.push(self.cohort(date, today, i == 0 && academic_year(date) == academic_year(today))?);
             }
         }
 
