@@ -842,6 +842,9 @@ test("the governors' view shows the published summary with its charts, saves the
   for (const [width, height] of [[1366, 768], [1024, 768]]) {
     await page.setViewportSize({ width, height });
     await page.evaluate(() => window.scrollTo(0, 0));
+    // Chart.js redraws its canvases for the new width on the next frames: wait for the page
+    // to settle (a page that stays too wide still fails, with its overflow named).
+    await page.waitForFunction(() => document.documentElement.scrollWidth === document.documentElement.clientWidth, null, { timeout: 5000 }).catch(() => {});
     const wide = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     assert.equal(wide, 0, `no sideways page scroll at ${width} wide`);
     await page.screenshot({ path: `/tmp/governors-${width}.png` });

@@ -48,7 +48,7 @@ pub(crate) fn measures(aggregate: &Aggregate, tables: &[PublishedTable], thresho
             id: "budget".into(),
             label: "Notional SEN budget".into(),
             value: "not recorded".into(),
-            note: "The SENCO can record it in the app's settings.".into(),
+            note: "The SENCO can record it on the Library screen, or with senco budget.".into(),
         }),
     }
     let register = tables.iter().find(|t| t.id == "register");
@@ -215,7 +215,9 @@ pub fn pdf(published: &Published, today: NaiveDate) -> Result<Vec<u8>> {
     for chart in charts(published) {
         doc.bar_chart(&chart.bars());
     }
-    doc.ensure(60.0);
+    // The heading keeps its first table (or as much of it as a page allows) with it.
+    let first_rows = published.tables.first().map_or(0, |t| t.rows.len());
+    doc.ensure(((first_rows as f32 + 3.0) * 7.5 + 40.0).min(140.0));
     doc.heading("Tables");
     for t in &published.tables {
         // A short table stays whole on one page; a long one keeps its title with its first rows.
