@@ -25,7 +25,8 @@ pub fn write_aggregates(folder: &Path, schools: u32, max_pupils: u32, seed: u64,
     if !(1..=MAX_SCHOOLS).contains(&schools) {
         return Err(Error::invalid("schools", format!("from 1 to {MAX_SCHOOLS} schools")));
     }
-    let scratch = folder.join(format!(".senco-demo-schools-{}", std::process::id()));
+    // A fresh scratch name each call, so two runs into one folder never share one.
+    let scratch = folder.join(format!(".senco-demo-schools-{}", files::random_hex(6)));
     files::create_private_dir(&scratch)?;
     let result = (|| {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);

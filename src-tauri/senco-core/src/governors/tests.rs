@@ -535,3 +535,25 @@ fn a_census_in_an_earlier_school_year_leaves_out_what_is_kept_only_as_it_is_now(
     assert!(p.notes.iter().any(|n| n.contains("only for a census day in this school year")), "{:?}", p.notes);
     assert!(p.measures.iter().filter(|m| m.id.starts_with("attendance")).all(|m| m.value == "not recorded"));
 }
+
+#[test]
+fn hostile_names_are_text_in_the_html_and_printable_in_the_pdf() {
+    // A school's name and the library's intervention names are the only typed text that
+    // reaches a governor output: markup, direction overrides and control characters in them
+    // stay inert, and a very long name still lays out.
+    let mut facts = school(31, 150);
+    facts.school.name = "<script>alert(1)</script> \u{202E}loohcS\u{0007} & \"Co\"".into();
+    let long = "Phonics ".repeat(1_250);
+    for (i, item) in facts.interventions.iter_mut().enumerate() {
+        item.name = if i % 2 == 0 { "<img src=x onerror=alert(1)>=SUM(A1)".into() } else { long.clone() };
+    }
+    let aggregate = summarise(&facts);
+    let national = National::shipped();
+    let (_, html) = render(&aggregate, OutputFormat::Html, DEFAULT_THRESHOLD, &national, day("2026-02-01")).unwrap();
+    let html = String::from_utf8(html).unwrap();
+    assert!(!html.contains("<script>") && !html.contains("<img"), "markup is escaped");
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(!html.contains('\u{202E}') && !html.contains('\u{0007}'), "direction and control characters are dropped");
+    let (_, pdf) = render(&aggregate, OutputFormat::Pdf, DEFAULT_THRESHOLD, &national, day("2026-02-01")).unwrap();
+    assert!(pdf.starts_with(b"%PDF-"));
+}
