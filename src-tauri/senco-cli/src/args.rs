@@ -82,6 +82,47 @@ pub enum Command {
     Budget(BudgetArgs),
     /// The national figures the governors' summary compares with.
     National(NationalArgs),
+    /// Import pupils from the school's MIS: a Common Transfer File or a CSV export. Always
+    /// previews first; with --dry-run nothing is written.
+    #[command(subcommand)]
+    Import(ImportCommand),
+    /// Where the MIS and the toolkit disagree about a pupil's SEN status or primary need:
+    /// the list for the school office to correct at source.
+    Reconcile(ReconcileArgs),
+}
+
+#[derive(Subcommand)]
+pub enum ImportCommand {
+    /// Import a DfE Common Transfer File (XML).
+    Ctf(ImportArgs),
+    /// Import a CSV exported from the MIS (SIMS, Arbor, Bromcom or matched by heading).
+    Csv {
+        #[command(flatten)]
+        common: ImportArgs,
+        /// Which MIS's column headings to read: sims, arbor, bromcom, auto (the best match),
+        /// or the id of a profile saved in the app.
+        #[arg(long, default_value = "auto")]
+        profile: String,
+    },
+}
+
+#[derive(Args)]
+pub struct ImportArgs {
+    pub file: PathBuf,
+    /// Show what would change, and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Accept the pupils matched by surname and date of birth (listed by a dry run).
+    #[arg(long)]
+    pub confirm_matches: bool,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: RecordFormat,
+}
+
+#[derive(Args)]
+pub struct ReconcileArgs {
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: ListFormat,
 }
 
 #[derive(Subcommand)]
@@ -465,6 +506,9 @@ pub struct DemoArgs {
     pub aggregates: Option<PathBuf>,
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    /// Also write the demo school's pupils as a Common Transfer File, as its MIS would.
+    #[arg(long, value_name = "FILE", conflicts_with = "schools")]
+    pub ctf: Option<PathBuf>,
     /// Years of SEN history to invent, from 1 to 10.
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=10))]
     pub years: u32,

@@ -83,6 +83,48 @@ pub fn register_csv(rows: &[RegisterRow]) -> String {
     csv.finish()
 }
 
+/// The reconciliation list for the school office: one line per pupil and field where the
+/// MIS and the toolkit disagree. Opened in a spreadsheet, nothing in it runs as a formula.
+pub fn reconciliation_csv(items: &[crate::store::ReconciliationItem]) -> String {
+    let mut csv = Csv::new(&["upn", "pupil", "nc_year", "field", "toolkit_value", "mis_value", "source", "first_seen", "last_seen"]);
+    for i in items {
+        csv.row(&[
+            i.upn.clone(),
+            i.name.clone(),
+            nc_year_label(i.nc_year),
+            i.label.clone(),
+            i.toolkit.clone(),
+            i.mis.clone(),
+            i.source.to_uppercase(),
+            i.first_seen.to_string(),
+            i.last_seen.to_string(),
+        ]);
+    }
+    csv.finish()
+}
+
+/// The reconciliation list as one JSON document.
+pub fn reconciliation_json(items: &[crate::store::ReconciliationItem]) -> String {
+    let items: Vec<Value> = items
+        .iter()
+        .map(|i| {
+            json!({
+                "upn": i.upn,
+                "pupil": i.name,
+                "nc_year": nc_year_label(i.nc_year),
+                "field": i.field.name(),
+                "toolkit_value": i.toolkit,
+                "mis_value": i.mis,
+                "source": i.source,
+                "first_seen": i.first_seen.to_string(),
+                "last_seen": i.last_seen.to_string(),
+            })
+        })
+        .collect();
+    let document = json!({ "schema_version": SCHEMA_VERSION, "items": items });
+    format!("{}\n", serde_json::to_string_pretty(&document).expect("JSON values always serialise"))
+}
+
 /// The register as one JSON document.
 pub fn register_json(rows: &[RegisterRow]) -> String {
     let pupils: Vec<Value> = rows

@@ -19,6 +19,7 @@ pub mod error;
 pub mod export;
 pub mod files;
 pub mod governors;
+pub mod import;
 pub mod keys;
 pub mod library;
 pub mod pack;

@@ -43,6 +43,7 @@ mod create;
 mod cycles;
 mod evidence;
 mod governors;
+mod import;
 mod library;
 mod people;
 mod provision;
@@ -75,6 +76,7 @@ pub use library::SCHOOL_ITEMS;
 pub use people::{AttachmentInfo, InvolvementRecord, MeetingsRecord};
 pub use provision::{provision_csv, GroupTotal, ProvisionMap, ProvisionRow, PupilTotal};
 pub use evidence::PackWritten;
+pub use import::{ImportOutcome, Progress, ReconciliationItem};
 pub use records::{AnnualReview, ConsentRecord, ReviewEvent, ReviewStep, TrainingRecord};
 pub use requests::RequestRecord;
 pub(crate) use requests::write_dates as request_json;
@@ -110,6 +112,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0005_graduated_approach.sql"),
     include_str!("../migrations/0006_ehc_requests.sql"),
     include_str!("../migrations/0007_consent_training_reviews.sql"),
+    include_str!("../migrations/0008_mis_import.sql"),
 ];
 
 /// The migration after which the provision library is seeded from `assets/library`.

@@ -5,6 +5,7 @@ pub mod catalogue;
 pub mod pack;
 pub mod cycle;
 pub mod governors;
+pub mod import;
 pub mod provision;
 pub mod pupil;
 pub mod records;

@@ -56,6 +56,14 @@ pub fn demo(context: &Context, args: DemoArgs) -> Result<ExitCode, Failure> {
         rows.len(),
         args.seed
     ));
+    if let Some(file) = args.ctf.as_deref() {
+        let school = store.school();
+        let here = senco_core::import::ctf::Establishment { la: &school.la_code, estab: &school.establishment_number, urn: &school.urn, name: &school.name };
+        let pupils = store.mis_pupils(context.stamp.today)?;
+        let xml = senco_core::import::ctf::write(&here, &here, &pupils, context.stamp.today);
+        senco_core::files::write_atomically(file, xml.as_bytes())?;
+        output::note(&format!("Wrote the demo school's {} pupils on roll as a Common Transfer File: {}", pupils.len(), file.display()));
+    }
     Ok(ExitCode::SUCCESS)
 }
 

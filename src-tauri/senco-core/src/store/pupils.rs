@@ -170,7 +170,7 @@ pub(super) fn insert(conn: &Connection, p: &ValidPupil) -> Result<PupilId> {
     Ok(PupilId(conn.last_insert_rowid()))
 }
 
-fn update(conn: &Connection, id: PupilId, p: &ValidPupil) -> Result<()> {
+pub(super) fn update(conn: &Connection, id: PupilId, p: &ValidPupil) -> Result<()> {
     let mut values = details(p).to_vec();
     values.push(&id.0);
     conn.prepare_cached(

@@ -1,0 +1,260 @@
+//! The values MIS exports write, read into the census vocabulary: SEN statuses ("SEN
+//! Support", "K", "EHC Plan", "Statement"), needs by code or description ("Autistic Spectrum
+//! Disorder" is ASD), year groups ("Year 6", "Y6", "6", "Reception", "N2"), dates
+//! (dd/mm/yyyy, d/m/yy, ISO, with or without a time), sex, yes/no flags and percentages.
+//!
+//! Each reader returns the value or a message saying what the text was and what is
+//! accepted; the message never repeats more than 40 characters of the text.
+
+use chrono::NaiveDate;
+
+use crate::census::{NeedCode, SenStatus};
+use crate::pupil::Sex;
+
+use super::shown;
+
+/// Letters and digits only, upper-cased: "Autistic Spectrum Disorder" → "AUTISTICSPECTRUMDISORDER".
+pub fn squash(text: &str) -> String {
+    text.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_uppercase).collect()
+}
+
+/// A SEN status as the census knows it: N, K or E. An empty cell is no SEN.
+pub fn status(text: &str) -> Result<SenStatus, String> {
+    let key = squash(text);
+    let status = match key.as_str() {
+        "" | "N" | "NOSEN" | "NONE" | "NO" => SenStatus::NoSen,
+        "K" | "SENSUPPORT" | "SUPPORT" | "SENSUPPORTK" | "SCHOOLSUPPORT" => SenStatus::SenSupport,
+        "E" | "EHCPLAN" | "EHCP" | "EHCPLANE" | "EDUCATIONHEALTHANDCAREPLAN" | "EDUCATIONHEALTHCAREPLAN" | "STATEMENT" | "S"
+        | "STATEMENTOFSEN" => SenStatus::EhcPlan,
+        "A" | "P" | "SCHOOLACTION" | "SCHOOLACTIONPLUS" => {
+            return Err(format!(
+                "\"{}\" is a code from before 2014 (School Action or Action Plus); record the pupil as SEN support (K) or no SEN in the MIS",
+                shown(text)
+            ))
+        }
+        _ => return Err(format!("\"{}\" is not a SEN status: use N, K (SEN support) or E (EHC plan)", shown(text))),
+    };
+    Ok(status)
+}
+
+/// A need, by census code ("ASD") or description ("Autistic Spectrum Disorder").
+pub fn need(text: &str) -> Result<NeedCode, String> {
+    let key = squash(text);
+    if let Some(code) = NeedCode::from_code(&key) {
+        return Ok(code);
+    }
+    let code = match key.as_str() {
+        "SPECIFICLEARNINGDIFFICULTY" | "SPECIFICLEARNINGDIFFICULTIES" => NeedCode::SPLD,
+        "MODERATELEARNINGDIFFICULTY" | "MODERATELEARNINGDIFFICULTIES" => NeedCode::MLD,
+        "SEVERELEARNINGDIFFICULTY" | "SEVERELEARNINGDIFFICULTIES" => NeedCode::SLD,
+        "PROFOUNDANDMULTIPLELEARNINGDIFFICULTY" | "PROFOUNDANDMULTIPLELEARNINGDIFFICULTIES" => NeedCode::PMLD,
+        "SOCIALEMOTIONALANDMENTALHEALTH" | "SOCIALEMOTIONALMENTALHEALTH" | "BESD" | "BEHAVIOURALEMOTIONALANDSOCIALDIFFICULTIES"
+        | "BEHAVIOURALEMOTIONALANDSOCIALDIFFICULTY" => NeedCode::SEMH,
+        "SPEECHLANGUAGEANDCOMMUNICATIONNEEDS" | "SPEECHLANGUAGEANDCOMMUNICATIONNEED" | "SPEECHLANGUAGECOMMUNICATIONNEEDS" => {
+            NeedCode::SLCN
+        }
+        "HEARINGIMPAIRMENT" => NeedCode::HI,
+        "VISIONIMPAIRMENT" | "VISUALIMPAIRMENT" => NeedCode::VI,
+        "MULTISENSORYIMPAIRMENT" => NeedCode::MSI,
+        "PHYSICALDISABILITY" => NeedCode::PD,
+        "AUTISTICSPECTRUMDISORDER" | "AUTISTICSPECTRUMCONDITION" | "AUTISM" | "ASC" | "AUTISMSPECTRUMDISORDER" => NeedCode::ASD,
+        "OTHERDIFFICULTYDISABILITY" | "OTHERDIFFICULTYORDISABILITY" | "OTHER" => NeedCode::OTH,
+        "SENSUPPORTBUTNOSPECIALISTASSESSMENTOFTYPEOFNEED" | "SENSUPPORTNOSPECIALISTASSESSMENTOFTYPEOFNEED" | "NOSPECIALISTASSESSMENT" => {
+            NeedCode::NSA
+        }
+        _ => {
+            return Err(format!(
+                "\"{}\" is not a type of need: use a census code (SPLD, MLD, SLD, PMLD, SEMH, SLCN, HI, VI, MSI, PD, ASD, OTH, NSA) or its description",
+                shown(text)
+            ))
+        }
+    };
+    Ok(code)
+}
+
+/// A year group: "Year 6", "Yr6", "Y6", "6", "Reception", "R", "YR", "Nursery", "N1", "N2".
+/// Both nursery years are the register's Nursery.
+pub fn year(text: &str) -> Result<i32, String> {
+    let key = squash(text);
+    let bad = || format!("\"{}\" is not a year group: use Nursery, N1, N2, Reception, R, or Year 1 to Year 14", shown(text));
+    let year = match key.as_str() {
+        "N" | "N1" | "N2" | "NURSERY" | "YN" => -1,
+        "R" | "YR" | "RECEPTION" | "YEARR" | "REC" => 0,
+        other => {
+            let digits = other.strip_prefix("YEAR").or_else(|| other.strip_prefix("YR")).or_else(|| other.strip_prefix('Y')).unwrap_or(other);
+            if digits.is_empty() || digits.len() > 2 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(bad());
+            }
+            digits.parse().map_err(|_| bad())?
+        }
+    };
+    if crate::pupil::NC_YEARS.contains(&year) {
+        Ok(year)
+    } else {
+        Err(bad())
+    }
+}
+
+/// A date as dd/mm/yyyy, d/m/yy, ISO or "14 Mar 2017", with any time of day after it
+/// ("14/03/2017 00:00", "2017-03-14T00:00:00") left off.
+pub fn date(label: &str, text: &str) -> Result<NaiveDate, String> {
+    let trimmed = text.trim();
+    let date_part = trimmed.split_once('T').filter(|(d, t)| d.len() == 10 && t.contains(':')).map_or(trimmed, |(d, _)| d);
+    let date_part = match date_part.rsplit_once(' ') {
+        Some((d, time)) if time.contains(':') => d.trim(),
+        _ => date_part,
+    };
+    crate::dates::read("date", label, date_part).map_err(|p| {
+        if trimmed.chars().count() > 40 {
+            format!("the {label} is not a date (the cell holds {} characters)", trimmed.chars().count())
+        } else {
+            p.message
+        }
+    })
+}
+
+/// "M", "F", "Male", "Female", "Boy", "Girl".
+pub fn sex(text: &str) -> Result<Sex, String> {
+    match squash(text).as_str() {
+        "M" | "MALE" | "BOY" => Ok(Sex::M),
+        "F" | "FEMALE" | "GIRL" => Ok(Sex::F),
+        _ => Err(format!("\"{}\" is not a sex as the census records it: use M or F", shown(text))),
+    }
+}
+
+/// A yes/no flag: "Y", "Yes", "True", "1", "T"; "N", "No", "False", "0", "F"; an empty
+/// cell is no.
+pub fn flag(text: &str) -> Result<bool, String> {
+    match squash(text).as_str() {
+        "Y" | "YES" | "TRUE" | "1" | "T" => Ok(true),
+        "" | "N" | "NO" | "FALSE" | "0" | "F" => Ok(false),
+        _ => Err(format!("\"{}\" is not yes or no: use Y or N", shown(text))),
+    }
+}
+
+/// A percentage from 0 to 100, with or without "%"; an empty cell is unknown.
+pub fn percent(text: &str) -> Result<Option<f64>, String> {
+    let clean = text.trim().trim_end_matches('%').trim();
+    if clean.is_empty() {
+        return Ok(None);
+    }
+    match clean.parse::<f64>() {
+        Ok(value) if (0.0..=100.0).contains(&value) => Ok(Some((value * 10.0).round() / 10.0)),
+        _ => Err(format!("\"{}\" is not a percentage from 0 to 100", shown(text))),
+    }
+}
+
+/// A name as the register shows it. CTFs write names in capitals ("O'BRIEN-SMITH"); those
+/// are shown with a capital at the start of each part ("O'Brien-Smith"). Names in mixed
+/// case are kept as they are.
+pub fn name_case(text: &str) -> String {
+    let text = text.trim();
+    if text.chars().any(char::is_lowercase) || !text.chars().any(char::is_uppercase) {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut start = true;
+    for c in text.chars() {
+        if start {
+            out.push(c);
+        } else {
+            out.extend(c.to_lowercase());
+        }
+        start = matches!(c, ' ' | '-' | '\'' | '\u{2019}' | '(' | '.');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statuses_from_mis_words_and_codes() {
+        for (text, want) in [
+            ("SEN Support", SenStatus::SenSupport),
+            ("K", SenStatus::SenSupport),
+            ("k", SenStatus::SenSupport),
+            ("EHC Plan", SenStatus::EhcPlan),
+            ("E", SenStatus::EhcPlan),
+            ("Statement", SenStatus::EhcPlan),
+            ("", SenStatus::NoSen),
+            ("N", SenStatus::NoSen),
+            ("No SEN", SenStatus::NoSen),
+        ] {
+            assert_eq!(status(text), Ok(want), "{text}");
+        }
+        assert!(status("P").unwrap_err().contains("before 2014"));
+        assert!(status("Maybe").unwrap_err().contains("\"Maybe\" is not a SEN status"));
+    }
+
+    #[test]
+    fn needs_from_codes_and_descriptions() {
+        for (text, want) in [
+            ("ASD", NeedCode::ASD),
+            ("Autistic Spectrum Disorder", NeedCode::ASD),
+            ("SpLD", NeedCode::SPLD),
+            ("Specific Learning Difficulty", NeedCode::SPLD),
+            ("Social, Emotional and Mental Health", NeedCode::SEMH),
+            ("Speech, Language and Communication Needs", NeedCode::SLCN),
+            ("Visual Impairment", NeedCode::VI),
+            ("SEN support but no specialist assessment of type of need", NeedCode::NSA),
+            ("Other Difficulty/Disability", NeedCode::OTH),
+        ] {
+            assert_eq!(need(text), Ok(want), "{text}");
+        }
+        assert!(need("Dragons").is_err());
+    }
+
+    #[test]
+    fn year_groups_in_every_spelling() {
+        for (text, want) in [
+            ("Year 6", 6),
+            ("Y6", 6),
+            ("6", 6),
+            ("Yr 11", 11),
+            ("Reception", 0),
+            ("R", 0),
+            ("YR", 0),
+            ("N1", -1),
+            ("N2", -1),
+            ("Nursery", -1),
+            ("14", 14),
+        ] {
+            assert_eq!(year(text), Ok(want), "{text}");
+        }
+        for bad in ["Year 15", "X", "", "Y", "6b", "-3"] {
+            assert!(year(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn dates_as_mis_exports_write_them() {
+        let want = NaiveDate::from_ymd_opt(2017, 3, 4).unwrap();
+        for text in ["04/03/2017", "4/3/17", "2017-03-04", "04/03/2017 00:00", "2017-03-04T00:00:00", " 4 Mar 2017 "] {
+            assert_eq!(date("date of birth", text), Ok(want), "{text}");
+        }
+        assert!(date("date of birth", "03/31/2017").unwrap_err().contains("no month 31"));
+        assert!(date("date of birth", &"9".repeat(500)).unwrap_err().contains("500 characters"));
+    }
+
+    #[test]
+    fn flags_percentages_and_sex() {
+        assert_eq!(flag("Yes"), Ok(true));
+        assert_eq!(flag(""), Ok(false));
+        assert!(flag("perhaps").is_err());
+        assert_eq!(percent("95.26%"), Ok(Some(95.3)));
+        assert_eq!(percent(""), Ok(None));
+        assert!(percent("101").is_err());
+        assert_eq!(sex("Female"), Ok(Sex::F));
+        assert!(sex("X").is_err());
+    }
+
+    #[test]
+    fn capitals_become_names() {
+        assert_eq!(name_case("O'BRIEN-SMITH"), "O'Brien-Smith");
+        assert_eq!(name_case("MARY ANNE"), "Mary Anne");
+        assert_eq!(name_case("McDonald"), "McDonald");
+        assert_eq!(name_case("ÉLODIE"), "Élodie");
+    }
+}
