@@ -6,6 +6,7 @@
 //! half-opened state.
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard};
 use std::thread::JoinHandle;
 
@@ -22,11 +23,30 @@ pub struct AppState {
     opening: Mutex<Option<JoinHandle<senco_core::Result<Store>>>>,
     /// Why the background opening failed, until `app_state` reports it.
     start_error: Mutex<Option<Error>>,
+    /// The MIS file the import wizard last previewed, until it is applied.
+    staged: Mutex<Option<Staged>>,
+    /// Set by `import_cancel`; a running apply stops and rolls back when it sees it.
+    cancel: AtomicBool,
+}
+
+/// An MIS file read for the import wizard, with the fingerprint of the plan it showed.
+#[derive(Clone)]
+pub struct Staged {
+    pub name: String,
+    pub parsed: senco_core::import::Parsed,
+    pub fingerprint: String,
 }
 
 impl AppState {
     pub fn new(data_dir: PathBuf) -> AppState {
-        AppState { data_dir, store: Mutex::new(None), opening: Mutex::new(None), start_error: Mutex::new(None) }
+        AppState {
+            data_dir,
+            store: Mutex::new(None),
+            opening: Mutex::new(None),
+            start_error: Mutex::new(None),
+            staged: Mutex::new(None),
+            cancel: AtomicBool::new(false),
+        }
     }
 
     /// Starts opening a school on another thread; the next command waits for it.
@@ -81,6 +101,22 @@ impl AppState {
     }
 
     /// Runs `action` on the open store, or says that no school is open.
+    pub fn stage(&self, staged: Option<Staged>) {
+        *self.staged.lock().unwrap_or_else(|p| p.into_inner()) = staged;
+    }
+
+    pub fn staged(&self) -> Option<Staged> {
+        self.staged.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    pub fn cancel_import(&self, cancel: bool) {
+        self.cancel.store(cancel, Ordering::SeqCst);
+    }
+
+    pub fn import_cancelled(&self) -> bool {
+        self.cancel.load(Ordering::SeqCst)
+    }
+
     pub fn with_store<T>(&self, action: impl FnOnce(&mut Store) -> senco_core::Result<T>) -> senco_core::Result<T> {
         let mut slot = self.slot();
         let store = slot.as_mut().ok_or(Error::Locked)?;

@@ -30,7 +30,7 @@ use crate::pupil::Sex;
 /// Where in a file something was read: a CTF's pupil record, or a CSV's line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase", tag = "kind", content = "number")]
-#[ts(export)]
+#[ts(export, rename = "ImportPlace")]
 pub enum Place {
     /// The file as a whole.
     File,
@@ -53,7 +53,7 @@ impl fmt::Display for Place {
 /// One thing wrong in a file: where, which field (if one), and what, in words.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
+#[ts(export, rename = "ImportProblem")]
 pub struct Problem {
     pub place: Place,
     /// The UPN the record gives, when it gives one, so a reader can find the pupil.
@@ -92,7 +92,7 @@ impl fmt::Display for Problem {
 /// The fields an import reads. Their names are the ones profiles and problems use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
+#[ts(export, rename = "ImportField")]
 pub enum Field {
     Upn,
     FormerUpn,
@@ -205,7 +205,7 @@ impl Field {
 /// The fields an import reads, with their labels, for the app's column matching.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
+#[ts(export, rename = "ImportFieldInfo")]
 pub struct FieldInfo {
     pub field: Field,
     pub label: String,
@@ -301,7 +301,7 @@ impl MisPupil {
 /// Which kind of file was read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
+#[ts(export, rename = "ImportSource")]
 pub enum Source {
     Ctf,
     Csv,
@@ -319,7 +319,7 @@ impl Source {
 /// What the file says about itself.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
+#[ts(export, rename = "ImportFileFacts")]
 pub struct FileFacts {
     /// CTF: the header's `CTFversion`.
     pub ctf_version: String,
@@ -338,7 +338,7 @@ pub struct FileFacts {
 /// A file read into pupils, with everything wrong in it.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
+#[ts(export, rename = "ImportParsed")]
 pub struct Parsed {
     pub source: Source,
     pub facts: FileFacts,

@@ -2,6 +2,7 @@
 //! mapped. Each is `#[tauri::command(async)]` so it runs off the UI thread.
 
 pub mod governors;
+pub mod import;
 pub mod pupils;
 pub mod school;
 pub mod support;

@@ -10,7 +10,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use senco_core::import::csv::{self, Choice};
-use senco_core::import::plan::{MatchedBy, Plan};
+use senco_core::import::plan::{MatchedBy, ImportPlan};
 use senco_core::import::{ctf, Parsed, Source};
 use senco_core::pupil::year_name;
 use senco_core::store::ImportOutcome;
@@ -90,7 +90,7 @@ pub fn run(context: &Context, command: ImportCommand) -> Result<ExitCode, Failur
     Ok(ExitCode::SUCCESS)
 }
 
-fn json(file: &Path, plan: &Plan, outcome: Option<&ImportOutcome>, dry_run: bool) -> String {
+fn json(file: &Path, plan: &ImportPlan, outcome: Option<&ImportOutcome>, dry_run: bool) -> String {
     let document = serde_json::json!({
         "schema_version": export::SCHEMA_VERSION,
         "file": file.display().to_string(),
@@ -109,7 +109,7 @@ fn more(out: &mut String, total: usize) {
     }
 }
 
-fn text(file: &Path, plan: &Plan, outcome: Option<&ImportOutcome>, dry_run: bool, _today: chrono::NaiveDate) -> String {
+fn text(file: &Path, plan: &ImportPlan, outcome: Option<&ImportOutcome>, dry_run: bool, _today: chrono::NaiveDate) -> String {
     let mut out = String::new();
     let f = &plan.facts;
     let about = match plan.source {

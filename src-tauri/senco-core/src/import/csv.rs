@@ -30,28 +30,28 @@ pub const SHIPPED: &str = include_str!("../../../../assets/import/profiles.json"
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
-pub struct Profile {
+pub struct ImportProfile {
     pub id: String,
     pub name: String,
     /// For each field, the headings it may appear under.
-    #[ts(type = "Partial<Record<Field, string[]>>")]
+    #[ts(type = "Partial<Record<string, Array<string>>>")]
     pub columns: BTreeMap<Field, Vec<String>>,
 }
 
 #[derive(Deserialize)]
 struct ProfileFile {
     schema_version: u32,
-    profiles: Vec<Profile>,
+    profiles: Vec<ImportProfile>,
 }
 
 /// The shipped profiles: SIMS, Arbor and Bromcom.
-pub fn shipped() -> Vec<Profile> {
+pub fn shipped() -> Vec<ImportProfile> {
     let file: ProfileFile = serde_json::from_str(SHIPPED).expect("the shipped import profiles are valid JSON (checked by a test)");
     debug_assert_eq!(file.schema_version, 1);
     file.profiles
 }
 
-impl Profile {
+impl ImportProfile {
     /// Which column index each field comes from, given the file's headings.
     fn mapping(&self, headings: &[String]) -> BTreeMap<Field, usize> {
         let squashed: Vec<String> = headings.iter().map(|h| values::squash(h)).collect();
@@ -270,8 +270,36 @@ fn push(cell: &mut String, count: &mut usize, c: char, broken: &mut Option<Strin
     cell.push(c);
 }
 
+/// The heading line of a CSV, for matching its columns by hand, with a few rows of example
+/// values under each.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, rename = "CsvHeadings")]
+pub struct Headings {
+    pub headings: Vec<String>,
+    /// Up to three values from the first rows, per column.
+    pub examples: Vec<Vec<String>>,
+    pub encoding: String,
+    pub delimiter: String,
+}
+
+/// Reads the heading line and the first rows' values.
+pub fn headings(bytes: &[u8]) -> Result<Headings, String> {
+    let (text, encoding) = decode(bytes)?;
+    let (delimiter, name) = delimiter(&text);
+    let (rows, problems) = rows(&text, delimiter);
+    let Some(first) = rows.first() else {
+        return Err(problems.first().map_or("the file has no heading line".to_string(), |p| format!("{}: {}", p.place, p.message)));
+    };
+    let headings: Vec<String> = first.cells.iter().map(|h| shown(h.trim())).collect();
+    let examples = (0..headings.len())
+        .map(|i| rows.iter().skip(1).take(3).filter_map(|r| r.cells.get(i)).map(|c| shown(c.trim())).collect())
+        .collect();
+    Ok(Headings { headings, examples, encoding: encoding.to_string(), delimiter: name.to_string() })
+}
+
 /// Reads a CSV export with the chosen profile. `profiles` holds the shipped and saved ones.
-pub fn read(bytes: &[u8], choice: &Choice, profiles: &[Profile]) -> Parsed {
+pub fn read(bytes: &[u8], choice: &Choice, profiles: &[ImportProfile]) -> Parsed {
     let (text, encoding) = match decode(bytes) {
         Ok(decoded) => decoded,
         Err(message) => return Parsed::failed(Source::Csv, Problem::file(message)),
@@ -332,8 +360,8 @@ pub fn read(bytes: &[u8], choice: &Choice, profiles: &[Profile]) -> Parsed {
 }
 
 /// The named profile, or for `Auto` the one matching every required column and most others.
-fn choose<'a>(choice: &Choice, profiles: &'a [Profile], headings: &[String]) -> Result<&'a Profile, String> {
-    let missing = |p: &Profile| -> Vec<Field> {
+fn choose<'a>(choice: &Choice, profiles: &'a [ImportProfile], headings: &[String]) -> Result<&'a ImportProfile, String> {
+    let missing = |p: &ImportProfile| -> Vec<Field> {
         let mapping = p.mapping(headings);
         Field::ALL.into_iter().filter(|f| f.required() && !mapping.contains_key(f)).collect()
     };

@@ -39,7 +39,7 @@ pub struct Existing {
 /// A reconciliation item still open: the MIS and the toolkit disagree about one field.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
+#[ts(export, rename = "ImportDifference")]
 pub struct Difference {
     pub pupil_id: PupilId,
     pub upn: String,
@@ -53,7 +53,7 @@ pub struct Difference {
 /// How a file's pupil was matched to the register.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
+#[ts(export, rename = "ImportMatch")]
 pub enum MatchedBy {
     Upn,
     /// The file's former UPN is the register's: the UPN is upgraded.
@@ -65,7 +65,7 @@ pub enum MatchedBy {
 /// One field that an import changes: old → new, as shown to a person.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
+#[ts(export, rename = "ImportFieldChange")]
 pub struct FieldChange {
     pub field: Field,
     pub label: String,
@@ -76,7 +76,7 @@ pub struct FieldChange {
 /// A pupil on the register whose details the import changes.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
+#[ts(export, rename = "ImportChanged")]
 pub struct Changed {
     pub pupil_id: PupilId,
     pub place: Place,
@@ -92,7 +92,7 @@ pub struct Changed {
 /// One period of the SEN history a new pupil starts with.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
+#[ts(export, rename = "ImportStartingStatus")]
 pub struct StartingStatus {
     pub status: SenStatus,
     pub start_date: NaiveDate,
@@ -102,7 +102,7 @@ pub struct StartingStatus {
 /// A pupil the import adds, with the SEN history they start with.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
+#[ts(export, rename = "ImportNewPupil")]
 pub struct NewPupil {
     pub place: Place,
     pub upn: String,
@@ -127,7 +127,7 @@ pub struct NewPupil {
 /// A pupil on roll whom the file does not list: perhaps a leaver. Never archived by an import.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
+#[ts(export, rename = "ImportMissing")]
 pub struct Missing {
     pub pupil_id: PupilId,
     pub upn: String,
@@ -139,7 +139,7 @@ pub struct Missing {
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
-pub struct Plan {
+pub struct ImportPlan {
     pub source: Source,
     pub facts: FileFacts,
     pub warnings: Vec<String>,
@@ -163,7 +163,7 @@ pub struct Plan {
     pub fingerprint: String,
 }
 
-impl Plan {
+impl ImportPlan {
     /// True when applying would change nothing.
     pub fn is_no_op(&self) -> bool {
         self.new_pupils.is_empty() && self.changed.is_empty() && self.differences.is_empty() && self.resolved.is_empty()
@@ -182,7 +182,7 @@ pub struct Here<'a> {
 }
 
 /// Works out the plan. Writes nothing.
-pub fn plan(parsed: Parsed, existing: &[Existing], open_items: &[Difference], here: &Here<'_>, today: NaiveDate) -> Plan {
+pub fn plan(parsed: Parsed, existing: &[Existing], open_items: &[Difference], here: &Here<'_>, today: NaiveDate) -> ImportPlan {
     let mut problems = parsed.problems;
     let mut warnings = parsed.warnings;
     if parsed.source == Source::Ctf && !parsed.facts.destination.is_empty() {
@@ -339,7 +339,7 @@ pub fn plan(parsed: Parsed, existing: &[Existing], open_items: &[Difference], he
         .map(|(_, e)| Missing { pupil_id: e.id, upn: e.details.upn.clone(), name: display(&e.details), nc_year: e.details.nc_year.unwrap_or(0) })
         .collect();
     problems.sort();
-    let mut plan = Plan {
+    let mut plan = ImportPlan {
         source: parsed.source,
         facts: parsed.facts,
         warnings,
@@ -536,7 +536,7 @@ fn new_pupil(p: &MisPupil, upn: Upn, today: NaiveDate) -> Result<NewPupil, Vec<P
     })
 }
 
-fn fingerprint(plan: &Plan) -> String {
+fn fingerprint(plan: &ImportPlan) -> String {
     let mut hash = Sha256::new();
     for new in &plan.new_pupils {
         hash.update(serde_json::to_vec(&(&new.input, &new.statuses, &new.needs)).unwrap_or_default());

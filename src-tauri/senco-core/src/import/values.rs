@@ -1,5 +1,5 @@
 //! The values MIS exports write, read into the census vocabulary: SEN statuses ("SEN
-//! Support", "K", "EHC Plan", "Statement"), needs by code or description ("Autistic Spectrum
+//! Support", "K", "EHC ImportPlan", "Statement"), needs by code or description ("Autistic Spectrum
 //! Disorder" is ASD), year groups ("Year 6", "Y6", "6", "Reception", "N2"), dates
 //! (dd/mm/yyyy, d/m/yy, ISO, with or without a time), sex, yes/no flags and percentages.
 //!
@@ -175,7 +175,7 @@ mod tests {
             ("SEN Support", SenStatus::SenSupport),
             ("K", SenStatus::SenSupport),
             ("k", SenStatus::SenSupport),
-            ("EHC Plan", SenStatus::EhcPlan),
+            ("EHC ImportPlan", SenStatus::EhcPlan),
             ("E", SenStatus::EhcPlan),
             ("Statement", SenStatus::EhcPlan),
             ("", SenStatus::NoSen),

@@ -14,8 +14,8 @@ use ts_rs::TS;
 
 use crate::census::{NeedCode, SenStatus};
 use crate::error::{Error, Result};
-use crate::import::csv::{self, Profile};
-use crate::import::plan::{self, Difference, Existing, Here, Plan};
+use crate::import::csv::{self, ImportProfile};
+use crate::import::plan::{self, Difference, Existing, Here, ImportPlan};
 use crate::import::{Field, MisNeed, MisPupil, MisSen, Parsed, Place};
 use crate::pupil::{PupilId, StatusPeriod};
 use crate::Stamp;
@@ -64,7 +64,7 @@ pub type Progress<'a> = &'a mut dyn FnMut(u64, u64) -> bool;
 
 impl Store {
     /// The dry run: what importing this file would do. Writes nothing.
-    pub fn plan_import(&self, parsed: Parsed, today: NaiveDate) -> Result<Plan> {
+    pub fn plan_import(&self, parsed: Parsed, today: NaiveDate) -> Result<ImportPlan> {
         plan_on(&self.conn, parsed, &self.school.la_code, &self.school.establishment_number, today)
     }
 
@@ -79,7 +79,7 @@ impl Store {
         confirm_name_matches: bool,
         progress: Progress<'_>,
         stamp: Stamp,
-    ) -> Result<(Plan, ImportOutcome)> {
+    ) -> Result<(ImportPlan, ImportOutcome)> {
         let (la, estab) = (self.school.la_code.clone(), self.school.establishment_number.clone());
         let tx = self.begin(stamp)?;
         let plan = plan_on(&tx, parsed, &la, &estab, stamp.today)?;
@@ -231,7 +231,7 @@ impl Store {
     }
 
     /// The shipped profiles, then those saved in this school.
-    pub fn import_profiles(&self) -> Result<Vec<Profile>> {
+    pub fn import_profiles(&self) -> Result<Vec<ImportProfile>> {
         let mut profiles = csv::shipped();
         let mut statement = self.conn.prepare_cached("SELECT id, name, columns FROM import_profile ORDER BY name")?;
         let saved = statement.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?;
@@ -239,18 +239,18 @@ impl Store {
             let (id, name, columns) = row?;
             let columns = serde_json::from_str(&columns)
                 .map_err(|e| Error::Damaged { path: None, detail: format!("the saved import profile {name:?} cannot be read: {e}") })?;
-            profiles.push(Profile { id, name, columns });
+            profiles.push(ImportProfile { id, name, columns });
         }
         Ok(profiles)
     }
 
     /// Saves a profile the SENCO built, under an id made from its name ("my-sims-export").
     /// Saving under the same name again replaces it.
-    pub fn save_import_profile(&mut self, profile: &Profile, stamp: Stamp) -> Result<Profile> {
+    pub fn save_import_profile(&mut self, profile: &ImportProfile, stamp: Stamp) -> Result<ImportProfile> {
         profile.validate()?;
         let slug: String = profile.name.trim().to_lowercase().chars().map(|c| if c.is_alphanumeric() { c } else { '-' }).collect();
         let id = format!("own-{}", slug.split('-').filter(|s| !s.is_empty()).collect::<Vec<_>>().join("-"));
-        let saved = Profile { id, name: profile.name.trim().to_string(), columns: profile.columns.clone() };
+        let saved = ImportProfile { id, name: profile.name.trim().to_string(), columns: profile.columns.clone() };
         let tx = self.begin(stamp)?;
         tx.prepare_cached(
             "INSERT INTO import_profile (id, name, columns, saved_at) VALUES (?1, ?2, ?3, ?4)
@@ -290,7 +290,7 @@ impl Store {
     }
 }
 
-fn plan_on(conn: &Connection, parsed: Parsed, la: &str, estab: &str, today: NaiveDate) -> Result<Plan> {
+fn plan_on(conn: &Connection, parsed: Parsed, la: &str, estab: &str, today: NaiveDate) -> Result<ImportPlan> {
     let existing = existing(conn)?;
     let open = open_items(conn)?;
     Ok(plan::plan(parsed, &existing, &open, &Here { la, estab }, today))
