@@ -56,6 +56,8 @@ impl fmt::Display for Place {
 #[ts(export, rename = "ImportProblem")]
 pub struct Problem {
     pub place: Place,
+    /// The place in words: "record 12", "line 5", "file".
+    pub at: String,
     /// The UPN the record gives, when it gives one, so a reader can find the pupil.
     pub upn: String,
     /// The field's name, as in `Field::name`; empty for the record or file as a whole.
@@ -65,11 +67,16 @@ pub struct Problem {
 
 impl Problem {
     pub fn file(message: impl Into<String>) -> Problem {
-        Problem { place: Place::File, upn: String::new(), field: String::new(), message: message.into() }
+        Problem { place: Place::File, at: Place::File.to_string(), upn: String::new(), field: String::new(), message: message.into() }
     }
 
     pub fn at(place: Place, upn: &str, field: Field, message: impl Into<String>) -> Problem {
-        Problem { place, upn: upn.to_string(), field: field.name().to_string(), message: message.into() }
+        Problem::new(place, upn, field.name(), message)
+    }
+
+    /// A problem with a row or record as a whole (`field` empty) or with a named field.
+    pub fn new(place: Place, upn: &str, field: &str, message: impl Into<String>) -> Problem {
+        Problem { place, at: place.to_string(), upn: upn.to_string(), field: field.to_string(), message: message.into() }
     }
 }
 

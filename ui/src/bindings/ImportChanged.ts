@@ -7,4 +7,8 @@ import type { PupilId } from "./PupilId";
 /**
  * A pupil on the register whose details the import changes.
  */
-export type ImportChanged = { pupilId: PupilId, place: ImportPlace, upn: string, name: string, matchedBy: ImportMatch, changes: Array<ImportFieldChange>, };
+export type ImportChanged = { pupilId: PupilId, place: ImportPlace, 
+/**
+ * The place in words: "record 12", "line 5".
+ */
+at: string, upn: string, name: string, matchedBy: ImportMatch, changes: Array<ImportFieldChange>, };

@@ -6,7 +6,11 @@ import type { SenStatus } from "./SenStatus";
 /**
  * A pupil the import adds, with the SEN history they start with.
  */
-export type ImportNewPupil = { place: ImportPlace, upn: string, name: string, dateOfBirth: string, ncYear: number, status: SenStatus, primaryNeed: NeedCode | null, 
+export type ImportNewPupil = { place: ImportPlace, 
+/**
+ * The place in words: "record 12", "line 5".
+ */
+at: string, upn: string, name: string, dateOfBirth: string, ncYear: number, status: SenStatus, primaryNeed: NeedCode | null, 
 /**
  * The file gave no admission date; this one was taken instead.
  */

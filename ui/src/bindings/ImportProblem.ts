@@ -6,6 +6,10 @@ import type { ImportPlace } from "./ImportPlace";
  */
 export type ImportProblem = { place: ImportPlace, 
 /**
+ * The place in words: "record 12", "line 5", "file".
+ */
+at: string, 
+/**
  * The UPN the record gives, when it gives one, so a reader can find the pupil.
  */
 upn: string, 

@@ -185,7 +185,7 @@ pub fn rows(text: &str, delimiter: char) -> (Vec<Row>, Vec<Problem>) {
     let mut end_row = |cells: &mut Vec<String>, cell: &mut String, broken: &mut Option<String>, row_line: u64| {
         cells.push(std::mem::take(cell));
         match broken.take() {
-            Some(message) => problems.push(Problem { place: Place::Line(row_line), upn: String::new(), field: String::new(), message }),
+            Some(message) => problems.push(Problem::new(Place::Line(row_line), "", "", message)),
             None => {
                 if !(cells.len() == 1 && cells[0].trim().is_empty()) {
                     rows.push(Row { line: row_line, cells: std::mem::take(cells) });
@@ -324,7 +324,7 @@ pub fn read(bytes: &[u8], choice: &Choice, profiles: &[ImportProfile]) -> Parsed
     let profile = match choose(choice, profiles, &headings) {
         Ok(profile) => profile,
         Err(message) => {
-            parsed.problems.push(Problem { place: Place::Line(heading.line), upn: String::new(), field: String::new(), message });
+            parsed.problems.push(Problem::new(Place::Line(heading.line), "", "", message));
             return parsed;
         }
     };
@@ -342,12 +342,12 @@ pub fn read(bytes: &[u8], choice: &Choice, profiles: &[ImportProfile]) -> Parsed
     }
     for row in rows {
         if row.cells.len() > headings.len() {
-            parsed.problems.push(Problem {
-                place: Place::Line(row.line),
-                upn: String::new(),
-                field: String::new(),
-                message: format!("the row has {} cells but the heading line has {}; a delimiter may be missing its quotes", row.cells.len(), headings.len()),
-            });
+            parsed.problems.push(Problem::new(
+                Place::Line(row.line),
+                "",
+                "",
+                format!("the row has {} cells but the heading line has {}; a delimiter may be missing its quotes", row.cells.len(), headings.len()),
+            ));
             continue;
         }
         let cell = |field: Field| mapping.get(&field).and_then(|i| row.cells.get(*i)).map(|s| s.trim());

@@ -80,6 +80,8 @@ pub struct FieldChange {
 pub struct Changed {
     pub pupil_id: PupilId,
     pub place: Place,
+    /// The place in words: "record 12", "line 5".
+    pub at: String,
     pub upn: String,
     pub name: String,
     pub matched_by: MatchedBy,
@@ -105,6 +107,8 @@ pub struct StartingStatus {
 #[ts(export, rename = "ImportNewPupil")]
 pub struct NewPupil {
     pub place: Place,
+    /// The place in words: "record 12", "line 5".
+    pub at: String,
     pub upn: String,
     pub name: String,
     pub date_of_birth: NaiveDate,
@@ -302,7 +306,7 @@ pub fn plan(parsed: Parsed, existing: &[Existing], open_items: &[Difference], he
         let (changes, input) = compare(&e.details, &pupil, &upn);
         if let Err(crate::Error::Invalid(found)) = input.validate(today) {
             for p in found {
-                problems.push(Problem { place, upn: pupil.upn.clone(), field: p.field, message: p.message });
+                problems.push(Problem::new(place, &pupil.upn, &p.field, p.message));
             }
             continue;
         }
@@ -325,7 +329,7 @@ pub fn plan(parsed: Parsed, existing: &[Existing], open_items: &[Difference], he
         if changes.is_empty() {
             unchanged += 1;
         } else {
-            changed.push(Changed { pupil_id: e.id, place, upn: upn.to_string(), name, matched_by, changes, input });
+            changed.push(Changed { pupil_id: e.id, place, at: place.to_string(), upn: upn.to_string(), name, matched_by, changes, input });
         }
     }
     // A difference already recorded with the same values is not news; one the file now
@@ -470,7 +474,7 @@ fn new_pupil(p: &MisPupil, upn: Upn, today: NaiveDate) -> Result<NewPupil, Vec<P
     let mut input = input_from(p);
     input.upn = upn.to_string();
     input.admission_date = admission.to_string();
-    let problem = |field: &str, message: String| Problem { place: p.place, upn: p.upn.clone(), field: field.to_string(), message };
+    let problem = |field: &str, message: String| Problem::new(p.place, &p.upn, field, message);
     if let Err(crate::Error::Invalid(found)) = input.validate(today) {
         return Err(found.into_iter().map(|f| problem(&f.field, f.message)).collect());
     }
@@ -523,6 +527,7 @@ fn new_pupil(p: &MisPupil, upn: Upn, today: NaiveDate) -> Result<NewPupil, Vec<P
     }
     Ok(NewPupil {
         place: p.place,
+        at: p.place.to_string(),
         upn: upn.to_string(),
         name: display(p),
         date_of_birth: dob,
