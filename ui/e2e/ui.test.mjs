@@ -897,3 +897,222 @@ test("the governors' charts draw under the app's Content Security Policy, with O
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+// Importing from the MIS. A CTF as an MIS writes one: the header, then each pupil with the
+// elements the toolkit reads and one it does not (the address), so the preview counts it.
+const xml = (text) => String(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+function ctfPupil(p) {
+  const sen = p.sen
+    ? `<SENhistory><SEN><StartDate>${p.sen.start}</StartDate><SENprovision>${p.sen.provision}</SENprovision></SEN>`
+      + (p.sen.need ? `<SENneeds><SENneed><SENtypeRank>1</SENtypeRank><SENtype>${p.sen.need}</SENtype></SENneed></SENneeds>` : '')
+      + '</SENhistory>'
+    : '';
+  return `<Pupil><UPN>${xml(p.upn)}</UPN><Surname>${xml(p.surname.toUpperCase())}</Surname><Forename>${xml(p.forename.toUpperCase())}</Forename>`
+    + `<DOB>${p.dob}</DOB><Sex>${p.sex}</Sex><BasicDetails><NCyearActual>${p.year}</NCyearActual></BasicDetails>`
+    + (p.lookedAfter ? '<LookedAfter><InCare>true</InCare></LookedAfter>' : '')
+    + (p.fsm ? `<FSMhistory><FSMinstance><FSMstartDate>${academicYear - 1}-09-01</FSMstartDate></FSMinstance></FSMhistory>` : '')
+    + `${sen}<Address><Town>X</Town></Address></Pupil>`;
+}
+const ctfFile = (pupils) => '<?xml version="1.0" encoding="utf-8"?><CTfile><Header><DocumentName>Common Transfer File</DocumentName>'
+  + '<CTFversion>26.0</CTFversion><DateTime>2026-11-26T09:00:00</DateTime><DocumentQualifier>partial</DocumentQualifier>'
+  + '<SourceSchool><LEA>886</LEA><Estab>7777</Estab><URN>123456</URN><SchoolName>Old School</SchoolName></SourceSchool>'
+  + `<DestSchool><LEA>886</LEA><Estab>7777</Estab></DestSchool></Header><CTFpupilData>${pupils.map(ctfPupil).join('')}</CTFpupilData></CTfile>`;
+/** A date of birth in year group `year` this school year (1 September to 31 August), as the bridge works it out. */
+const bornIn = (year, monthDay = '10-15') => `${academicYear - year - 5}-${monthDay}`;
+const screenshots = here('../../target/screenshots');
+
+test('pupils are imported from a CTF: the preview shows each change, a problem blocks it, and the SEN differences go to the office', async () => {
+  // On a laptop set to US English: the dates are still British.
+  const page = await open('demo', { route: '#/worklist', viewport: { width: 1366, height: 768 }, locale: 'en-US', timezoneId: 'America/New_York' });
+  mkdirSync(screenshots, { recursive: true });
+  await page.locator('#worklist').waitFor();
+  // Two pupils already on the register, as the register has them: Addie (SEN support, SLCN) and Kit (no SEN).
+  const [ada, kit] = await page.evaluate(async () => {
+    const invoke = window.__TAURI_INTERNALS__.invoke;
+    const find = async (search) => {
+      const filter = { status: null, need: null, area: null, ncYear: null, pupilPremium: null, fsm: null, eal: null, lookedAfter: null, roll: 'onRoll', search };
+      const page = await invoke('register_page', { query: { filter, sort: 'name', descending: false, page: 0, pageSize: 50 } });
+      return invoke('pupil_get', { id: page.rows[0].id });
+    };
+    return [await find('Quill'), await find('Mossley')];
+  });
+  assert.equal(ada.status, 'senSupport');
+  assert.equal(kit.status, 'noSen');
+  const onRegister = (p) => ({ upn: p.upn, surname: p.legalSurname, forename: p.legalForename, dob: p.dateOfBirth, sex: p.sex, year: p.ncYear, fsm: p.fsm, lookedAfter: p.lookedAfter });
+  const pupils = [
+    { upn: 'Z886777726901', surname: 'Testwood', forename: 'Alba', dob: bornIn(3), sex: 'F', year: 3, sen: { start: `${academicYear - 1}-09-10`, provision: 'K', need: 'SLCN' } },
+    { upn: 'N886777726902', surname: 'Brightwater', forename: 'Osian', dob: bornIn(5, '11-02'), sex: 'M', year: 5 },
+    { upn: 'C886777726903', surname: 'Holloway-Reed', forename: 'Mae', dob: bornIn(1, '03-03'), sex: 'F', year: 1, sen: { start: `${academicYear - 1}-11-02`, provision: 'E', need: 'ASD' } },
+    // The MIS says Addie has an EHC plan; the toolkit says SEN support: a difference for the office.
+    { ...onRegister(ada), sen: { start: `${academicYear - 1}-01-06`, provision: 'E', need: 'SLCN' } },
+    // Kit's sex differs in the MIS: the MIS's details win.
+    { ...onRegister(kit), sex: kit.sex === 'M' ? 'F' : 'M' },
+  ];
+  const good = Buffer.from(ctfFile(pupils));
+  // The same file with one UPN's check letter wrong.
+  const bad = Buffer.from(ctfFile(pupils).replace('Z886777726901', 'A886777726901'));
+
+  await page.locator('#nav-import').click();
+  await page.getByRole('heading', { level: 1, name: 'Import pupils from the MIS' }).waitFor();
+  assert.match(page.url(), /#\/import$/);
+  await page.getByLabel('Common Transfer File (CTF, .xml)').check();
+  await page.getByLabel('The file', { exact: true }).setInputFiles({ name: 'bad.xml', mimeType: 'text/xml', buffer: bad });
+  await page.locator('#import-preview').click();
+  // A problem: its tab comes first and is shown, and nothing can be imported.
+  const tab = (name) => page.getByRole('tab', { name });
+  await tab('Problems (1)').and(page.locator('[aria-selected="true"]')).waitFor();
+  assert.deepEqual(await page.getByRole('tab').allInnerTexts(), ['Problems (1)', 'New pupils (2)', 'Changed (1)', 'SEN differences (1)', 'Possible leavers (3)']);
+  const problem = await page.locator('#import-problems tbody tr').innerText();
+  assert.match(problem, /^Record 1\s+A886777726901\s+UPN: "A886777726901" is not a valid UPN/);
+  assert.match(await page.locator('#import-blocked').innerText(), /^Nothing can be imported until these problems are corrected in the MIS or the file\./);
+  assert.equal(await page.locator('#import-apply').count(), 0, 'no import button');
+  assert.deepEqual(await axeViolations(page), [], 'the preview with a problem');
+  await page.locator('#import-decide').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: `${screenshots}/import-problems-1366.png` });
+
+  // The corrected file.
+  await page.locator('#import-back').click();
+  await page.getByLabel('The file', { exact: true }).setInputFiles({ name: 'pupils.xml', mimeType: 'text/xml', buffer: good });
+  await page.locator('#import-preview').click();
+  await page.getByText('This is a preview: nothing has been written yet.').waitFor();
+  assert.deepEqual(await page.getByRole('tab').allInnerTexts(), ['New pupils (3)', 'Changed (1)', 'SEN differences (1)', 'Possible leavers (3)', 'Problems (0)']);
+  assert.equal(await tab('New pupils (3)').getAttribute('aria-selected'), 'true');
+  assert.match(await page.locator('#import-facts').innerText(), /Common Transfer File, version 26\.0[\s\S]*Old School \(886\/7777\)/);
+  assert.match(await page.locator('#import-warnings').innerText(), /addressed to the school 886\/7777, not to this school/);
+  assert.match(await page.locator('#import-ignored summary').innerText(), /^Not read from the file: \d+ elements?$/);
+  const alba = page.locator('#import-new tr[data-upn="Z886777726901"]');
+  const albaBorn = `15 Oct ${academicYear - 8}`;
+  assert.deepEqual(await alba.locator('td').allInnerTexts(), ['Record 1', 'Z886777726901', 'Alba Testwood', albaBorn, 'Year 3', 'SEN support (K)', 'SLCN']);
+  assert.deepEqual(await axeViolations(page), [], 'the preview');
+  // The tabs with the keyboard.
+  await tab('New pupils (3)').focus();
+  await page.keyboard.press('ArrowRight');
+  assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Changed (1)');
+  assert.match(await page.locator(`#import-changed tr[data-upn="${kit.upn}"]`).innerText(), /By UPN\s+Sex: \w+ → \w+/);
+  await page.screenshot({ path: `${screenshots}/import-changed-1366.png`, fullPage: true });
+  await page.keyboard.press('ArrowRight');
+  assert.deepEqual(await page.locator(`#import-differences tr[data-upn="${ada.upn}"] td`).allInnerTexts(),
+    [ada.upn, 'Addie Quill', 'SEN status', 'SEN support (K)', 'EHC plan (E)']);
+  assert.match(await page.getByRole('tabpanel').innerText(), /The toolkit's record is kept/);
+  assert.deepEqual(await axeViolations(page), [], 'the SEN differences tab');
+  await page.keyboard.press('ArrowRight');
+  assert.equal(await page.locator('#import-missing tbody tr').count(), 3);
+  assert.match(await page.getByRole('tabpanel').innerText(), /Nothing is archived: mark leavers on their record\./);
+  await tab('New pupils (3)').click();
+
+  // At the laptop sizes schools have, the page never scrolls sideways; the tables scroll inside their box.
+  for (const [width, height] of [[1366, 768], [1024, 768]]) {
+    await page.setViewportSize({ width, height });
+    await page.evaluate(() => window.scrollTo(0, 0));
+    const wide = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.equal(wide, 0, `no sideways page scroll at ${width} wide`);
+    if (width === 1366) {
+      const lines = await page.locator('nav[aria-label="Main"] li').evaluateAll((items) => new Set(items.map((li) => Math.round(li.getBoundingClientRect().top))).size);
+      assert.equal(lines, 1, 'the navigation stays on one line at 1366 wide');
+    }
+    await page.screenshot({ path: `${screenshots}/import-preview-${width}.png` });
+    await page.screenshot({ path: `${screenshots}/import-preview-${width}-full.png`, fullPage: true });
+  }
+  await page.setViewportSize({ width: 1366, height: 768 });
+
+  // Importing: the button says what it does; then the core's message, and the way on.
+  const apply = page.locator('#import-apply');
+  assert.equal(await apply.innerText(), 'Import 3 new pupils and update 1');
+  await apply.click();
+  const result = page.locator('#import-result');
+  await result.waitFor();
+  assert.equal(await result.innerText(), 'Imported: 3 new pupils, 1 updated, 1 SEN difference for the office, 0 resolved.');
+  const call = await page.evaluate(() => window.__calls.findLast(([cmd]) => cmd === 'import_apply')[1]);
+  assert.equal(call.confirmNameMatches, false);
+  assert.equal(await page.locator('#import-to-differences').getAttribute('href'), '#/reconcile');
+  assert.deepEqual(await axeViolations(page), [], 'the result');
+  await page.screenshot({ path: `${screenshots}/import-result-1366.png` });
+  await page.locator('#import-another').click();
+
+  // The same file again changes nothing.
+  await page.getByLabel('The file', { exact: true }).setInputFiles({ name: 'pupils.xml', mimeType: 'text/xml', buffer: good });
+  await page.locator('#import-preview').click();
+  await page.locator('#import-nothing').filter({ hasText: 'Nothing to change: the register already matches this file.' }).waitFor();
+  assert.equal(await page.locator('#import-apply').count(), 0);
+
+  // The new pupils are on the register.
+  await page.locator('#nav-register').click();
+  await page.locator('#register-table tr[data-upn="Z886777726901"]').waitFor();
+
+  // The office's list of differences.
+  await page.locator('#nav-reconcile').click();
+  await page.getByRole('heading', { level: 1, name: 'MIS differences' }).waitFor();
+  const row = page.locator(`#reconcile-table tr[data-upn="${ada.upn}"][data-field="senStatus"]`);
+  await row.waitFor();
+  assert.equal(await page.locator('#reconcile-table tbody tr').count(), 1);
+  const cells = await row.locator('td').allInnerTexts();
+  assert.deepEqual(cells.slice(0, 6), [ada.upn, 'Addie Quill', 'Year 5', 'SEN status', 'SEN support (K)', 'EHC plan (E)']);
+  assert.match(cells[6], SHORT_DATE, 'since, the British way');
+  assert.equal(await row.getByRole('link', { name: 'Addie Quill' }).getAttribute('href'), `#/pupil/${ada.id}`);
+  assert.deepEqual(await axeViolations(page), [], 'the MIS differences');
+  await page.locator('#reconcile-export').click();
+  const saved = page.getByRole('status').filter({ hasText: /^Saved to .*mis-reconciliation-\d{4}-\d{2}-\d{2}\.csv$/ });
+  await saved.waitFor();
+  const path = (await saved.innerText()).replace(/^Saved to /, '');
+  assert.ok(existsSync(path), `the CSV is on disk at ${path}`);
+  assert.match(readFileSync(path, 'utf8'), new RegExp(ada.upn));
+  assert.deepEqual(await axeViolations(page), [], 'the MIS differences, saved');
+  for (const [width, height] of [[1366, 768], [1024, 768]]) {
+    await page.setViewportSize({ width, height });
+    const wide = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.equal(wide, 0, `no sideways page scroll at ${width} wide`);
+    await page.screenshot({ path: `${screenshots}/reconcile-${width}.png`, fullPage: true });
+  }
+  // The pupil's name leads to their record.
+  await row.getByRole('link', { name: 'Addie Quill' }).click();
+  await page.locator('#pupil-name').filter({ hasText: 'Addie Quill' }).waitFor();
+  await page.close();
+});
+
+test("a CSV's columns are matched by hand, refused beside the fields until complete, saved and used for the preview", async () => {
+  const page = await open('demo', { route: '#/import', viewport: { width: 1366, height: 768 } });
+  mkdirSync(screenshots, { recursive: true });
+  await page.getByRole('heading', { level: 2, name: 'Choose the file' }).waitFor();
+  await page.getByLabel('CSV exported from the MIS').check();
+  const [day, month, year] = bornIn(3).split('-').reverse();
+  const csv = `Pupil Ref,Family,Given,Born,Boy or girl,Class year,Notes\nZ886777726901,Testwood,Alba,${day}/${month}/${year},F,3,\n`;
+  await page.getByLabel('The file', { exact: true }).setInputFiles({ name: 'our-export.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await page.locator('#import-match-open').click();
+  await page.locator('#import-match').waitFor();
+  await page.waitForFunction(() => document.activeElement?.id === 'match-heading');
+  const upn = page.getByLabel('UPN (required)');
+  assert.deepEqual(await upn.locator('option').allInnerTexts(), [
+    '(not in this file)', 'Pupil Ref (e.g. Z886777726901)', 'Family (e.g. Testwood)', 'Given (e.g. Alba)', `Born (e.g. ${day}/${month}/${year})`,
+    'Boy or girl (e.g. F)', 'Class year (e.g. 3)', 'Notes (empty in the first rows)',
+  ]);
+  assert.deepEqual(await axeViolations(page), [], 'the column matching');
+  await page.screenshot({ path: `${screenshots}/import-match-1366.png`, fullPage: true });
+  // Saved half done: the core's refusals show beside the name and each field still to match.
+  await upn.selectOption('Pupil Ref');
+  await page.getByLabel('Legal surname (required)').selectOption('Family');
+  await page.locator('#match-save').click();
+  await page.locator('#error-match-name').waitFor();
+  await page.locator('#error-match-dateOfBirth').waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'match-legalForename', 'the focus goes to the first refused field');
+  assert.equal(await page.getByLabel('Legal first name (required)').getAttribute('aria-invalid'), 'true');
+  assert.deepEqual(await axeViolations(page), [], 'the refused column matching');
+  await page.getByLabel('Legal first name (required)').selectOption('Given');
+  await page.getByLabel('Date of birth (required)').selectOption('Born');
+  await page.getByLabel('Sex (required)').selectOption('Boy or girl');
+  await page.getByLabel('Year group (required)').selectOption('Class year');
+  await page.getByLabel('Name for these columns').fill('Our export');
+  await page.locator('#match-save').click();
+  await page.getByRole('tab', { name: 'New pupils (1)' }).waitFor();
+  assert.match(await page.locator('#import-facts').innerText(), /Columns matched with\s*Our export/);
+  assert.equal(await page.locator('#import-apply').innerText(), 'Import 1 new pupil');
+  const saved = await page.evaluate(() => window.__calls.findLast(([cmd]) => cmd === 'import_profile_save')[1].profile.columns);
+  assert.deepEqual(saved, { upn: ['Pupil Ref'], legalSurname: ['Family'], legalForename: ['Given'], dateOfBirth: ['Born'], sex: ['Boy or girl'], ncYear: ['Class year'] });
+  const previewed = await page.evaluate(() => window.__calls.findLast(([cmd]) => cmd === 'import_preview')[1]);
+  assert.equal(previewed.source, 'csv');
+  assert.match(previewed.profile, /^own-/);
+  // Back at the start, the saved columns are offered by name.
+  await page.locator('#import-back').click();
+  assert.equal(await page.locator('#import-profile').inputValue(), previewed.profile);
+  assert.ok((await page.locator('#import-profile option').allInnerTexts()).includes('Our export'));
+  await page.close();
+});

@@ -1,6 +1,6 @@
 // The only module that calls invoke(): one function per Tauri command, with the command's
 // name. Every command can reject with a CommandError; the UI switches on its `code`.
-import { invoke } from '@tauri-apps/api/core';
+import { Channel, invoke } from '@tauri-apps/api/core';
 import type { AppState } from './bindings/AppState';
 import type { CommandError } from './bindings/CommandError';
 import type { CreatedSchool } from './bindings/CreatedSchool';
@@ -53,6 +53,14 @@ import type { RequestEvent } from './bindings/RequestEvent';
 import type { Exception } from './bindings/Exception';
 import type { GovernorView } from './bindings/GovernorView';
 import type { OutputFormat } from './bindings/OutputFormat';
+import type { CsvHeadings } from './bindings/CsvHeadings';
+import type { ImportOutcome } from './bindings/ImportOutcome';
+import type { ImportPlan } from './bindings/ImportPlan';
+import type { ImportProfile } from './bindings/ImportProfile';
+import type { ImportProgress } from './bindings/ImportProgress';
+import type { ImportSetup } from './bindings/ImportSetup';
+import type { ImportSource } from './bindings/ImportSource';
+import type { ReconciliationItem } from './bindings/ReconciliationItem';
 
 export const appState = () => invoke<AppState>('app_state');
 export const openDemo = () => invoke<School>('open_demo');
@@ -157,6 +165,29 @@ export const governorExport = (format: OutputFormat, census: string | null, thre
   invoke<string>('governor_export', { format, census, threshold });
 /** Records the notional SEN budget in whole pence, or forgets it with null; returns what is kept. */
 export const budgetSet = (pence: number | null) => invoke<number | null>('budget_set', { pence });
+
+// Importing pupils from the school's MIS, and the differences it leaves for the office.
+/** The column profiles (shipped, then the school's own), the fields a CSV can hold, and the largest file read. */
+export const importSetup = () => invoke<ImportSetup>('import_setup');
+/** A CSV's heading line with a few values under each column, for matching columns by hand. */
+export const importHeadings = (name: string, bytes: number[]) => invoke<CsvHeadings>('import_headings', { name, bytes });
+/** Saves a column profile the SENCO built; returns it with its id. */
+export const importProfileSave = (profile: ImportProfile) => invoke<ImportProfile>('import_profile_save', { profile });
+/** The dry run of importing a file: nothing is written. `profile` null: the best match. */
+export const importPreview = (source: ImportSource, name: string, bytes: number[], profile: string | null) =>
+  invoke<ImportPlan>('import_preview', { source, name, bytes, profile });
+/** Imports the file last previewed, if its plan is still `fingerprint`; `onProgress` hears how far it has got. */
+export function importApply(fingerprint: string, confirmNameMatches: boolean, onProgress: (progress: ImportProgress) => void) {
+  const channel = new Channel<ImportProgress>();
+  channel.onmessage = onProgress;
+  return invoke<ImportOutcome>('import_apply', { fingerprint, confirmNameMatches, onProgress: channel });
+}
+/** Asks a running import to stop: it writes nothing. */
+export const importCancel = () => invoke<null>('import_cancel');
+/** The open differences between the MIS and the toolkit. */
+export const reconciliation = () => invoke<ReconciliationItem[]>('reconciliation');
+/** Saves the differences as CSV in the exports folder; returns where it went. */
+export const reconciliationExport = () => invoke<string>('reconciliation_export');
 
 /** Turns whatever a command rejected with into a CommandError. */
 export function asCommandError(error: unknown): CommandError {

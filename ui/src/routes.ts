@@ -1,6 +1,7 @@
 // The app's places, as hash routes, so a reload (or a bookmark) comes back to the same
 // screen: #/worklist, #/register, #/pupil/42, #/pupil/42/support, #/pupil/42/edit,
-// #/pupil/new, #/sessions, #/provision, #/governors, #/library. The worklist is the first screen.
+// #/pupil/new, #/sessions, #/provision, #/governors, #/library, #/import, #/reconcile. The
+// worklist is the first screen.
 export type Route =
   | { name: 'worklist' }
   | { name: 'register' }
@@ -10,7 +11,9 @@ export type Route =
   | { name: 'sessions' }
   | { name: 'provision' }
   | { name: 'governors' }
-  | { name: 'library' };
+  | { name: 'library' }
+  | { name: 'import' }
+  | { name: 'reconcile' };
 
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean);
@@ -20,6 +23,8 @@ export function parseRoute(hash: string): Route {
   if (first === 'provision') return { name: 'provision' };
   if (first === 'governors') return { name: 'governors' };
   if (first === 'library') return { name: 'library' };
+  if (first === 'import') return { name: 'import' };
+  if (first === 'reconcile') return { name: 'reconcile' };
   if (first === 'pupil' && second === 'new') return { name: 'pupil-new' };
   if (first === 'pupil' && /^\d+$/.test(second ?? '')) {
     const id = Number(second);
@@ -57,4 +62,6 @@ export const PLACES: { route: Route; label: string; id: string }[] = [
   { route: { name: 'provision' }, label: 'Provision map', id: 'nav-provision' },
   { route: { name: 'governors' }, label: 'Governors', id: 'nav-governors' },
   { route: { name: 'library' }, label: 'Library', id: 'nav-library' },
+  { route: { name: 'import' }, label: 'Import from MIS', id: 'nav-import' },
+  { route: { name: 'reconcile' }, label: 'MIS differences', id: 'nav-reconcile' },
 ];

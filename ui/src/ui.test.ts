@@ -12,6 +12,17 @@ import Pupil from './screens/Pupil.svelte';
 import RecoveryKey from './screens/RecoveryKey.svelte';
 import Governors from './screens/Governors.svelte';
 import LibraryScreen from './screens/Library.svelte';
+import ImportScreen from './screens/Import.svelte';
+import Reconcile from './screens/Reconcile.svelte';
+import type { ImportChanged } from './bindings/ImportChanged';
+import type { ImportDifference } from './bindings/ImportDifference';
+import type { ImportFieldInfo } from './bindings/ImportFieldInfo';
+import type { ImportNewPupil } from './bindings/ImportNewPupil';
+import type { ImportOutcome } from './bindings/ImportOutcome';
+import type { ImportPlan } from './bindings/ImportPlan';
+import type { ImportProfile } from './bindings/ImportProfile';
+import type { ImportSetup } from './bindings/ImportSetup';
+import type { ReconciliationItem } from './bindings/ReconciliationItem';
 import type { GovernorView } from './bindings/GovernorView';
 import type { PupilRecord } from './bindings/PupilRecord';
 import type { RegisterQuery } from './bindings/RegisterQuery';
@@ -957,4 +968,394 @@ test('the notional SEN budget is set on the Library screen in pounds, sent as wh
   await fireEvent.click(screen.getByRole('button', { name: 'Save the budget' }));
   await screen.findByText('No notional SEN budget is recorded now.');
   expect(budgets).toEqual([{ pence: 8400050 }, { pence: null }]);
+});
+
+// Importing pupils from the MIS, and the differences it leaves for the office.
+
+// jsdom's File has no arrayBuffer(); the app reads a chosen file with it, as browsers do.
+if (!File.prototype.arrayBuffer) {
+  File.prototype.arrayBuffer = function arrayBuffer(this: File) {
+    return new Promise<ArrayBuffer>((resolve, reject) => {
+      const reader = new FileReader();
+      reader.onload = () => resolve(reader.result as ArrayBuffer);
+      reader.onerror = () => reject(reader.error);
+      reader.readAsArrayBuffer(this);
+    });
+  };
+}
+
+const importFields: ImportFieldInfo[] = [
+  { field: 'upn', label: 'UPN', required: true },
+  { field: 'legalSurname', label: 'legal surname', required: true },
+  { field: 'legalForename', label: 'legal first name', required: true },
+  { field: 'dateOfBirth', label: 'date of birth', required: true },
+  { field: 'sex', label: 'sex', required: true },
+  { field: 'ncYear', label: 'year group', required: true },
+  { field: 'form', label: 'form or class', required: false },
+  { field: 'senStatus', label: 'SEN status', required: false },
+  { field: 'primaryNeed', label: 'primary need', required: false },
+];
+
+function importSetup(overrides: Partial<ImportSetup> = {}): ImportSetup {
+  return {
+    profiles: [
+      { id: 'sims', name: 'SIMS', columns: { upn: ['UPN'], legalSurname: ['Legal Surname'], sex: ['Gender'] } },
+      { id: 'arbor', name: 'Arbor', columns: { upn: ['UPN'] } },
+    ],
+    fields: importFields,
+    maxBytes: 64 * 1_048_576,
+    ...overrides,
+  };
+}
+
+function importPlan(overrides: Partial<ImportPlan> = {}): ImportPlan {
+  return {
+    source: 'ctf',
+    facts: { ctfVersion: '26.0', sourceSchool: 'Old School (886/7777)', destination: '886/7777', encoding: '', delimiter: '', profile: '' },
+    warnings: [], ignored: {}, pupilsRead: 0, newPupils: [], changed: [], unchanged: 0, differences: [], resolved: [], missing: [], problems: [],
+    fingerprint: 'f1',
+    ...overrides,
+  };
+}
+
+function newPupil(n: number, upn: string): ImportNewPupil {
+  return {
+    place: { kind: 'record', number: n }, at: `record ${n}`, upn, name: `Alba Testwood ${n}`, dateOfBirth: '2017-03-03', ncYear: 3,
+    status: 'senSupport', primaryNeed: 'SLCN', admissionAssumed: false,
+  };
+}
+
+function changedPupil(id: number, upn: string, matchedBy: ImportChanged['matchedBy']): ImportChanged {
+  return {
+    pupilId: id, place: { kind: 'record', number: 10 + id }, at: `record ${10 + id}`, upn, name: `Kit Mossley ${id}`, matchedBy,
+    changes: [{ field: 'ncYear', label: 'year group', old: 'Year 2', new: 'Year 3' }, { field: 'form', label: 'form or class', old: '', new: '3B' }],
+  };
+}
+
+const difference: ImportDifference = { pupilId: 1, upn: 'K886200724123', name: 'Addie Quill', field: 'senStatus', toolkit: 'K', mis: 'E' };
+
+/** Chooses a file in the wizard's file input, as a person picking it would. */
+async function chooseImportFile(name: string, text: string) {
+  const input = screen.getByLabelText('The file') as HTMLInputElement;
+  Object.defineProperty(input, 'files', { value: [new File([text], name)], configurable: true });
+  await fireEvent.change(input);
+}
+
+const tabNames = () => screen.getAllByRole('tab').map((t) => t.textContent);
+
+test('an import preview shows a tab for each kind of change with its count, and a problem blocks the import', async () => {
+  const previews: unknown[] = [];
+  mockIPC((cmd, args) => {
+    if (cmd === 'import_setup') return importSetup();
+    if (cmd === 'import_preview') {
+      previews.push(args);
+      return importPlan({
+        warnings: ['this CTF was addressed to the school 886/7777, not to this school (886/2999); check it is the right file'],
+        ignored: { 'CTFpupilData/Pupil/Address': 3, 'CTFpupilData/Pupil/Address/Town': 3 },
+        pupilsRead: 4,
+        newPupils: [newPupil(1, 'Z886777726901')],
+        changed: [changedPupil(2, 'N886777726902', 'upn')],
+        differences: [difference],
+        missing: [{ pupilId: 5, upn: 'C886777726903', name: 'Juno Pellworth', ncYear: 2 }, { pupilId: 6, upn: 'R886777726904', name: 'Wren Fairbank', ncYear: 6 }],
+        problems: [
+          { place: { kind: 'record', number: 3 }, at: 'record 3', upn: 'A886777726901', field: 'upn', message: '"A886777726901" is not a valid UPN: the check letter does not match' },
+          { place: { kind: 'file', }, at: 'file', upn: '', field: '', message: 'the header has no DateTime' },
+        ] as ImportPlan['problems'],
+      });
+    }
+    return null;
+  });
+  render(ImportScreen);
+  await screen.findByRole('heading', { level: 2, name: 'Choose the file' });
+  expect((screen.getByLabelText('Common Transfer File (CTF, .xml)') as HTMLInputElement).checked).toBe(true);
+  await chooseImportFile('pupils.xml', '<CTfile/>');
+  await fireEvent.click(screen.getByRole('button', { name: 'Preview' }));
+
+  await screen.findByRole('heading', { level: 2, name: 'Check what the import would do' });
+  expect(previews).toEqual([{ source: 'ctf', name: 'pupils.xml', bytes: Array.from(new TextEncoder().encode('<CTfile/>')), profile: null }]);
+  expect(screen.getByText('This is a preview: nothing has been written yet.')).toBeTruthy();
+  expect(document.getElementById('import-facts')?.textContent).toContain('Old School (886/7777)');
+  expect(screen.getByRole('note', { name: 'Check before importing' }).textContent).toContain('This CTF was addressed to the school 886/7777');
+  expect(document.querySelector('#import-ignored summary')?.textContent).toBe('Not read from the file: 2 elements');
+  // The problems come first, and are the tab shown.
+  expect(tabNames()).toEqual(['Problems (2)', 'New pupils (1)', 'Changed (1)', 'SEN differences (1)', 'Possible leavers (2)']);
+  const problems = screen.getByRole('tab', { name: 'Problems (2)' });
+  expect(problems.getAttribute('aria-selected')).toBe('true');
+  const rows = [...document.querySelectorAll('#import-problems tbody tr')].map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent));
+  expect(rows).toEqual([
+    ['Record 3', 'A886777726901', 'UPN: "A886777726901" is not a valid UPN: the check letter does not match.'],
+    ['File', '', 'The header has no DateTime.'],
+  ]);
+  expect(screen.getByRole('alert').textContent).toContain('Nothing can be imported until these problems are corrected in the MIS or the file.');
+  expect(document.getElementById('import-apply')).toBeNull();
+  expect(screen.queryByRole('button', { name: /^(Import|Update)/ })).toBeNull();
+
+  // The focus goes to the step's heading; the tabs follow the arrow keys, Home and End, with one Tab stop.
+  await waitFor(() => expect(document.activeElement?.id).toBe('import-step-heading'));
+  expect(screen.getAllByRole('tab').map((t) => t.getAttribute('tabindex'))).toEqual(['0', '-1', '-1', '-1', '-1']);
+  problems.focus();
+  await fireEvent.keyDown(problems, { key: 'ArrowRight' });
+  const added = screen.getByRole('tab', { name: 'New pupils (1)' });
+  expect(added.getAttribute('aria-selected')).toBe('true');
+  expect(document.activeElement).toBe(added);
+  expect(screen.getByRole('tabpanel').getAttribute('aria-labelledby')).toBe(added.id);
+  const cells = [...document.querySelectorAll('#import-new tbody td')].map((td) => td.textContent);
+  expect(cells).toEqual(['Record 1', 'Z886777726901', 'Alba Testwood 1', '3 Mar 2017', 'Year 3', 'SEN support (K)', 'SLCN']);
+  await fireEvent.keyDown(added, { key: 'ArrowRight' });
+  expect(document.querySelector('#import-changed tbody')?.textContent).toContain('Year group: Year 2 → Year 3');
+  expect(document.querySelector('#import-changed tbody')?.textContent).toContain('Form or class: (blank) → 3B');
+  await fireEvent.keyDown(document.activeElement as HTMLElement, { key: 'ArrowRight' });
+  const differences = screen.getByRole('tabpanel');
+  expect(differences.textContent).toContain("The toolkit's record is kept");
+  expect([...differences.querySelectorAll('tbody td')].map((td) => td.textContent)).toEqual(['K886200724123', 'Addie Quill', 'SEN status', 'SEN support (K)', 'EHC plan (E)']);
+  await fireEvent.keyDown(document.activeElement as HTMLElement, { key: 'End' });
+  expect(screen.getByRole('tab', { name: 'Possible leavers (2)' }).getAttribute('aria-selected')).toBe('true');
+  expect(screen.getByRole('tabpanel').textContent).toContain('Nothing is archived: mark leavers on their record.');
+  expect(screen.getByRole('tabpanel').textContent).toContain('Year 6');
+  await fireEvent.keyDown(document.activeElement as HTMLElement, { key: 'ArrowRight' });
+  expect(document.activeElement).toBe(problems);
+  await fireEvent.keyDown(problems, { key: 'ArrowLeft' });
+  expect(screen.getByRole('tab', { name: 'Possible leavers (2)' }).getAttribute('aria-selected')).toBe('true');
+  await fireEvent.keyDown(document.activeElement as HTMLElement, { key: 'Home' });
+  expect(problems.getAttribute('aria-selected')).toBe('true');
+});
+
+test('a plan that changes nothing says so and offers no import; a long list draws 200 rows and counts the rest', async () => {
+  let answer = importPlan({ pupilsRead: 5, unchanged: 5, missing: [{ pupilId: 5, upn: 'C886777726903', name: 'Juno Pellworth', ncYear: 2 }] });
+  mockIPC((cmd) => {
+    if (cmd === 'import_setup') return importSetup();
+    if (cmd === 'import_preview') return answer;
+    return null;
+  });
+  render(ImportScreen);
+  await screen.findByRole('heading', { level: 2, name: 'Choose the file' });
+  await chooseImportFile('pupils.xml', '<CTfile/>');
+  await fireEvent.click(screen.getByRole('button', { name: 'Preview' }));
+  await waitFor(() => expect(document.getElementById('import-nothing')).toBeTruthy());
+  expect(document.getElementById('import-nothing')?.textContent).toBe('Nothing to change: the register already matches this file.');
+  expect(document.getElementById('import-apply')).toBeNull();
+  expect(tabNames()).toEqual(['New pupils (0)', 'Changed (0)', 'SEN differences (0)', 'Possible leavers (1)', 'Problems (0)']);
+  expect(screen.getByRole('tab', { name: 'Possible leavers (1)' }).getAttribute('aria-selected')).toBe('true');
+  expect(document.getElementById('import-facts')?.textContent).toContain('5 pupils already match the register');
+
+  // 2,000 new pupils: the first 200 rows are drawn, and the rest counted.
+  answer = importPlan({ pupilsRead: 2000, newPupils: Array.from({ length: 2000 }, (_, i) => newPupil(i + 1, `Z${String(i).padStart(12, '0')}`)) });
+  await fireEvent.click(screen.getByRole('button', { name: 'Choose another file' }));
+  await screen.findByRole('heading', { level: 2, name: 'Choose the file' });
+  expect(document.getElementById('import-file-kept')?.textContent).toContain('Still chosen: pupils.xml.');
+  await fireEvent.click(screen.getByRole('button', { name: 'Preview' }));
+  await screen.findByRole('tab', { name: 'New pupils (2,000)' });
+  expect(document.querySelectorAll('#import-new tbody tr')).toHaveLength(200);
+  expect(screen.getByText('…and 1,800 more, not shown here.')).toBeTruthy();
+  expect(screen.getByRole('button', { name: 'Import 2,000 new pupils' })).toBeTruthy();
+  expect(document.getElementById('import-nothing')).toBeNull();
+});
+
+test('pupils matched by surname and date of birth must be checked before importing; the import shows its progress and result', async () => {
+  const applied: { fingerprint: string; confirmNameMatches: boolean; onProgress: { id: number } }[] = [];
+  let finish: (outcome: ImportOutcome) => void = () => {};
+  mockIPC((cmd, args) => {
+    if (cmd === 'import_setup') return importSetup();
+    if (cmd === 'import_preview') {
+      return importPlan({
+        fingerprint: 'abc123', newPupils: [newPupil(1, 'Z886777726901')],
+        changed: [changedPupil(2, 'N886777726902', 'nameAndBirth'), changedPupil(3, 'C886777726903', 'upn')], differences: [difference],
+      });
+    }
+    if (cmd === 'import_apply') {
+      applied.push(args as (typeof applied)[number]);
+      return new Promise<ImportOutcome>((resolve) => (finish = resolve));
+    }
+    return null;
+  });
+  render(ImportScreen);
+  await screen.findByRole('heading', { level: 2, name: 'Choose the file' });
+  await chooseImportFile('pupils.xml', '<CTfile/>');
+  await fireEvent.click(screen.getByRole('button', { name: 'Preview' }));
+  const button = await screen.findByRole('button', { name: 'Import 1 new pupil and update 2' });
+  expect((button as HTMLButtonElement).disabled).toBe(true);
+  await fireEvent.click(screen.getByRole('tab', { name: 'Changed (2)' }));
+  expect(document.querySelector('#import-changed tr[data-upn="N886777726902"]')?.textContent).toContain('Check: matched by surname and date of birth');
+  expect(document.querySelector('#import-changed tr[data-upn="C886777726903"]')?.textContent).not.toContain('Check:');
+  const confirm = screen.getByLabelText('I have checked the pupil matched by surname and date of birth');
+  await fireEvent.click(button);
+  expect(applied).toHaveLength(0);
+  await fireEvent.click(confirm);
+  expect((button as HTMLButtonElement).disabled).toBe(false);
+  await fireEvent.click(button);
+
+  // Until the first progress message, the bar is indeterminate (no value).
+  await screen.findByRole('heading', { level: 2, name: 'Importing' });
+  expect(applied).toHaveLength(1);
+  expect(applied[0].fingerprint).toBe('abc123');
+  expect(applied[0].confirmNameMatches).toBe(true);
+  const bar = () => document.getElementById('import-progress') as HTMLProgressElement;
+  expect(bar().hasAttribute('value')).toBe(false);
+  expect(document.getElementById('import-progress-text')?.textContent).toContain('Importing…');
+  // A message on the channel moves the bar.
+  const internals = (window as unknown as { __TAURI_INTERNALS__: { runCallback: (id: number, data: unknown) => void } }).__TAURI_INTERNALS__;
+  internals.runCallback(applied[0].onProgress.id, { index: 0, message: { done: 64, total: 128 } });
+  await waitFor(() => expect(bar().getAttribute('value')).toBe('64'));
+  expect(bar().getAttribute('max')).toBe('128');
+  expect(document.getElementById('import-progress-text')?.textContent).toContain('Importing: 64 of 128 pupils done.');
+
+  finish({ applied: true, newPupils: 1, changed: 2, differences: 1, resolved: 0, message: 'Imported: 1 new pupil, 2 updated, 1 SEN difference for the office, 0 resolved.' });
+  await screen.findByRole('heading', { level: 2, name: 'Imported' });
+  expect(document.getElementById('import-result')?.textContent).toBe('Imported: 1 new pupil, 2 updated, 1 SEN difference for the office, 0 resolved.');
+  expect(screen.getByRole('link', { name: 'Open the register' }).getAttribute('href')).toBe('#/register');
+  expect(screen.getByRole('link', { name: 'See the MIS differences' }).getAttribute('href')).toBe('#/reconcile');
+  await fireEvent.click(screen.getByRole('button', { name: 'Import another file' }));
+  await screen.findByRole('heading', { level: 2, name: 'Choose the file' });
+  expect(document.getElementById('import-file-kept')).toBeNull();
+});
+
+test('a cancelled import says nothing was written and offers to preview again; a file over the limit is never read', async () => {
+  let previews = 0;
+  let fail: (error: CommandError) => void = () => {};
+  mockIPC((cmd) => {
+    if (cmd === 'import_setup') return importSetup({ maxBytes: 1_048_576 });
+    if (cmd === 'import_preview') {
+      previews++;
+      return importPlan({ newPupils: [newPupil(1, 'Z886777726901')] });
+    }
+    if (cmd === 'import_apply') return new Promise((_, reject) => (fail = reject));
+    if (cmd === 'import_cancel') {
+      fail({ code: 'refused', message: 'the import was cancelled; nothing was written', fields: [] });
+      return null;
+    }
+    return null;
+  });
+  render(ImportScreen);
+  await screen.findByRole('heading', { level: 2, name: 'Choose the file' });
+  // Over the limit: refused beside the field, before the file is read or sent.
+  await chooseImportFile('huge.xml', 'x'.repeat(1_048_577));
+  await fireEvent.click(screen.getByRole('button', { name: 'Preview' }));
+  const error = await screen.findByText('The file huge.xml is larger than 1 MB; import it with the senco command instead.');
+  expect(error.id).toBe('error-file');
+  expect(screen.getByLabelText('The file').getAttribute('aria-invalid')).toBe('true');
+  expect(previews).toBe(0);
+
+  await chooseImportFile('pupils.xml', '<CTfile/>');
+  expect(screen.getByLabelText('The file').getAttribute('aria-invalid')).toBeNull();
+  await fireEvent.click(screen.getByRole('button', { name: 'Preview' }));
+  await fireEvent.click(await screen.findByRole('button', { name: 'Import 1 new pupil' }));
+  await fireEvent.click(await screen.findByRole('button', { name: 'Cancel' }));
+  await screen.findByRole('heading', { level: 2, name: 'The import did not happen' });
+  expect(screen.getByRole('alert').textContent).toBe('The import was cancelled; nothing was written.');
+  expect(screen.getByText('Nothing from this file was written: the register is as it was before.')).toBeTruthy();
+  await fireEvent.click(screen.getByRole('button', { name: 'Preview again' }));
+  await screen.findByRole('heading', { level: 2, name: 'Check what the import would do' });
+  expect(previews).toBe(2);
+});
+
+test("a CSV's columns can be matched by hand, saved under a name and used for the preview", async () => {
+  const saves: unknown[] = [];
+  const previews: { profile: string | null; source: string }[] = [];
+  mockIPC((cmd, args) => {
+    if (cmd === 'import_setup') return importSetup();
+    if (cmd === 'import_headings') {
+      return {
+        headings: ['UPN', 'Family name', 'Given name', 'Born', 'Gender', 'Year', 'Notes'],
+        examples: [['Z886777726901'], ['Testwood'], ['Alba'], ['03/03/2017'], ['F'], ['3'], ['']],
+        encoding: 'UTF-8', delimiter: 'comma',
+      };
+    }
+    if (cmd === 'import_profile_save') {
+      const { profile } = args as { profile: ImportProfile };
+      saves.push(profile);
+      const missing = importFields.filter((f) => f.required && !profile.columns[f.field]);
+      const fields = [...(profile.name.trim() ? [] : [{ field: 'name', message: 'give the profile a name, such as the MIS it is for' }]),
+        ...missing.map((f) => ({ field: f.field, message: `choose the column that holds the ${f.label}` }))];
+      if (fields.length > 0) throw { code: 'invalid', message: fields[0].message, fields };
+      return { ...profile, id: 'own-our-mis-export' };
+    }
+    if (cmd === 'import_preview') {
+      previews.push(args as (typeof previews)[number]);
+      return importPlan({ source: 'csv', facts: { ctfVersion: '', sourceSchool: '', destination: '', encoding: 'UTF-8', delimiter: 'comma', profile: 'Our MIS export' } });
+    }
+    return null;
+  });
+  render(ImportScreen);
+  await screen.findByRole('heading', { level: 2, name: 'Choose the file' });
+  await fireEvent.click(screen.getByLabelText('CSV exported from the MIS'));
+  expect(within(screen.getByLabelText("The MIS's columns", { selector: 'select' })).getAllByRole('option').map((o) => o.textContent))
+    .toEqual(['Work it out from the headings', 'SIMS', 'Arbor']);
+  await chooseImportFile('pupils.csv', 'UPN,Family name\n');
+  await fireEvent.click(screen.getByRole('button', { name: 'Match the columns myself' }));
+  const upn = (await screen.findByLabelText('UPN (required)')) as HTMLSelectElement;
+  expect(within(upn).getAllByRole('option').map((o) => o.textContent)).toEqual([
+    '(not in this file)', 'UPN (e.g. Z886777726901)', 'Family name (e.g. Testwood)', 'Given name (e.g. Alba)', 'Born (e.g. 03/03/2017)',
+    'Gender (e.g. F)', 'Year (e.g. 3)', 'Notes (empty in the first rows)',
+  ]);
+  // Headings a known profile uses are chosen already.
+  expect(upn.value).toBe('UPN');
+  expect((screen.getByLabelText('Sex (required)') as HTMLSelectElement).value).toBe('Gender');
+  expect((screen.getByLabelText('Form or class') as HTMLSelectElement).value).toBe('');
+  expect(screen.queryByRole('button', { name: 'Preview' })).toBeNull();
+
+  await fireEvent.change(screen.getByLabelText('Legal surname (required)'), { target: { value: 'Family name' } });
+  await fireEvent.change(screen.getByLabelText('Legal first name (required)'), { target: { value: 'Given name' } });
+  await fireEvent.change(screen.getByLabelText('Year group (required)'), { target: { value: 'Year' } });
+  await fireEvent.click(screen.getByRole('button', { name: 'Save and use' }));
+  // The core's refusals show beside the name and the unmatched field, and the focus goes to the first.
+  const born = screen.getByLabelText('Date of birth (required)');
+  await screen.findByText('Choose the column that holds the date of birth.');
+  expect(born.getAttribute('aria-invalid')).toBe('true');
+  expect(born.getAttribute('aria-describedby')).toBe('error-match-dateOfBirth');
+  expect(screen.getByText('Give the profile a name, such as the MIS it is for.').id).toBe('error-match-name');
+  await waitFor(() => expect(document.activeElement).toBe(born));
+  expect(previews).toHaveLength(0);
+
+  await fireEvent.change(born, { target: { value: 'Born' } });
+  await fireEvent.input(screen.getByLabelText('Name for these columns'), { target: { value: 'Our MIS export' } });
+  await fireEvent.click(screen.getByRole('button', { name: 'Save and use' }));
+  await screen.findByRole('heading', { level: 2, name: 'Check what the import would do' });
+  expect(saves.at(-1)).toEqual({
+    id: '', name: 'Our MIS export',
+    columns: { upn: ['UPN'], legalSurname: ['Family name'], legalForename: ['Given name'], dateOfBirth: ['Born'], sex: ['Gender'], ncYear: ['Year'] },
+  });
+  expect(previews).toEqual([expect.objectContaining({ source: 'csv', profile: 'own-our-mis-export' })]);
+  expect(document.getElementById('import-facts')?.textContent).toContain('Our MIS export');
+  // Going back, the saved profile is offered, and chosen.
+  await fireEvent.click(screen.getByRole('button', { name: 'Choose another file' }));
+  const profiles = (await screen.findByLabelText("The MIS's columns", { selector: 'select' })) as HTMLSelectElement;
+  expect(profiles.value).toBe('own-our-mis-export');
+  expect(within(profiles).getAllByRole('option').map((o) => o.textContent)).toContain('Our MIS export');
+});
+
+test('the MIS differences list each pupil with both values and a link to the record, and save as CSV for the office', async () => {
+  let exports = 0;
+  mockIPC((cmd) => {
+    if (cmd === 'reconciliation') {
+      return [
+        { pupilId: 3, upn: 'K886200724123', name: 'Addie Quill', ncYear: 5, field: 'senStatus', label: 'SEN status', toolkit: 'K', mis: 'E', source: 'ctf', firstSeen: '2026-10-01', lastSeen: '2026-11-26' },
+        { pupilId: 3, upn: 'K886200724123', name: 'Addie Quill', ncYear: 5, field: 'primaryNeed', label: 'primary need', toolkit: 'SLCN', mis: 'none', source: 'ctf', firstSeen: '2026-11-26', lastSeen: '2026-11-26' },
+      ] satisfies ReconciliationItem[];
+    }
+    if (cmd === 'reconciliation_export') {
+      exports++;
+      return '/data/exports/mis-reconciliation-2026-11-26.csv';
+    }
+    return null;
+  });
+  render(Reconcile);
+  await screen.findByRole('heading', { level: 1, name: 'MIS differences' });
+  await screen.findByRole('table', { name: 'Differences between the MIS and the toolkit, by year group and name' });
+  expect(screen.getByText(/The toolkit's record is kept; correct the MIS at source before the next census\./)).toBeTruthy();
+  const rows = [...document.querySelectorAll('#reconcile-table tbody tr')].map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent));
+  expect(rows).toEqual([
+    ['K886200724123', 'Addie Quill', 'Year 5', 'SEN status', 'SEN support (K)', 'EHC plan (E)', '1 Oct 2026'],
+    ['K886200724123', 'Addie Quill', 'Year 5', 'Primary need', 'SLCN: Speech, language and communication needs', 'None', '26 Nov 2026'],
+  ]);
+  expect(screen.getAllByRole('link', { name: 'Addie Quill' })[0].getAttribute('href')).toBe('#/pupil/3');
+  await fireEvent.click(screen.getByRole('button', { name: 'Save as CSV for the office' }));
+  await waitFor(() => expect(screen.getByText('Saved to /data/exports/mis-reconciliation-2026-11-26.csv').closest('[role="status"]')).toBeTruthy());
+  expect(exports).toBe(1);
+  cleanup();
+  clearMocks();
+
+  mockIPC((cmd) => (cmd === 'reconciliation' ? [] : null));
+  render(Reconcile);
+  await screen.findByText('No differences: the MIS agreed with the toolkit at the last import.');
+  expect(document.getElementById('reconcile-count')?.textContent).toContain('No differences are open.');
 });

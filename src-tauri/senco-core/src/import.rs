@@ -381,3 +381,6 @@ pub fn shown(text: &str) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests;

@@ -157,6 +157,7 @@ pub fn read(input: impl BufRead, today: NaiveDate, here: (&str, &str)) -> Parsed
             }
         };
         let step = match event {
+            Event::Eof => break None,
             Event::DocType(_) => Err(
                 "the file declares a document type (<!DOCTYPE …>). A CTF never has one, and it is how entity-expansion attacks work, so the file was not read".to_string(),
             ),
@@ -210,7 +211,6 @@ pub fn read(input: impl BufRead, today: NaiveDate, here: (&str, &str)) -> Parsed
                 state.close(&mut parsed);
                 Ok(())
             }
-            Event::Eof => break None,
             _ => Ok(()),
         };
         if let Err(message) = step {
@@ -236,8 +236,11 @@ pub fn read(input: impl BufRead, today: NaiveDate, here: (&str, &str)) -> Parsed
         parsed.problems.push(Problem::file(message));
         return parsed;
     }
-    if state.records == 0 {
-        parsed.warnings.push("the file holds no pupils".to_string());
+    if parsed.problems.iter().any(|p| p.place == Place::File) {
+        // A file that cannot be trusted as a whole (a version too old) gives no pupils.
+        parsed.pupils.clear();
+    } else if state.records == 0 {
+        parsed.problems.push(Problem::file("the file holds no pupils"));
     }
     parsed
 }

@@ -1,5 +1,5 @@
 //! The values MIS exports write, read into the census vocabulary: SEN statuses ("SEN
-//! Support", "K", "EHC ImportPlan", "Statement"), needs by code or description ("Autistic Spectrum
+//! Support", "K", "EHC Plan", "Statement"), needs by code or description ("Autistic Spectrum
 //! Disorder" is ASD), year groups ("Year 6", "Y6", "6", "Reception", "N2"), dates
 //! (dd/mm/yyyy, d/m/yy, ISO, with or without a time), sex, yes/no flags and percentages.
 //!
@@ -75,7 +75,7 @@ pub fn need(text: &str) -> Result<NeedCode, String> {
 /// A year group: "Year 6", "Yr6", "Y6", "6", "Reception", "R", "YR", "Nursery", "N1", "N2".
 /// Both nursery years are the register's Nursery.
 pub fn year(text: &str) -> Result<i32, String> {
-    let key = squash(text);
+    let key = if text.trim().starts_with('-') { String::from("-") } else { squash(text) };
     let bad = || format!("\"{}\" is not a year group: use Nursery, N1, N2, Reception, R, or Year 1 to Year 14", shown(text));
     let year = match key.as_str() {
         "N" | "N1" | "N2" | "NURSERY" | "YN" => -1,
@@ -175,7 +175,7 @@ mod tests {
             ("SEN Support", SenStatus::SenSupport),
             ("K", SenStatus::SenSupport),
             ("k", SenStatus::SenSupport),
-            ("EHC ImportPlan", SenStatus::EhcPlan),
+            ("EHC Plan", SenStatus::EhcPlan),
             ("E", SenStatus::EhcPlan),
             ("Statement", SenStatus::EhcPlan),
             ("", SenStatus::NoSen),
