@@ -195,6 +195,7 @@ async fn demo_school_add_pupil_set_sen_support_and_find_them() {
     take_a_pupil_through_a_whole_cycle(&c, &upn).await;
     let bundle = check_fix_and_build_a_pack(&c).await;
     let summary = governors_view_with_no_way_to_a_pupil(&c, &upn).await;
+    import_a_ctf_and_see_the_difference_for_the_office(&c, &upn).await;
     c.close().await.expect("session closes");
 
     // WebKit keeps its caches and storage in the cache folder, so "back up the data folder"
@@ -254,6 +255,52 @@ async fn governors_view_with_no_way_to_a_pupil(c: &Client, upn: &str) -> PathBuf
 }
 
 /// ISO date `days` before today, for the dates a SENCO types.
+/// The import wizard in the real window: a CTF with two new pupils and the pupil this test
+/// added, whom the MIS says has an EHC plan. The file goes in through the page's file input
+/// (as a person choosing it would set it), is previewed, applied, and the difference is on
+/// the office's list while the toolkit's record stays SEN support.
+async fn import_a_ctf_and_see_the_difference_for_the_office(c: &Client, upn: &str) {
+    let year = senco_core::pupil::academic_year(chrono::Local::now().date_naive()) - 3 - 5;
+    let pupil = |upn: &str, surname: &str, forename: &str, dob: &str, year_group: &str, provision: &str, need: &str| {
+        format!(
+            "<Pupil><UPN>{upn}</UPN><Surname>{surname}</Surname><Forename>{forename}</Forename><DOB>{dob}</DOB><Sex>F</Sex>\
+             <BasicDetails><NCyearActual>{year_group}</NCyearActual></BasicDetails><SENhistory><SEN><StartDate>2025-01-06</StartDate>\
+             <SENprovision>{provision}</SENprovision></SEN><SENneeds><SENneed><SENtypeRank>1</SENtypeRank><SENtype>{need}</SENtype></SENneed></SENneeds></SENhistory></Pupil>"
+        )
+    };
+    let ctf = format!(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?><CTfile><Header><CTFversion>26.0</CTFversion><SourceSchool><LEA>886</LEA><Estab>2999</Estab></SourceSchool>\
+         <DestSchool><LEA>886</LEA><Estab>2999</Estab></DestSchool></Header><CTFpupilData>{}{}{}</CTFpupilData></CTfile>",
+        pupil("Z886777726901", "WINDOWLY", "ALBA", &format!("{year}-10-15"), "3", "K", "SLCN"),
+        pupil("N886777726902", "GLASSFORD", "CERYS", &format!("{}-02-02", year + 1), "3", "K", "ASD"),
+        pupil(upn, "TESTWORTHY", "MARIGOLD", "2017-03-14", "5", "E", "SLCN"),
+    );
+    click(c, "#nav-import").await;
+    click(c, "#import-source-ctf").await;
+    // A file input cannot be typed into; this is what choosing a file does to it.
+    c.execute(
+        "const input = document.querySelector('#import-file');
+         const files = new DataTransfer();
+         files.items.add(new File([arguments[0]], 'pupils.xml', { type: 'text/xml' }));
+         input.files = files.files;
+         input.dispatchEvent(new Event('change', { bubbles: true }));",
+        vec![ctf.into()],
+    )
+    .await
+    .expect("the file is chosen");
+    click(c, "#import-preview").await;
+    wait_for_text(c, "#import-tabs, [role=tablist]", "New pupils (2)").await;
+    wait_for_text(c, "[role=tablist]", "SEN differences (1)").await;
+    screenshot(c, "import-preview").await;
+    click(c, "#import-apply").await;
+    wait_for_text(c, "#import-result", "Imported: 2 new pupils, 0 updated, 1 SEN difference for the office").await;
+    screenshot(c, "import-result").await;
+    click(c, "#import-to-differences").await;
+    let list = wait_for_text(c, "main", "EHC plan").await;
+    assert!(list.contains("Testworthy") && list.contains("SEN support"), "the office list names the pupil and both values: {list}");
+    screenshot(c, "reconcile").await;
+}
+
 fn days_ago(days: i64) -> String {
     (chrono::Local::now().date_naive() - chrono::Duration::days(days)).to_string()
 }
