@@ -130,7 +130,7 @@ impl Store {
             }
             audit::record(&tx, stamp, "import-add", "pupil", Some(id), &format!("added pupil {} from the MIS ({source})", pupil.upn))?;
             done += 1;
-            if done % 64 == 0 && !progress(done, total) {
+            if done.is_multiple_of(64) && !progress(done, total) {
                 return Err(cancelled());
             }
         }
@@ -140,7 +140,7 @@ impl Store {
             let fields: Vec<&str> = changed.changes.iter().map(|c| c.label.as_str()).collect();
             audit::record(&tx, stamp, "import-edit", "pupil", Some(changed.pupil_id), &format!("{} updated from the MIS ({source})", fields.join(", ")))?;
             done += 1;
-            if done % 64 == 0 && !progress(done, total) {
+            if done.is_multiple_of(64) && !progress(done, total) {
                 return Err(cancelled());
             }
         }
