@@ -239,3 +239,51 @@ fn hostile_files_are_refused_with_a_reason_that_names_the_place_and_change_nothi
     assert_eq!(missing.status.code(), Some(1));
     assert!(text(&missing.stderr).contains("nowhere.csv could not be read"), "{}", text(&missing.stderr));
 }
+
+fn spawn_import(db: &Path, file: &Path) -> std::process::Child {
+    Command::new(env!("CARGO_BIN_EXE_senco"))
+        .args(["import", "ctf"])
+        .arg(file)
+        .args(["--today", TODAY, "--db"])
+        .arg(db)
+        .env("SENCO_PASSPHRASE", PASSPHRASE)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("senco starts")
+}
+
+#[test]
+fn two_imports_of_one_file_at_once_add_each_pupil_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let (demo, ctf) = demo_ctf(dir.path(), 600);
+    let school = fresh(dir.path());
+    let (a, b) = (spawn_import(&school, &ctf), spawn_import(&school, &ctf));
+    let (a, b) = (a.wait_with_output().unwrap(), b.wait_with_output().unwrap());
+    let outputs = [text(&a.stdout), text(&b.stdout)];
+    assert!(a.status.success() && b.status.success(), "{outputs:?}\n{}\n{}", text(&a.stderr), text(&b.stderr));
+    assert_eq!(outputs.iter().filter(|o| o.contains("Imported: ")).count(), 1, "{outputs:?}");
+    assert_eq!(outputs.iter().filter(|o| o.contains("Nothing to change")).count(), 1, "{outputs:?}");
+    assert_eq!(census_view(&school, false), census_view(&demo, true));
+    ok(senco(&school, &["check"]));
+}
+
+#[test]
+fn an_import_killed_part_way_leaves_the_school_as_it_was_and_a_retry_works() {
+    let dir = tempfile::tempdir().unwrap();
+    let (demo, ctf) = demo_ctf(dir.path(), 2000);
+    let school = fresh(dir.path());
+    let expected = census_view(&demo, true);
+    // Killed at a spread of moments: while reading, planning and writing.
+    for delay_ms in [40, 120, 250, 400] {
+        let mut child = spawn_import(&school, &ctf);
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let _ = child.kill();
+        let _ = child.wait();
+        ok(senco(&school, &["check"]));
+        let now = census_view(&school, false);
+        assert!(now.is_empty() || now == expected, "after a kill at {delay_ms} ms the register is whole or untouched: {} pupils", now.len());
+    }
+    ok(senco(&school, &["import", "ctf", ctf.to_str().unwrap()]));
+    assert_eq!(census_view(&school, false), expected, "a retry completes the import");
+}

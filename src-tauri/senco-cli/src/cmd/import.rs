@@ -63,7 +63,9 @@ pub fn run(context: &Context, command: ImportCommand) -> Result<ExitCode, Failur
                 }
                 true
             };
-            let (plan, outcome) = store.apply_import(parsed, &name, Some(&preview.fingerprint), args.confirm_matches, &mut progress, context.stamp)?;
+            // The plan is worked out again inside the transaction; if another program (the
+            // app, a second script) imported first, this one sees the register as it is now.
+            let (plan, outcome) = store.apply_import(parsed, &name, None, args.confirm_matches, &mut progress, context.stamp)?;
             (plan, Some(outcome))
         }
     };

@@ -90,3 +90,46 @@ impl Store {
             .collect()
     }
 }
+
+impl Store {
+    /// The import's yardstick: the same pupils, statuses and needs an import of a new school
+    /// writes, inserted in one transaction with prepared statements and no checks, matching,
+    /// audit or reconciliation.
+    pub fn raw_insert_pupils(&mut self, pupils: &[crate::import::MisPupil]) -> Result<usize> {
+        let tx = self.conn.transaction()?;
+        for p in pupils {
+            tx.prepare_cached(
+                "INSERT INTO pupil (upn, legal_forename, legal_surname, preferred_forename, preferred_surname, date_of_birth, sex, nc_year, form,
+                                    admission_date, pupil_premium, fsm, eal, looked_after, attendance_pct)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, '', ?9, ?10, ?11, ?12, ?13, ?14)",
+            )?
+            .execute(rusqlite::params![
+                p.upn,
+                p.legal_forename,
+                p.legal_surname,
+                p.preferred_forename,
+                p.preferred_surname,
+                p.date_of_birth,
+                p.sex.map_or("F", crate::pupil::Sex::code),
+                p.nc_year,
+                p.admission_date,
+                p.pupil_premium.unwrap_or(false),
+                p.fsm.unwrap_or(false),
+                p.eal.unwrap_or(false),
+                p.looked_after.unwrap_or(false),
+                p.attendance_pct
+            ])?;
+            let id = tx.last_insert_rowid();
+            if let Some(sen) = &p.sen {
+                tx.prepare_cached("INSERT INTO sen_status (pupil_id, status, start_date, reason) VALUES (?1, ?2, ?3, '')")?
+                    .execute(rusqlite::params![id, sen.status.code(), sen.start_date.or(p.admission_date)])?;
+                for need in sen.needs.iter().filter(|n| n.end_date.is_none()) {
+                    tx.prepare_cached("INSERT INTO need (pupil_id, need_code, rank, start_date) VALUES (?1, ?2, ?3, ?4)")?
+                        .execute(rusqlite::params![id, need.code.code(), need.rank, need.start_date.or(p.admission_date)])?;
+                }
+            }
+        }
+        tx.commit()?;
+        Ok(pupils.len())
+    }
+}
