@@ -100,7 +100,6 @@ impl AppState {
         school
     }
 
-    /// Runs `action` on the open store, or says that no school is open.
     pub fn stage(&self, staged: Option<Staged>) {
         *self.staged.lock().unwrap_or_else(|p| p.into_inner()) = staged;
     }
@@ -117,6 +116,7 @@ impl AppState {
         self.cancel.load(Ordering::SeqCst)
     }
 
+    /// Runs `action` on the open store, or says that no school is open.
     pub fn with_store<T>(&self, action: impl FnOnce(&mut Store) -> senco_core::Result<T>) -> senco_core::Result<T> {
         let mut slot = self.slot();
         let store = slot.as_mut().ok_or(Error::Locked)?;

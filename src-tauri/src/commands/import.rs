@@ -121,14 +121,14 @@ pub fn import_cancel(state: State<'_, AppState>) {
 
 #[tauri::command(async)]
 pub fn reconciliation(state: State<'_, AppState>) -> CommandResult<Vec<ReconciliationItem>> {
-    Ok(state.with_store(|store| store.reconciliation())?)
+    Ok(state.with_store(|store| store.reconciliation(now().today))?)
 }
 
 /// Saves the reconciliation list as CSV in the exports folder (owner-only, written to a
 /// temporary file and renamed), for the school office; returns where it went.
 #[tauri::command(async)]
 pub fn reconciliation_export(state: State<'_, AppState>) -> CommandResult<String> {
-    let items = state.with_store(|store| store.reconciliation())?;
+    let items = state.with_store(|store| store.reconciliation(now().today))?;
     let folder = state.data_dir().join("exports");
     senco_core::files::create_private_dir(&folder)?;
     let path = folder.join(format!("mis-reconciliation-{}.csv", now().today));

@@ -183,7 +183,7 @@ fn shown_value(text: &str) -> String {
 
 pub fn reconcile(context: &Context, args: ReconcileArgs) -> Result<ExitCode, Failure> {
     let store = context.open()?;
-    let items = store.reconciliation()?;
+    let items = store.reconciliation(context.stamp.today)?;
     let text = match args.format {
         ListFormat::Csv => export::reconciliation_csv(&items),
         ListFormat::Json => export::reconciliation_json(&items),

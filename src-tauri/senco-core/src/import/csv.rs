@@ -309,6 +309,11 @@ pub fn read(bytes: &[u8], choice: &Choice, profiles: &[ImportProfile]) -> Parsed
     let mut parsed = Parsed::failed(Source::Csv, Problem::file(""));
     parsed.problems.clear();
     parsed.facts = FileFacts { encoding: encoding.to_string(), delimiter: delimiter_name.to_string(), ..FileFacts::default() };
+    if encoding == "Windows-1252" && bytes.windows(2).any(|w| (0xC2..=0xDF).contains(&w[0]) && (0x80..=0xBF).contains(&w[1])) {
+        parsed.warnings.push(
+            "the file is not all UTF-8, so it was read as Windows-1252, but parts of it look like UTF-8: check accented names in the preview, and save the file again from the MIS if they look wrong".to_string(),
+        );
+    }
     if rows.is_empty() {
         parsed.problems.extend(row_problems);
         parsed.problems.push(Problem::file("the file has no heading line: it holds no rows"));

@@ -13,7 +13,7 @@
 use std::collections::BTreeMap;
 use std::io::BufRead;
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 
@@ -23,10 +23,15 @@ use super::{shown, values, FileFacts, MisNeed, MisPupil, MisSen, Parsed, Place, 
 
 /// The oldest CTF version read: the one for the 2020/21 school year.
 pub const OLDEST_VERSION: u32 = 20;
-/// The newest version whose layout is known; newer files are read with a warning.
+/// The newest version whose layout is known when this was written; newer files than this
+/// and next school year's are read with a warning.
 pub const NEWEST_VERSION: u32 = 26;
 
 const MAX_DEPTH: usize = 64;
+/// At most this many different unread elements are named; the rest are counted together.
+const MAX_IGNORED: usize = 200;
+/// At most this many repeated groups (SEN entries, needs, meal periods…) in one pupil.
+const MAX_GROUPS: usize = 1000;
 const MAX_TEXT: usize = 64 * 1024;
 
 /// Elements the reader uses, by their path below `CTfile`.
@@ -136,7 +141,9 @@ struct Header {
 /// gives their admission date.
 pub fn read(input: impl BufRead, today: NaiveDate, here: (&str, &str)) -> Parsed {
     let mut reader = Reader::from_reader(input);
-    reader.config_mut().trim_text(true);
+    // Text is trimmed once, when its element closes: trimming each piece would lose the
+    // spaces around an entity ("SMITH &amp; JONES").
+    reader.config_mut().trim_text(false);
     let mut buf = Vec::new();
     let mut state = State { today, here: (here.0.to_string(), here.1.to_string()), ..State::default() };
     let mut parsed = Parsed {
@@ -314,7 +321,9 @@ impl State {
         };
         if !known {
             let shown_path = path.strip_prefix("CTFpupilData/").unwrap_or(&path);
-            *parsed.ignored.entry(shown(shown_path)).or_insert(0) += 1;
+            let key = shown(shown_path);
+            let key = if parsed.ignored.len() >= MAX_IGNORED && !parsed.ignored.contains_key(&key) { "(other elements)".to_string() } else { key };
+            *parsed.ignored.entry(key).or_insert(0) += 1;
             self.skipping = 1;
             return Ok(());
         }
@@ -323,6 +332,10 @@ impl State {
             self.draft = Some(Draft { record: self.records, ..Draft::default() });
         }
         if let (Some(d), Some(rest)) = (self.draft.as_mut(), path.strip_prefix("CTFpupilData/Pupil/")) {
+            let groups = d.sen.len() + d.needs.len() + d.fsm.len() + d.attendance.len() + d.languages.len() + d.schools.len();
+            if groups >= MAX_GROUPS {
+                return Err(format!("pupil record {} has more than {MAX_GROUPS} SEN, need, meal, attendance, language and school entries, which no CTF has", d.record));
+            }
             match rest {
                 "SENhistory" => d.has_sen_history = true,
                 "SENhistory/SEN" => d.sen.push(Default::default()),
@@ -388,7 +401,7 @@ impl State {
             "Header/DestSchool/Estab" => h.dest[1] = value,
             "Header" if !self.header_done => {
                 self.header_done = true;
-                finish_header(h, parsed);
+                finish_header(h, parsed, self.today);
             }
             PUPIL => {
                 if let Some(d) = self.draft.take() {
@@ -407,14 +420,21 @@ fn set<const N: usize>(groups: &mut [[String; N]], index: usize, value: String) 
     }
 }
 
-fn finish_header(header: &Header, parsed: &mut Parsed) {
-    let version = header.version.trim();
+fn finish_header(header: &Header, parsed: &mut Parsed, today: NaiveDate) {
+    let version = shown(header.version.trim());
+    let version = version.as_str();
     parsed.facts.ctf_version = version.to_string();
     parsed.facts.source_school = match (header.source[3].trim(), header.source[0].trim(), header.source[1].trim()) {
         ("", la, estab) => format!("{la}/{estab}"),
         (name, la, estab) => format!("{} ({la}/{estab})", shown(name)),
     };
-    parsed.facts.destination = format!("{}/{}", shown(header.dest[0].trim()), shown(header.dest[1].trim()));
+    parsed.facts.destination = match (header.dest[0].trim(), header.dest[1].trim()) {
+        ("", "") => String::new(),
+        (la, estab) => format!("{}/{}", shown(la), shown(estab)),
+    };
+    // The toolkit knows the layout up to the version of next school year (MISs send the new
+    // version from the summer before).
+    let newest = NEWEST_VERSION.max((crate::pupil::academic_year(today) % 100 + 1) as u32);
     let major = version.split('.').next().and_then(|m| m.parse::<u32>().ok());
     match major {
         None => parsed.problems.push(Problem::file(format!(
@@ -424,8 +444,8 @@ fn finish_header(header: &Header, parsed: &mut Parsed) {
         Some(m) if m < OLDEST_VERSION => parsed.problems.push(Problem::file(format!(
             "the file is CTF version {version}, older than the oldest this toolkit reads ({OLDEST_VERSION}.0); ask the sending school or the MIS for a current CTF"
         ))),
-        Some(m) if m > NEWEST_VERSION => parsed.warnings.push(format!(
-            "the file is CTF version {version}, newer than the newest this toolkit knows ({NEWEST_VERSION}.0); it was read with the elements the toolkit knows"
+        Some(m) if m > newest => parsed.warnings.push(format!(
+            "the file is CTF version {version}, newer than the newest this toolkit knows ({newest}.0); it was read with the elements the toolkit knows"
         )),
         Some(_) => {}
     }
@@ -435,11 +455,12 @@ fn finish_header(header: &Header, parsed: &mut Parsed) {
 fn finish_pupil(d: Draft, here: &(String, String), parsed: &mut Parsed, today: NaiveDate) {
     let place = Place::Record(d.record);
     let upn = d.upn.trim().to_string();
-    let mut problems = Vec::new();
+    let mut problems: Vec<Problem> = d
+        .too_long
+        .iter()
+        .map(|(path, length)| Problem::new(place, &upn, "", format!("the element {} holds {length} characters; the record was not read", shown(path.trim_start_matches("CTfile/")))))
+        .collect();
     let mut problem = |field: Field, message: String| problems.push(Problem::at(place, &upn, field, message));
-    for (path, length) in &d.too_long {
-        problem(Field::Upn, format!("the element {} is {length} characters long; it was not read", shown(path)));
-    }
     let mut pupil = MisPupil::empty(place);
     pupil.upn = upn.clone();
     pupil.former_upn = d.former_upn.trim().to_string();
@@ -501,24 +522,33 @@ fn finish_pupil(d: Draft, here: &(String, String), parsed: &mut Parsed, today: N
         if start <= today && end.is_none_or(|e| e >= today) {
             fsm_now = true;
         }
-        let six_years_ago = today.with_year(today.year() - 6).unwrap_or(today);
+        let six_years_ago = today.checked_sub_months(chrono::Months::new(72)).unwrap_or(today);
         if start <= today && end.is_none_or(|e| e >= six_years_ago) {
             fsm_six_years = true;
         }
     }
     pupil.fsm = Some(fsm_now);
-    pupil.pupil_premium = Some(fsm_six_years || pupil.looked_after == Some(true));
+    // A CTF has no pupil premium field. Meals in the last six years or care make a pupil
+    // eligible; anything else (service children, adoption from care) the CTF cannot show, so
+    // it never takes the flag away.
+    pupil.pupil_premium = (fsm_six_years || pupil.looked_after == Some(true)).then_some(true);
     let first_language = d.languages.iter().find(|[kind, _]| kind.trim().eq_ignore_ascii_case("F")).or(d.languages.first());
-    pupil.eal = first_language.map(|[_, language]| !matches!(values::squash(language).as_str(), "ENG" | "ENB"));
+    // English (ENG) or believed English (ENB) is not EAL; not obtained (NOT) or refused (REF)
+    // says nothing, so the register's value stays.
+    pupil.eal = first_language.and_then(|[_, language]| match values::squash(language).as_str() {
+        "ENG" | "ENB" => Some(false),
+        "NOT" | "REF" | "" => None,
+        _ => Some(true),
+    });
     let latest_year = d.attendance.iter().filter_map(|[year, possible, authorised, unauthorised]| {
-        let numbers = [year, possible, authorised, unauthorised].map(|n| n.trim().parse::<u32>().ok());
+        let numbers = [year, possible, authorised, unauthorised].map(|n| n.trim().parse::<u64>().ok());
         match numbers {
-            [Some(year), Some(possible), Some(a), Some(u)] if possible > 0 && a + u <= possible => Some((year, possible, a + u)),
+            [Some(year), Some(possible), Some(a), Some(u)] if possible > 0 && a.saturating_add(u) <= possible => Some((year, possible, a + u)),
             _ => None,
         }
     });
     if let Some((_, possible, absent)) = latest_year.max_by_key(|(year, _, _)| *year) {
-        let pct = f64::from(possible - absent) * 100.0 / f64::from(possible);
+        let pct = (possible - absent) as f64 * 100.0 / possible as f64;
         pupil.attendance_pct = Some((pct * 10.0).round() / 10.0);
     }
     let ours = d.schools.iter().filter(|[la, estab, _]| la.trim() == here.0 && estab.trim() == here.1);
@@ -591,6 +621,7 @@ fn sen(d: &Draft, problem: &mut impl FnMut(Field, String)) -> MisSen {
     }
     needs.sort_by_key(|n| (n.end_date.is_some(), n.rank));
     let open: Vec<&MisNeed> = needs.iter().filter(|n| n.end_date.is_none()).collect();
+    let ranks_clash = open.windows(2).any(|w| w[0].rank == w[1].rank);
     for (i, need) in open.iter().enumerate() {
         if open[..i].iter().any(|other| other.rank == need.rank) {
             problem(Field::PrimaryNeed, format!("two current needs share rank {}", need.rank));
@@ -607,6 +638,15 @@ fn sen(d: &Draft, problem: &mut impl FnMut(Field, String)) -> MisSen {
     }
     if !d.has_sen_history {
         return MisSen { status: SenStatus::NoSen, start_date: None, earlier: Vec::new(), needs: Vec::new() };
+    }
+    // The current needs in rank order are ranked 1, 2, 3… as the register ranks them, so the
+    // primary need is the first current one even when the MIS's rank 1 has ended.
+    if !ranks_clash {
+        let mut next = 1;
+        for need in needs.iter_mut().filter(|n| n.end_date.is_none()) {
+            need.rank = next;
+            next += 1;
+        }
     }
     MisSen { status, start_date, earlier, needs }
 }

@@ -464,13 +464,12 @@ fn input_from(p: &MisPupil) -> PupilInput {
 fn new_pupil(p: &MisPupil, upn: Upn, today: NaiveDate) -> Result<NewPupil, Vec<Problem>> {
     let dob = p.date_of_birth.expect("checked by the reader");
     let sen = p.sen.clone().unwrap_or(super::MisSen { status: SenStatus::NoSen, start_date: None, earlier: Vec::new(), needs: Vec::new() });
-    let first_sen = sen.earlier.iter().map(|(_, d)| *d).chain(sen.start_date).chain(sen.needs.iter().filter_map(|n| n.start_date)).min();
+    // With no admission date in the file (a CTF from another school carries none for this
+    // one), the pupil is taken as admitted at the start of this school year; the preview says
+    // so, and SEN history from before it starts on that day.
     let school_year_start = NaiveDate::from_ymd_opt(crate::pupil::academic_year(today), 9, 1).expect("1 September exists");
     let admission_assumed = p.admission_date.is_none();
-    let admission = p
-        .admission_date
-        .unwrap_or_else(|| first_sen.map_or(school_year_start, |d| d.min(school_year_start)).min(today))
-        .max(dob);
+    let admission = p.admission_date.unwrap_or(school_year_start.min(today)).max(dob);
     let mut input = input_from(p);
     input.upn = upn.to_string();
     input.admission_date = admission.to_string();

@@ -150,6 +150,60 @@ fn elements_the_toolkit_does_not_read_are_skipped_however_deep_and_counted() {
 }
 
 #[test]
+fn what_a_ctf_cannot_say_is_left_alone_and_its_numbers_cannot_overflow() {
+    let extra = "<BasicDetails><NCyearActual>3</NCyearActual><Languages><Type><LanguageType>F</LanguageType><Language>NOT</Language></Type></Languages></BasicDetails>\
+                 <Attendance><YearData><Year>2025</Year><SessionsPossible>300</SessionsPossible><SessionsAuthorised>4294967295</SessionsAuthorised><SessionsUnauthorised>4294967295</SessionsUnauthorised></YearData></Attendance>";
+    let text = ctf_file(&[pupil(&upn(1), "OAKLEY", "MARY &#x41;NNE", Y3, "3", "").replace("<BasicDetails><NCyearActual>3</NCyearActual></BasicDetails>", extra)]);
+    let text = text.replace("<Surname>OAKLEY</Surname>", "<Surname>O&apos;HARA  SMITH</Surname>");
+    let parsed = read_ctf(&text);
+    assert!(parsed.problems.is_empty(), "{:?}", parsed.problems);
+    let p = &parsed.pupils[0];
+    assert_eq!((p.legal_forename.as_str(), p.legal_surname.as_str()), ("Mary Anne", "O'Hara  Smith"), "spaces around references are kept");
+    assert_eq!(p.eal, None, "a first language not obtained says nothing about EAL");
+    assert_eq!(p.pupil_premium, None, "a CTF never takes pupil premium away");
+    assert_eq!(p.attendance_pct, None, "absences larger than the sessions are not an attendance");
+    assert!(parsed.warnings.is_empty(), "a CTF addressed to this school: {:?}", parsed.warnings);
+}
+
+#[test]
+fn the_first_current_need_is_the_primary_one_even_when_the_mis_rank_1_has_ended() {
+    let sen = "<SEN><StartDate>2025-09-10</StartDate><SENprovision>K</SENprovision></SEN><SENneeds>\
+               <SENneed><SENtypeRank>1</SENtypeRank><SENtype>SLCN</SENtype><NeedEndDate>2026-01-01</NeedEndDate></SENneed>\
+               <SENneed><SENtypeRank>2</SENtypeRank><SENtype>MLD</SENtype></SENneed></SENneeds>";
+    let parsed = read_ctf(&ctf_file(&[pupil(&upn(1), "OAKLEY", "MAYA", Y3, "3", sen)]));
+    assert_eq!(parsed.pupils[0].sen.as_ref().unwrap().primary_need(), Some(NeedCode::MLD));
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = school(dir.path());
+    apply(&mut store, parsed).unwrap();
+    assert!(register(&store)[0].ends_with("Y3 K MLD"), "{:?}", register(&store));
+}
+
+#[test]
+fn a_small_import_can_still_be_cancelled_before_it_commits() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = school(dir.path());
+    let refused = store.apply_import(read_ctf(&ctf_file(&three())), "t.xml", None, false, &mut |_, _| false, stamp()).unwrap_err();
+    assert!(refused.to_string().contains("cancelled"), "{refused}");
+    assert!(register(&store).is_empty());
+}
+
+#[test]
+fn a_saved_profile_does_not_silently_replace_another_with_a_similar_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = school(dir.path());
+    let mut profile = csv::shipped().remove(0);
+    profile.name = "Our SIMS".into();
+    assert_eq!(store.save_import_profile(&profile, stamp()).unwrap().id, "own-our-sims");
+    profile.name = "our sims".into();
+    store.save_import_profile(&profile, stamp()).expect("the same name replaces it");
+    profile.name = "Our SIMS!".into();
+    let refused = store.save_import_profile(&profile, stamp()).unwrap_err();
+    assert!(refused.to_string().contains("too like this one"), "{refused}");
+    profile.name = "!!!".into();
+    assert!(store.save_import_profile(&profile, stamp()).is_err());
+}
+
+#[test]
 fn a_bad_record_is_named_and_the_others_are_still_read() {
     let mut pupils = three();
     pupils[1] = pupils[1].replace("<DOB>2019-03-02</DOB>", "<DOB>02/31/2019</DOB>");
@@ -177,10 +231,9 @@ fn a_first_import_takes_the_mis_sen_history_and_a_second_changes_nothing() {
     assert!(rows.iter().any(|r| r.ends_with("Maya Oakley 2019-01-15 Y3 K SLCN")), "{rows:?}");
     let maya = store.pupil_by_upn(&upn(1)).unwrap();
     let history: Vec<(SenStatus, String)> = maya.status_history.iter().map(|h| (h.status, h.start_date.to_string())).collect();
-    assert_eq!(history, vec![(SenStatus::SenSupport, "2025-09-10".into())], "with no admission date in the file, the pupil is taken as admitted when their SEN began");
-    assert_eq!(maya.admission_date.to_string(), "2025-09-10");
-    let tom = store.pupil_by_upn(&upn(2)).unwrap();
-    assert_eq!(tom.admission_date.to_string(), "2026-09-01", "or at the start of this school year");
+    assert_eq!(maya.admission_date.to_string(), "2026-09-01", "with no admission date in the file, the pupil is taken as admitted at the start of this school year");
+    assert_eq!(history, vec![(SenStatus::SenSupport, "2026-09-01".into())], "and the MIS's SEN support from before it starts then");
+    assert!(plan.new_pupils.iter().all(|p| p.admission_assumed), "the preview says the admission date was assumed");
     let (again, outcome) = apply(&mut store, read_ctf(&text)).unwrap();
     assert!(again.is_no_op() && !outcome.applied, "{again:?}");
     assert_eq!(outcome.message, "Nothing to change: the register already matches this file.");
@@ -209,7 +262,7 @@ fn where_the_mis_disagrees_about_sen_the_toolkit_keeps_its_record_and_the_office
     let before = register(&store);
     apply(&mut store, read_ctf(&changed)).unwrap();
     assert_eq!(register(&store), before, "no SEN status or need was overwritten");
-    let items: Vec<String> = store.reconciliation().unwrap().iter().map(|i| format!("{} {}: {} here, {} in the MIS", i.name, i.label, i.toolkit, i.mis)).collect();
+    let items: Vec<String> = store.reconciliation(today()).unwrap().iter().map(|i| format!("{} {}: {} here, {} in the MIS", i.name, i.label, i.toolkit, i.mis)).collect();
     assert_eq!(items, [
         "Tom Bridge SEN status: N here, K in the MIS",
         "Tom Bridge primary need: none here, MLD in the MIS",
@@ -220,7 +273,7 @@ fn where_the_mis_disagrees_about_sen_the_toolkit_keeps_its_record_and_the_office
     // The MIS is corrected at source: the items resolve.
     let (plan, _) = apply(&mut store, read_ctf(&ctf_file(&three()))).unwrap();
     assert_eq!(plan.resolved.len(), 4);
-    assert!(store.reconciliation().unwrap().is_empty());
+    assert!(store.reconciliation(today()).unwrap().is_empty());
 }
 
 #[test]
@@ -357,6 +410,8 @@ fn hostile_csvs_get_a_problem_that_names_the_line_and_the_reason() {
     csv_problem(&sims(&[format!("{};A;B;;15/01/2019;F;Year 3;;;;;;;;\"{}", upn(1), "y".repeat(20_000))]), "longer than 10000 characters");
     csv_problem(b"Name,Colour\nAda,Blue\n", "no import profile matches these headings");
     csv_problem(&sims(&[format!("{};A;B;;15/01/2019;F;Year 3;;;;;;;;\"never closed", upn(1))]), "never closed");
+    let padding: String = (2..6).map(|i| format!("{},Padding,Row,15/01/2019,F,Y3\n", upn(i))).collect();
+    csv_problem(format!("UPN,Surname,Forename,DOB,Sex,Year\n{padding}{},A,B,1\u{1b}[2J/01/2019,F,Y3\n", upn(1)).as_bytes(), "<U+001B>[2J/01/2019\" is not a date");
     // A UPN with a wrong check letter is found when the plan checks the register.
     let dir = tempfile::tempdir().unwrap();
     let store = school(dir.path());

@@ -108,7 +108,8 @@ pub fn date(label: &str, text: &str) -> Result<NaiveDate, String> {
         if trimmed.chars().count() > 40 {
             format!("the {label} is not a date (the cell holds {} characters)", trimmed.chars().count())
         } else {
-            p.message
+            // The message quotes the text; hidden and control characters are shown as codes.
+            p.message.replace(date_part.trim(), &shown(date_part.trim()))
         }
     })
 }

@@ -8,7 +8,7 @@
 //! unconfirmed name match, a cancel or an error rolls the whole import back.
 
 use chrono::NaiveDate;
-use rusqlite::{params, Connection};
+use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -188,22 +188,25 @@ impl Store {
             outcome.resolved as i64
         ])?;
         audit::record(&tx, stamp, "import", "school", None, &format!("{} ({source} file {file_name})", outcome.message.trim_end_matches('.')))?;
-        progress(total, total);
+        // The last chance to stop: a cancel up to here writes nothing.
+        if !progress(total, total) {
+            return Err(cancelled());
+        }
         tx.commit()?;
         Ok((plan, outcome))
     }
 
     /// The open reconciliation items where the toolkit still disagrees with what the MIS
-    /// last said, by year group and name.
-    pub fn reconciliation(&self) -> Result<Vec<ReconciliationItem>> {
+    /// last said, for pupils on roll, by year group and name.
+    pub fn reconciliation(&self, today: NaiveDate) -> Result<Vec<ReconciliationItem>> {
         let mut statement = self.conn.prepare_cached(
             "SELECT r.pupil_id, p.upn, p.legal_forename, p.legal_surname, p.preferred_forename, p.preferred_surname, p.nc_year,
                     r.field, r.mis_value, r.source, r.first_seen, r.last_seen, p.current_status, p.primary_need
              FROM reconciliation r JOIN pupil p ON p.id = r.pupil_id
-             WHERE r.resolved_on IS NULL
+             WHERE r.resolved_on IS NULL AND (p.leaving_date IS NULL OR p.leaving_date >= ?1)
              ORDER BY p.nc_year, p.legal_surname, p.legal_forename, r.field DESC",
         )?;
-        let rows = statement.query_map([], |r| {
+        let rows = statement.query_map([today], |r| {
             let field: String = r.get(7)?;
             let status: SenStatus = r.get(12)?;
             let need: Option<NeedCode> = r.get(13)?;
@@ -249,9 +252,18 @@ impl Store {
     pub fn save_import_profile(&mut self, profile: &ImportProfile, stamp: Stamp) -> Result<ImportProfile> {
         profile.validate()?;
         let slug: String = profile.name.trim().to_lowercase().chars().map(|c| if c.is_alphanumeric() { c } else { '-' }).collect();
-        let id = format!("own-{}", slug.split('-').filter(|s| !s.is_empty()).collect::<Vec<_>>().join("-"));
+        let slug = slug.split('-').filter(|s| !s.is_empty()).collect::<Vec<_>>().join("-");
+        if slug.is_empty() {
+            return Err(Error::invalid("name", "give the profile a name with letters or digits, such as the MIS it is for"));
+        }
+        let id = format!("own-{slug}");
         let saved = ImportProfile { id, name: profile.name.trim().to_string(), columns: profile.columns.clone() };
         let tx = self.begin(stamp)?;
+        let other: Option<String> =
+            tx.prepare_cached("SELECT name FROM import_profile WHERE id = ?1")?.query_row([&saved.id], |r| r.get(0)).optional()?;
+        if let Some(other) = other.filter(|o| !o.eq_ignore_ascii_case(&saved.name)) {
+            return Err(Error::invalid("name", format!("the saved profile \"{other}\" has a name too like this one; choose another name, or use that name to replace it")));
+        }
         tx.prepare_cached(
             "INSERT INTO import_profile (id, name, columns, saved_at) VALUES (?1, ?2, ?3, ?4)
              ON CONFLICT (id) DO UPDATE SET name = excluded.name, columns = excluded.columns, saved_at = excluded.saved_at",
