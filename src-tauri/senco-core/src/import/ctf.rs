@@ -642,10 +642,8 @@ fn sen(d: &Draft, problem: &mut impl FnMut(Field, String)) -> MisSen {
     // The current needs in rank order are ranked 1, 2, 3… as the register ranks them, so the
     // primary need is the first current one even when the MIS's rank 1 has ended.
     if !ranks_clash {
-        let mut next = 1;
-        for need in needs.iter_mut().filter(|n| n.end_date.is_none()) {
-            need.rank = next;
-            next += 1;
+        for (rank, need) in (1..).zip(needs.iter_mut().filter(|n| n.end_date.is_none())) {
+            need.rank = rank;
         }
     }
     MisSen { status, start_date, earlier, needs }
