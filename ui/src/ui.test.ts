@@ -1008,14 +1008,19 @@ function importSetup(overrides: Partial<ImportSetup> = {}): ImportSetup {
   };
 }
 
+// The core fills in noOp, nameMatches and message; this fake does the same from the lists.
 function importPlan(overrides: Partial<ImportPlan> = {}): ImportPlan {
-  return {
+  const plan: ImportPlan = {
     source: 'ctf',
     facts: { ctfVersion: '26.0', sourceSchool: 'Old School (886/7777)', destination: '886/7777', encoding: '', delimiter: '', profile: '' },
     warnings: [], ignored: {}, pupilsRead: 0, newPupils: [], changed: [], unchanged: 0, differences: [], resolved: [], missing: [], problems: [],
-    fingerprint: 'f1',
+    fingerprint: 'f1', noOp: false, nameMatches: 0, message: '',
     ...overrides,
   };
+  plan.noOp = plan.newPupils.length + plan.changed.length + plan.differences.length + plan.resolved.length === 0;
+  plan.nameMatches = plan.changed.filter((c) => c.matchedBy === 'nameAndBirth').length;
+  plan.message = plan.noOp && plan.problems.length === 0 ? 'Nothing to change: the register already matches this file.' : '';
+  return plan;
 }
 
 function newPupil(n: number, upn: string): ImportNewPupil {

@@ -30,4 +30,16 @@ resolved: Array<ImportDifference>, missing: Array<ImportMissing>, problems: Arra
 /**
  * A hash of every change, so an apply can check it is the plan that was previewed.
  */
-fingerprint: string, };
+fingerprint: string, 
+/**
+ * `is_no_op`, for the app.
+ */
+noOp: boolean, 
+/**
+ * `name_matches`, for the app.
+ */
+nameMatches: number, 
+/**
+ * What to tell a person when the plan changes nothing; empty otherwise.
+ */
+message: string, };

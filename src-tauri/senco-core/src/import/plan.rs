@@ -165,7 +165,17 @@ pub struct ImportPlan {
     pub problems: Vec<Problem>,
     /// A hash of every change, so an apply can check it is the plan that was previewed.
     pub fingerprint: String,
+    /// `is_no_op`, for the app.
+    pub no_op: bool,
+    /// `name_matches`, for the app.
+    #[ts(type = "number")]
+    pub name_matches: u64,
+    /// What to tell a person when the plan changes nothing; empty otherwise.
+    pub message: String,
 }
+
+/// What an import that would change nothing says, in the preview and after it.
+pub const NOTHING_TO_CHANGE: &str = "Nothing to change: the register already matches this file.";
 
 impl ImportPlan {
     /// True when applying would change nothing.
@@ -357,8 +367,16 @@ pub fn plan(parsed: Parsed, existing: &[Existing], open_items: &[Difference], he
         missing,
         problems,
         fingerprint: String::new(),
+        no_op: false,
+        name_matches: 0,
+        message: String::new(),
     };
     plan.fingerprint = fingerprint(&plan);
+    plan.no_op = plan.is_no_op();
+    plan.name_matches = plan.name_matches() as u64;
+    if plan.no_op && plan.problems.is_empty() {
+        plan.message = NOTHING_TO_CHANGE.to_string();
+    }
     plan
 }
 

@@ -37,10 +37,7 @@ fn school(dir: &Path) -> Store {
 
 /// A valid UPN for a serial number: LA 886, school 7777, year 26.
 fn upn(serial: u32) -> String {
-    let body = format!("8867777{:02}{:03}", 26, serial % 1000);
-    let letters = b"ABCDEFGHJKLMNPQRTUVWXYZ";
-    let sum: u32 = body.bytes().enumerate().map(|(i, b)| u32::from(b - b'0') * (i as u32 + 2)).sum();
-    format!("{}{body}", letters[(sum % 23) as usize] as char)
+    crate::upn::Upn::from_parts(886, 7777, 2026, (serial % 1000) as u16).to_string()
 }
 
 /// One `Pupil` element. `sen` is the inside of `SENhistory`, or empty for none.
@@ -235,7 +232,8 @@ fn a_first_import_takes_the_mis_sen_history_and_a_second_changes_nothing() {
     assert_eq!(history, vec![(SenStatus::SenSupport, "2026-09-01".into())], "and the MIS's SEN support from before it starts then");
     assert!(plan.new_pupils.iter().all(|p| p.admission_assumed), "the preview says the admission date was assumed");
     let (again, outcome) = apply(&mut store, read_ctf(&text)).unwrap();
-    assert!(again.is_no_op() && !outcome.applied, "{again:?}");
+    assert!(again.is_no_op() && again.no_op && !outcome.applied, "{again:?}");
+    assert_eq!(again.message, super::plan::NOTHING_TO_CHANGE, "the preview says so too");
     assert_eq!(outcome.message, "Nothing to change: the register already matches this file.");
     assert_eq!(register(&store), rows);
     assert!(crate::store::check(store.path(), crate::Unlock::Passphrase("quiet lantern over marsh fields")).unwrap().healthy());

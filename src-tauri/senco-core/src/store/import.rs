@@ -109,7 +109,7 @@ impl Store {
                 changed: 0,
                 differences: 0,
                 resolved: 0,
-                message: "Nothing to change: the register already matches this file.".to_string(),
+                message: plan::NOTHING_TO_CHANGE.to_string(),
             };
             return Ok((plan, outcome));
         }

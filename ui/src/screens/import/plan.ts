@@ -23,13 +23,6 @@ export function firstRows<T>(items: T[]): { rows: T[]; more: number } {
   return { rows: items.slice(0, SHOWN), more: Math.max(0, items.length - SHOWN) };
 }
 
-/** Pupils matched by surname and date of birth, whom a person must check. */
-export const nameMatches = (plan: ImportPlan): number => plan.changed.filter((c) => c.matchedBy === 'nameAndBirth').length;
-
-/** True when importing would change nothing (the core's `is_no_op`). */
-export const changesNothing = (plan: ImportPlan): boolean =>
-  plan.newPupils.length === 0 && plan.changed.length === 0 && plan.differences.length === 0 && plan.resolved.length === 0;
-
 /** The import button, worded with what it does: "Import 12 new pupils and update 3". */
 export function importLabel(plan: ImportPlan): string {
   const added = plan.newPupils.length;
