@@ -98,6 +98,7 @@ pub fn database_salt(database: &Path) -> Result<Option<DatabaseSalt>> {
 }
 
 /// The key SQLCipher uses. Wiped from memory when dropped.
+#[derive(Clone)]
 pub struct DataKey(Zeroizing<[u8; 32]>);
 
 impl DataKey {
@@ -110,6 +111,12 @@ impl DataKey {
     /// The raw-key form of `PRAGMA key`, which skips SQLCipher's own key derivation.
     pub(crate) fn sqlcipher_pragma_value(&self) -> Zeroizing<String> {
         Zeroizing::new(format!("x'{}'", hex(self.0.as_ref())))
+    }
+
+    /// The raw key with the database's salt: a new database keyed so gets that salt
+    /// instead of a random one, so a copy made with the backup API matches its key file.
+    pub(crate) fn sqlcipher_pragma_value_with_salt(&self, salt: &DatabaseSalt) -> Zeroizing<String> {
+        Zeroizing::new(format!("x'{}{}'", hex(self.0.as_ref()), hex(salt)))
     }
 }
 

@@ -11,6 +11,7 @@
 //! (`school`, `pupil`, `sen`, `register`), then `keys` and `store`, and `demo`.
 
 pub mod apdr;
+pub mod backup;
 pub mod catalogue;
 pub mod census;
 pub mod dates;

@@ -38,6 +38,7 @@ macro_rules! code_column {
 }
 
 mod audit;
+mod backup;
 mod check;
 mod create;
 mod cycles;
@@ -70,6 +71,7 @@ use crate::school::School;
 use crate::Stamp;
 
 pub use audit::AuditEntry;
+pub use backup::{plan_restore, restore, verify_backup, BackupCheck, BackupTaken, RestoreOutcome, RestorePlan};
 pub use check::{CheckReport, Finding};
 pub use cycles::{Amendment, CycleRecord, CycleStage, InterventionProgress, Roster, RosterPupil};
 pub use library::SCHOOL_ITEMS;
@@ -137,11 +139,14 @@ pub struct Store {
     conn: Connection,
     path: PathBuf,
     school: School,
+    /// The data key, kept for taking backups (a backup's connection is keyed with it).
+    key: DataKey,
 }
 
 impl Store {
     /// Opens and unlocks a school database, bringing its schema up to date.
     pub fn open(path: &Path, unlock: Unlock<'_>) -> Result<Store> {
+        backup::finish_interrupted_restore(path)?;
         refuse_unusable_database_file(path)?;
         let keys_path = key_file_path(path);
         if !keys_path.exists() {
@@ -202,7 +207,7 @@ impl Store {
             path: path.to_path_buf(),
             reason: "it has no school in it".to_string(),
         })?;
-        Ok(Store { conn, path: path.to_path_buf(), school })
+        Ok(Store { conn, path: path.to_path_buf(), school, key: data_key.clone() })
     }
 
     pub fn school(&self) -> &School {
@@ -252,6 +257,7 @@ pub fn school_name_before_unlock(path: &Path) -> Option<String> {
 
 /// Runs every integrity check on a school without changing it (`senco check`).
 pub fn check(path: &Path, unlock: Unlock<'_>) -> Result<CheckReport> {
+    backup::finish_interrupted_restore(path)?;
     check::full(path, unlock)
 }
 
@@ -390,3 +396,5 @@ pub fn demo_database_path(data_dir: &Path) -> PathBuf {
 mod tests;
 #[cfg(test)]
 mod cycle_tests;
+#[cfg(test)]
+mod backup_tests;

@@ -44,7 +44,8 @@ fn rows(conn: &Connection, pragma: &str) -> Result<Vec<String>> {
 }
 
 /// One line of a check's report.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export, rename = "CheckFinding")]
 pub struct Finding {
     /// What was checked, e.g. "page authentication (SQLCipher)".
     pub check: String,

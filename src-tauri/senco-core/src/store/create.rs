@@ -60,7 +60,7 @@ pub(crate) fn create(
         files::create_private_dir(&parent)?;
     }
     let keys_path = key_file_path(path);
-    let staging = Staging::new(&parent, &name)?;
+    let staging = Staging::new(&parent, &name, "creating")?;
     refuse_existing(path, &keys_path, &staging)?;
 
     let (mut key_file, data_key, recovery_key) = KeyFile::create(passphrase, cost)?;
@@ -143,8 +143,8 @@ fn refuse_existing(path: &Path, keys_path: &Path, staging: &Staging) -> Result<(
 
 /// The private folder a school is built in, locked while its creator runs, removed when
 /// dropped.
-struct Staging {
-    dir: PathBuf,
+pub(super) struct Staging {
+    pub(super) dir: PathBuf,
     parent: PathBuf,
     prefix: String,
     lock: Option<File>,
@@ -155,8 +155,10 @@ struct Staging {
 const UNLOCKED_GRACE: Duration = Duration::from_secs(60);
 
 impl Staging {
-    fn new(parent: &Path, name: &str) -> Result<Staging> {
-        let prefix = format!(".{name}.creating-");
+    /// A new staging folder `.<name>.<kind>-<random>` in `parent` (`kind` is `creating`
+    /// for a new school, `restoring` for a restore).
+    pub(super) fn new(parent: &Path, name: &str, kind: &str) -> Result<Staging> {
+        let prefix = format!(".{name}.{kind}-");
         let dir = parent.join(format!("{prefix}{}", files::random_hex(8)));
         let mut builder = fs::DirBuilder::new();
         #[cfg(unix)]
@@ -195,6 +197,11 @@ impl Staging {
                 (dir, running)
             })
             .collect()
+    }
+
+    /// Leaves the folder in place when dropped (a restore that must be finished later).
+    pub(super) fn keep(mut self) {
+        self.dir = PathBuf::new();
     }
 
     fn another_creator_is_running(&self) -> bool {

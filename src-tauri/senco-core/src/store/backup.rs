@@ -1,0 +1,397 @@
+//! Taking a backup and restoring one.
+//!
+//! A backup copies the open database with SQLite's online backup API in one step, so it is
+//! one consistent snapshot that includes what is still in the WAL, while other programs go
+//! on writing. The copy is keyed with the same data key and salt, so the school's own key
+//! file opens it. It is made in a private staging folder beside the backup's final name,
+//! zipped with the key file and a manifest to a temporary file, flushed, and renamed.
+//!
+//! A restore never touches the school it replaces until the backup has been checked entry
+//! by entry against its manifest, unpacked into a staging folder beside the school, opened
+//! with the passphrase or recovery key, and passed every integrity check. Then a marker
+//! file (`<school>.restore`) is written, and the switch follows: the old school's files
+//! are renamed to a dated copy (`<school>-before-restore-<when>`), and the restored key
+//! file and database renamed into place. Each step can be repeated, so a restore killed at
+//! any moment is finished by the next program to open the school (`Store::open`, `senco
+//! check` and the next restore all call `finish_interrupted_restore` first): the school
+//! is either the old one or the restored one, never a mix.
+
+use std::fs::{self, OpenOptions};
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, OpenFlags};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::create::Staging;
+use super::{audit, check, Store, Unlock};
+use crate::backup::{self, BackupManifest, DATABASE_ENTRY, KEYS_ENTRY};
+use crate::error::{file_error, Error, Result};
+use crate::files;
+use crate::keys::{database_salt, key_file_path, KeyFile};
+use crate::Stamp;
+
+/// A backup that was written.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct BackupTaken {
+    pub path: String,
+    #[ts(type = "number")]
+    pub bytes: u64,
+    pub manifest: BackupManifest,
+}
+
+/// What checking a backup found.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct BackupCheck {
+    pub manifest: BackupManifest,
+    /// Whether the passphrase or recovery key given opened it (false: none was given).
+    pub unlocked: bool,
+    /// What the integrity checks found, once unlocked.
+    pub findings: Vec<check::Finding>,
+}
+
+/// What a restore would do, shown before it is done.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct RestorePlan {
+    pub manifest: BackupManifest,
+    pub target: String,
+    /// Whether a school is there now (it is kept as a dated copy).
+    pub replaces_school: bool,
+    /// When the school there now was last changed, if it opens with the same secret.
+    pub target_last_changed: Option<String>,
+    /// Whether the person must confirm: the backup is older than the school it replaces,
+    /// or that school does not open with the secret given (it may be another school).
+    pub needs_confirmation: bool,
+    /// One sentence saying what will happen.
+    pub message: String,
+}
+
+/// What a restore did.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct RestoreOutcome {
+    pub manifest: BackupManifest,
+    pub target: String,
+    /// Where the school that was replaced now is, if there was one.
+    pub replaced_copy: Option<String>,
+}
+
+impl Store {
+    /// Writes a backup of this school to `out`.
+    pub fn backup(&mut self, out: &Path, stamp: Stamp) -> Result<BackupTaken> {
+        let name = out.file_name().ok_or_else(|| Error::invalid("out", "give a file name for the backup"))?.to_string_lossy().into_owned();
+        let folder = parent_of(out);
+        if !folder.is_dir() {
+            return Err(Error::Refused(format!("{} is not a folder that exists (or it cannot be reached): choose another folder for the backup", folder.display())));
+        }
+        let salt = database_salt(&self.path)?.ok_or_else(|| Error::Damaged { path: Some(self.path.clone()), detail: "it is shorter than its first page".into() })?;
+        let staging = Staging::new(&folder, &name, "backup")?;
+        let copy = staging.dir.join(DATABASE_ENTRY);
+        {
+            let mut dest = Connection::open_with_flags(&copy, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+                .map_err(|e| staging_error(&copy, e))?;
+            let _ = dest.execute_batch("PRAGMA cipher_log_level = NONE;");
+            dest.pragma_update(None, "key", self.key.sqlcipher_pragma_value_with_salt(&salt).as_str()).map_err(|e| staging_error(&copy, e))?;
+            // One step: the whole copy is read in one read transaction, so it is a single
+            // snapshot however much other programs write meanwhile.
+            let copier = rusqlite::backup::Backup::new(&self.conn, &mut dest).map_err(|e| staging_error(&copy, e))?;
+            copier.step(-1).map_err(|e| staging_error(&copy, e))?;
+        }
+        if database_salt(&copy)? != Some(salt) {
+            return Err(Error::Storage(format!("the copy of the school in {} did not keep the database's salt, so its key file would not open it; nothing was kept", staging.dir.display())));
+        }
+        let manifest = BackupManifest {
+            format: backup::FORMAT.into(),
+            format_version: backup::FORMAT_VERSION,
+            app_version: backup::APP_VERSION.into(),
+            schema_version: self.schema_version()?,
+            school: self.school.name.clone(),
+            taken_at: stamp.at.format("%Y-%m-%dT%H:%M:%S").to_string(),
+            files: vec![],
+        };
+        let temporary = files::temporary_sibling(out);
+        let written = (|| -> Result<BackupTaken> {
+            let mut file = files::create_private_file(&temporary)?;
+            let manifest = backup::write(&mut file, &temporary, &copy, &key_file_path(&self.path), manifest)?;
+            file.sync_all().map_err(file_error(&temporary, "write"))?;
+            let bytes = file.metadata().map_err(file_error(&temporary, "write"))?.len();
+            fs::rename(&temporary, out).map_err(file_error(out, "write the backup to"))?;
+            files::sync_folder(out);
+            Ok(BackupTaken { path: out.display().to_string(), bytes, manifest })
+        })();
+        if written.is_err() {
+            let _ = fs::remove_file(&temporary);
+        }
+        let taken = written?;
+        drop(staging);
+        let tx = self.begin(stamp)?;
+        audit::record(&tx, stamp, "backup", "school", None, &format!("backup written ({name}, {} bytes)", taken.bytes))?;
+        tx.commit()?;
+        Ok(taken)
+    }
+}
+
+/// The folder a path is in (`.` for a bare file name).
+fn parent_of(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// An error writing a staged copy, naming the file: a full disk says so.
+fn staging_error(path: &Path, error: rusqlite::Error) -> Error {
+    match Error::from(error) {
+        Error::Storage(_) | Error::Busy(_) if !path.exists() || fs::metadata(parent_of(path)).is_ok_and(|m| m.permissions().readonly()) => {
+            Error::File { path: path.to_path_buf(), doing: "write", source: std::io::Error::from(std::io::ErrorKind::PermissionDenied) }
+        }
+        Error::Storage(message) => Error::Storage(format!("could not write {}: {message}", path.display())),
+        Error::Database(e) => Error::Storage(format!("could not write {}: {e}", path.display())),
+        other => other,
+    }
+}
+
+/// Checks a backup without restoring it: every entry against the manifest, and, given a
+/// secret, that it unlocks and passes every integrity check (unpacked in a private folder
+/// inside `scratch`, removed afterwards).
+pub fn verify_backup(file: &Path, unlock: Option<Unlock<'_>>, scratch: &Path) -> Result<BackupCheck> {
+    let mut opened = backup::open(file)?;
+    opened.verify_contents()?;
+    let manifest = opened.manifest.clone();
+    let Some(unlock) = unlock else {
+        return Ok(BackupCheck { manifest, unlocked: false, findings: vec![] });
+    };
+    files::create_private_dir(scratch)?;
+    let staging = Staging::new(scratch, "backup-check", "checking")?;
+    opened.extract(&staging.dir)?;
+    let report = unlock_and_check(file, &staging.dir.join(DATABASE_ENTRY), unlock)?;
+    Ok(BackupCheck { manifest, unlocked: true, findings: report.findings })
+}
+
+/// Opens an unpacked backup with the secret and runs the full checks on it.
+fn unlock_and_check(file: &Path, staged: &Path, unlock: Unlock<'_>) -> Result<check::CheckReport> {
+    let report = check::full(staged, unlock).map_err(|e| match e {
+        Error::WrongPassphrase => Error::Refused(format!("that passphrase does not open the backup {}: it is the passphrase the school had when the backup was taken", file.display())),
+        Error::WrongRecoveryKey => Error::Refused(format!("that recovery key does not open the backup {}", file.display())),
+        Error::Damaged { detail, .. } => Error::Refused(format!("the database in {} is damaged ({detail}); the backup cannot be used", file.display())),
+        other => other,
+    })?;
+    Ok(report)
+}
+
+/// The school's name when it was last written, and its last audit entry's time, if the
+/// secret opens it (read-only; never written).
+fn last_change(target: &Path, unlock: &Unlock<'_>) -> Option<String> {
+    let key_file = KeyFile::read(&key_file_path(target)).ok()?;
+    let data_key = match unlock {
+        Unlock::Passphrase(p) => key_file.unlock_with_passphrase(p).ok()?,
+        Unlock::RecoveryKey(r) => key_file.unlock_with_recovery_key(r).ok()?,
+        Unlock::Demo => key_file.unlock_with_passphrase(crate::keys::DEMO_PASSPHRASE).ok()?,
+    };
+    let conn = super::connect(target, &data_key, OpenFlags::SQLITE_OPEN_READ_ONLY, key_file.knows_its_database()).ok()?;
+    conn.query_row("SELECT max(at) FROM audit", [], |r| r.get::<_, Option<String>>(0)).ok().flatten()
+}
+
+/// What restoring `file` over `target` would do. Reads the backup's manifest and, if a
+/// school is at `target`, when it was last changed; writes nothing.
+pub fn plan_restore(file: &Path, target: &Path, unlock: &Unlock<'_>) -> Result<RestorePlan> {
+    finish_interrupted_restore(target)?;
+    let opened = backup::open(file)?;
+    let manifest = opened.manifest.clone();
+    let taken = shown_time(&manifest.taken_at);
+    let replaces_school = target.exists();
+    let (target_last_changed, needs_confirmation, message) = if !replaces_school {
+        (None, false, format!("This restores {} as it was on {taken} to {}.", manifest.school, target.display()))
+    } else {
+        match last_change(target, unlock) {
+            Some(last) if last > manifest.taken_at => {
+                let days = days_between(&manifest.taken_at, &last);
+                let later = match days {
+                    Some(0) | None => "later the same day".to_string(),
+                    Some(1) => "1 day later".to_string(),
+                    Some(n) => format!("{n} days later"),
+                };
+                (
+                    Some(last.clone()),
+                    true,
+                    format!(
+                        "This backup is older than the school it replaces: it was taken on {taken}, and the school was last changed on {}, {later}. \
+                         Every change made since the backup will be lost (the school now in place is kept as a dated copy).",
+                        shown_time(&last)
+                    ),
+                )
+            }
+            Some(last) => (Some(last), false, format!("This restores {} as it was on {taken}; the school now in place is kept as a dated copy.", manifest.school)),
+            None => (
+                None,
+                true,
+                format!(
+                    "The school now at {} does not open with the passphrase or recovery key given, so it may be a different school. \
+                     It will be kept as a dated copy and replaced by {} as it was on {taken}.",
+                    target.display(),
+                    manifest.school
+                ),
+            ),
+        }
+    };
+    Ok(RestorePlan { manifest, target: target.display().to_string(), replaces_school, target_last_changed, needs_confirmation, message })
+}
+
+fn shown_time(iso: &str) -> String {
+    match chrono::NaiveDateTime::parse_from_str(iso, "%Y-%m-%dT%H:%M:%S") {
+        Ok(t) => format!("{} at {}", crate::dates::short(t.date()), t.format("%H:%M")),
+        Err(_) => crate::import::shown(iso),
+    }
+}
+
+fn days_between(from: &str, to: &str) -> Option<i64> {
+    let parse = |s: &str| chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S").ok();
+    Some((parse(to)?.date() - parse(from)?.date()).num_days())
+}
+
+/// The marker of a restore that has been checked and is being switched into place.
+#[derive(Debug, Serialize, Deserialize)]
+struct Marker {
+    /// The staging folder's name, in the school's folder.
+    staging: String,
+    /// The dated copy's database name, in the school's folder.
+    aside: String,
+}
+
+fn marker_path(target: &Path) -> PathBuf {
+    files::with_suffix(target, ".restore")
+}
+
+/// Restores `file` over `target` (see the module's notes). `confirmed` must be true when
+/// `plan_restore` says the person must confirm.
+pub fn restore(file: &Path, target: &Path, unlock: Unlock<'_>, confirmed: bool, stamp: Stamp) -> Result<RestoreOutcome> {
+    let plan = plan_restore(file, target, &unlock)?;
+    if plan.needs_confirmation && !confirmed {
+        return Err(Error::Refused(format!("{} Nothing was changed: confirm to go ahead.", plan.message)));
+    }
+    let name = target.file_name().ok_or_else(|| Error::invalid("db", "give a file name for the school database"))?.to_string_lossy().into_owned();
+    let folder = parent_of(target);
+    if !folder.exists() {
+        files::create_private_dir(&folder)?;
+    }
+    let staging = Staging::new(&folder, &name, "restoring")?;
+    let mut opened = backup::open(file)?;
+    opened.extract(&staging.dir)?;
+    let report = unlock_and_check(file, &staging.dir.join(DATABASE_ENTRY), unlock)?;
+    if !report.healthy() {
+        let failed: Vec<String> = report.findings.iter().filter(|f| !f.passed).map(|f| format!("{}: {}", f.check, f.detail)).collect();
+        return Err(Error::Refused(format!("the backup {} unlocks but fails its checks ({}); nothing was changed", file.display(), failed.join("; "))));
+    }
+    files::sync_folder(&staging.dir.join(DATABASE_ENTRY));
+
+    let stem = Path::new(&name).file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| name.clone());
+    let extension = Path::new(&name).extension().map(|e| format!(".{}", e.to_string_lossy())).unwrap_or_default();
+    let mut aside = format!("{stem}-before-restore-{}{extension}", stamp.at.format("%Y-%m-%d-%H%M%S"));
+    let mut n = 2;
+    while folder.join(&aside).exists() || key_file_path(&folder.join(&aside)).exists() {
+        aside = format!("{stem}-before-restore-{}-{n}{extension}", stamp.at.format("%Y-%m-%d-%H%M%S"));
+        n += 1;
+    }
+    let marker = Marker { staging: staging.dir.file_name().expect("named").to_string_lossy().into_owned(), aside };
+    let marker_file = marker_path(target);
+    let temporary = files::temporary_sibling(&marker_file);
+    let lock = (|| -> Result<std::fs::File> {
+        let mut lock = files::create_private_file(&temporary)?;
+        lock.lock().map_err(file_error(&temporary, "lock"))?;
+        lock.write_all(&serde_json::to_vec(&marker).expect("serialises")).map_err(file_error(&temporary, "write"))?;
+        lock.sync_all().map_err(file_error(&temporary, "write"))?;
+        files::link_new(&temporary, &marker_file).map_err(|e| {
+            if e.kind() == std::io::ErrorKind::AlreadyExists {
+                Error::Refused(format!("another restore of {} is under way; nothing was changed", target.display()))
+            } else {
+                file_error(&marker_file, "write")(e)
+            }
+        })?;
+        files::sync_folder(&marker_file);
+        Ok(lock)
+    })();
+    let _ = fs::remove_file(&temporary);
+    let lock = lock?;
+    // From here the restore goes forward: if this process stops, the next one finishes it.
+    staging.keep();
+    let replaced = switch(target, &marker)?;
+    drop(lock);
+    let manifest = plan.manifest;
+    Ok(RestoreOutcome { manifest, target: target.display().to_string(), replaced_copy: replaced.map(|p| p.display().to_string()) })
+}
+
+/// Finishes a restore that was stopped part-way, if there is one; does nothing otherwise.
+pub(crate) fn finish_interrupted_restore(target: &Path) -> Result<()> {
+    let marker_file = marker_path(target);
+    let mut file = match OpenOptions::new().read(true).open(&marker_file) {
+        Ok(file) => file,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(file_error(&marker_file, "read")(e)),
+    };
+    // Waits while the restore that wrote it is still switching.
+    file.lock().map_err(file_error(&marker_file, "lock"))?;
+    if !marker_file.exists() {
+        return Ok(());
+    }
+    let mut text = String::new();
+    file.read_to_string(&mut text).map_err(file_error(&marker_file, "read"))?;
+    let marker: Marker = serde_json::from_str(&text).map_err(|e| Error::Damaged {
+        path: Some(marker_file.clone()),
+        detail: format!("this note of a restore under way cannot be read ({e}); ask IT to look at the school's folder"),
+    })?;
+    if marker.staging.contains(['/', '\\']) || marker.aside.contains(['/', '\\']) || marker.staging.starts_with("..") {
+        return Err(Error::Damaged { path: Some(marker_file), detail: "it names files outside the school's folder".into() });
+    }
+    switch(target, &marker)?;
+    Ok(())
+}
+
+/// The switch, written so that running it again after a stop at any point completes it.
+fn switch(target: &Path, marker: &Marker) -> Result<Option<PathBuf>> {
+    let folder = parent_of(target);
+    let staging = folder.join(&marker.staging);
+    let staged_db = staging.join(DATABASE_ENTRY);
+    let staged_keys = staging.join(KEYS_ENTRY);
+    let aside = folder.join(&marker.aside);
+    let rename = |from: &Path, to: &Path| fs::rename(from, to).map_err(file_error(from, "move"));
+    if staged_db.exists() {
+        // The old school's files go aside first: its WAL must never meet the restored database.
+        for suffix in ["-wal", "-shm"] {
+            let live = files::with_suffix(target, suffix);
+            if live.exists() {
+                rename(&live, &files::with_suffix(&aside, suffix))?;
+            }
+        }
+        if staged_keys.exists() {
+            let live_keys = key_file_path(target);
+            if live_keys.exists() {
+                rename(&live_keys, &key_file_path(&aside))?;
+            }
+            rename(&staged_keys, &live_keys)?;
+        }
+        if target.exists() {
+            rename(target, &aside)?;
+        }
+        rename(&staged_db, target)?;
+        files::sync_folder(target);
+    }
+    if staging.exists() {
+        fs::remove_dir_all(&staging).map_err(file_error(&staging, "remove"))?;
+    }
+    let marker_file = marker_path(target);
+    match fs::remove_file(&marker_file) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(file_error(&marker_file, "remove")(e)),
+    }
+    files::sync_folder(target);
+    Ok(aside.exists().then_some(aside))
+}
