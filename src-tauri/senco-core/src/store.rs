@@ -49,6 +49,7 @@ mod library;
 mod people;
 mod provision;
 mod records;
+mod retention;
 mod pupils;
 mod register;
 mod requests;
@@ -70,7 +71,7 @@ use crate::keys::{key_file_path, DataKey, KeyFile, DEMO_PASSPHRASE};
 use crate::school::School;
 use crate::Stamp;
 
-pub use audit::AuditEntry;
+pub use audit::{AuditEntry, AuditQuery};
 pub use backup::{plan_restore, restore, verify_backup, BackupCheck, BackupTaken, RestoreOutcome, RestorePlan};
 pub use check::{CheckReport, Finding};
 pub use cycles::{Amendment, CycleRecord, CycleStage, InterventionProgress, Roster, RosterPupil};
@@ -79,6 +80,7 @@ pub use people::{AttachmentInfo, InvolvementRecord, MeetingsRecord};
 pub use provision::{provision_csv, GroupTotal, ProvisionMap, ProvisionRow, PupilTotal};
 pub use evidence::PackWritten;
 pub use import::{ImportOutcome, Progress, ReconciliationItem};
+pub use retention::{retain_until, ErasureCount, PurgeCandidate, PurgeList, RetentionSetting};
 pub use records::{AnnualReview, ConsentRecord, ReviewEvent, ReviewStep, TrainingRecord};
 pub use requests::RequestRecord;
 pub(crate) use requests::write_dates as request_json;
@@ -115,6 +117,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0006_ehc_requests.sql"),
     include_str!("../migrations/0007_consent_training_reviews.sql"),
     include_str!("../migrations/0008_mis_import.sql"),
+    include_str!("../migrations/0009_audit_retention.sql"),
 ];
 
 /// The migration after which the provision library is seeded from `assets/library`.
@@ -316,6 +319,8 @@ fn connect(path: &Path, data_key: &DataKey, flags: OpenFlags, key_file_is_bound:
         Err(e) => return Err(e.into()),
     }
     conn.pragma_update(None, "foreign_keys", "ON")?;
+    // Deleted records are overwritten with zeros, not left in free pages (erasure).
+    conn.pragma_update(None, "secure_delete", "ON")?;
     // After the key is proved: a PRAGMA before it would make SQLCipher read the file unkeyed.
     tune(&conn)?;
     Ok(conn)
@@ -331,6 +336,7 @@ pub(crate) fn tune(conn: &Connection) -> Result<()> {
     // 32 MiB of decrypted pages (the default is 2 MiB): a large school's worklist and
     // provision map revisit index pages that SQLCipher would otherwise decrypt again.
     conn.execute_batch("PRAGMA cache_size = -32768;")?;
+    audit::set_actor(conn, "")?;
     register::add_collations(conn)
 }
 
@@ -398,3 +404,5 @@ mod tests;
 mod cycle_tests;
 #[cfg(test)]
 mod backup_tests;
+#[cfg(test)]
+mod retention_tests;
