@@ -89,6 +89,103 @@ pub enum Command {
     /// Where the MIS and the toolkit disagree about a pupil's SEN status or primary need:
     /// the list for the school office to correct at source.
     Reconcile(ReconcileArgs),
+    /// Write a backup of the school (database, key file, manifest) to one file, or check one.
+    Backup(BackupArgs),
+    /// Restore a backup over the school (kept as a dated copy) or onto a new data folder.
+    Restore(RestoreArgs),
+    /// Who did what, when, to which record.
+    Audit(AuditArgs),
+    /// Leavers' files past their retention date, and the retention period.
+    Retention(RetentionArgs),
+    /// Erase the files of leavers past their retention date (asks for the count first).
+    Erase(EraseArgs),
+    /// Everything the toolkit holds about one pupil, as a PDF and JSON bundle, for a subject
+    /// access request.
+    Sar(SarArgs),
+}
+
+#[derive(Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct BackupArgs {
+    #[command(subcommand)]
+    pub command: Option<BackupCommand>,
+    /// The backup file to write (replaced whole if it exists).
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: RecordFormat,
+}
+
+#[derive(Subcommand)]
+pub enum BackupCommand {
+    /// Check a backup against its manifest without restoring it; with a passphrase or
+    /// recovery key, also prove it unlocks and passes every integrity check.
+    Verify {
+        file: PathBuf,
+        /// Prove it opens with the recovery key in this file.
+        #[arg(long, value_name = "FILE")]
+        recovery_key_file: Option<PathBuf>,
+        #[arg(long, value_enum, default_value = "text")]
+        format: RecordFormat,
+    },
+}
+
+#[derive(Args)]
+pub struct RestoreArgs {
+    pub file: PathBuf,
+    /// Open the backup with the recovery key in this file instead of the passphrase.
+    #[arg(long, value_name = "FILE")]
+    pub recovery_key_file: Option<PathBuf>,
+    /// Go ahead although the backup is older than the school it replaces (or that school
+    /// does not open with the same secret).
+    #[arg(long)]
+    pub confirm_older: bool,
+}
+
+#[derive(Args)]
+pub struct AuditArgs {
+    /// Only entries about this pupil.
+    #[arg(long, value_name = "UPN")]
+    pub pupil: Option<String>,
+    /// From this day (DD/MM/YYYY or YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    /// To this day, inclusive.
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<String>,
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: ListFormat,
+}
+
+#[derive(Args)]
+pub struct RetentionArgs {
+    /// Keep leavers' files until this many years after birth (25 to 35).
+    #[arg(long, value_name = "YEARS")]
+    pub set_years: Option<u32>,
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: ListFormat,
+}
+
+#[derive(Args)]
+pub struct EraseArgs {
+    /// The pupils to erase (each must be on the purge list).
+    #[arg(long = "pupil", value_name = "UPN", required_unless_present = "all_due")]
+    pub pupils: Vec<String>,
+    /// Every pupil on the purge list.
+    #[arg(long)]
+    pub all_due: bool,
+    /// The number of records the first run said would go: erases only if it still matches.
+    #[arg(long, value_name = "RECORDS")]
+    pub confirm: Option<u32>,
+}
+
+#[derive(Args)]
+pub struct SarArgs {
+    #[arg(long, value_name = "UPN")]
+    pub pupil: String,
+    /// The folder to write the bundle into.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
 }
 
 #[derive(Subcommand)]

@@ -40,6 +40,17 @@ impl Context {
         self.db.clone().unwrap_or_else(|| demo_database_path(&self.data_dir))
     }
 
+    /// Who acts, for the audit trail: this program and the computer account.
+    pub fn actor(&self) -> String {
+        let user = std::env::var("USER").or_else(|_| std::env::var("LOGNAME")).or_else(|_| std::env::var("USERNAME")).unwrap_or_else(|_| "unknown account".into());
+        format!("senco command line ({user})")
+    }
+
+    /// A private folder for unpacking a backup to check it.
+    pub fn scratch_dir(&self) -> PathBuf {
+        self.data_dir.join("scratch")
+    }
+
     pub fn passphrase(&self) -> Option<&str> {
         self.passphrase.as_deref()
     }
@@ -64,6 +75,8 @@ impl Context {
             },
             other => other?,
         };
+        let mut store = store;
+        store.set_actor(&self.actor())?;
         if store.school().is_demo {
             output::note("Demo school: synthetic pupils only, not real data.");
         }

@@ -60,5 +60,11 @@ fn run(command: Command, context: &Context) -> Result<ExitCode, Failure> {
         Command::National(args) => cmd::governors::national(context, args),
         Command::Import(command) => cmd::import::run(context, command),
         Command::Reconcile(args) => cmd::import::reconcile(context, args),
+        Command::Backup(args) => cmd::care::backup(context, args),
+        Command::Restore(args) => cmd::care::restore(context, args),
+        Command::Audit(args) => cmd::care::audit(context, args),
+        Command::Retention(args) => cmd::care::retention(context, args),
+        Command::Erase(args) => cmd::care::erase(context, args),
+        Command::Sar(args) => cmd::care::sar(context, args),
     }
 }

@@ -111,6 +111,7 @@ pub fn plain_cause(error: &io::Error) -> String {
         IsADirectory => "it is a folder, not a file",
         NotADirectory => "part of the path is a file, not a folder",
         StorageFull => "the disk is full: free some space and try again",
+        FileTooLarge => "the file grew larger than this disk or this account allows (is the disk full?): free some space or choose another disk",
         ReadOnlyFilesystem => "the disk or folder is read-only",
         AlreadyExists => "a file with that name already exists",
         InvalidData => "it is not text, or not in the expected format",

@@ -29,6 +29,7 @@ pub mod people;
 pub mod pupil;
 pub mod readiness;
 pub mod register;
+pub mod sar;
 pub mod school;
 pub mod sen;
 pub mod statutory;

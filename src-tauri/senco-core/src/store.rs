@@ -90,6 +90,12 @@ pub(crate) use cycles::demo_record;
 pub(crate) use pupils::insert_demo_pupil;
 pub(crate) use sen::{insert_need_period, insert_status_period};
 
+/// Writes an audit row about a pupil, for modules outside the store that finish a user
+/// action in a transaction from `Store::begin`.
+pub(crate) fn audit_record(conn: &Connection, stamp: Stamp, action: &str, pupil: Option<crate::pupil::PupilId>, summary: &str) -> Result<()> {
+    audit::record(conn, stamp, action, "pupil", pupil, summary)
+}
+
 /// Runs SQL through the connection's statement cache: the same few statements run many
 /// thousand times when a demo school or an import is written.
 pub(crate) trait Cached {

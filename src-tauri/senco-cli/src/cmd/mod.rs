@@ -1,6 +1,7 @@
 //! One module per command group. Each function takes the `Context` and its arguments, calls
 //! the core, and prints through `output`.
 
+pub mod care;
 pub mod catalogue;
 pub mod pack;
 pub mod cycle;

@@ -97,13 +97,13 @@ impl Store {
         let copy = staging.dir.join(DATABASE_ENTRY);
         {
             let mut dest = Connection::open_with_flags(&copy, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
-                .map_err(|e| staging_error(&copy, e))?;
+                .map_err(|e| staging_error(out, e))?;
             let _ = dest.execute_batch("PRAGMA cipher_log_level = NONE;");
-            dest.pragma_update(None, "key", self.key.sqlcipher_pragma_value_with_salt(&salt).as_str()).map_err(|e| staging_error(&copy, e))?;
+            dest.pragma_update(None, "key", self.key.sqlcipher_pragma_value_with_salt(&salt).as_str()).map_err(|e| staging_error(out, e))?;
             // One step: the whole copy is read in one read transaction, so it is a single
             // snapshot however much other programs write meanwhile.
-            let copier = rusqlite::backup::Backup::new(&self.conn, &mut dest).map_err(|e| staging_error(&copy, e))?;
-            copier.step(-1).map_err(|e| staging_error(&copy, e))?;
+            let copier = rusqlite::backup::Backup::new(&self.conn, &mut dest).map_err(|e| staging_error(out, e))?;
+            copier.step(-1).map_err(|e| staging_error(out, e))?;
         }
         if database_salt(&copy)? != Some(salt) {
             return Err(Error::Storage(format!("the copy of the school in {} did not keep the database's salt, so its key file would not open it; nothing was kept", staging.dir.display())));
@@ -130,7 +130,11 @@ impl Store {
         if written.is_err() {
             let _ = fs::remove_file(&temporary);
         }
-        let taken = written?;
+        // Named by the file the person asked for, not the temporary one.
+        let taken = written.map_err(|e| match e {
+            Error::File { doing, source, .. } => Error::File { path: out.to_path_buf(), doing, source },
+            other => other,
+        })?;
         drop(staging);
         let tx = self.begin(stamp)?;
         audit::record(&tx, stamp, "backup", "school", None, &format!("backup written ({name}, {} bytes)", taken.bytes))?;
@@ -147,14 +151,23 @@ fn parent_of(path: &Path) -> PathBuf {
     }
 }
 
-/// An error writing a staged copy, naming the file: a full disk says so.
-fn staging_error(path: &Path, error: rusqlite::Error) -> Error {
-    match Error::from(error) {
-        Error::Storage(_) | Error::Busy(_) if !path.exists() || fs::metadata(parent_of(path)).is_ok_and(|m| m.permissions().readonly()) => {
-            Error::File { path: path.to_path_buf(), doing: "write", source: std::io::Error::from(std::io::ErrorKind::PermissionDenied) }
+/// An error writing the staged copy of the database, named by the backup the person asked
+/// for: a full disk or a failing write says so.
+fn staging_error(out: &Path, error: rusqlite::Error) -> Error {
+    if let rusqlite::Error::SqliteFailure(failure, _) = &error {
+        use rusqlite::ErrorCode::*;
+        let cause = match failure.code {
+            DiskFull => Some("the disk is full: free some space or choose another disk"),
+            SystemIoFailure => Some("the disk refused the write (it may be full, removed or failing): free some space or choose another disk"),
+            ReadOnly | CannotOpen | PermissionDenied => Some("the folder cannot be written to: choose another folder, or ask IT for access"),
+            _ => None,
+        };
+        if let Some(cause) = cause {
+            return Error::Storage(format!("could not write the backup {}: {cause}; nothing was kept", out.display()));
         }
-        Error::Storage(message) => Error::Storage(format!("could not write {}: {message}", path.display())),
-        Error::Database(e) => Error::Storage(format!("could not write {}: {e}", path.display())),
+    }
+    match Error::from(error) {
+        Error::Database(e) => Error::Storage(format!("could not write the backup {}: {e}; nothing was kept", out.display())),
         other => other,
     }
 }
