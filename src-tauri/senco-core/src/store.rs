@@ -72,7 +72,7 @@ use crate::school::School;
 use crate::Stamp;
 
 pub use audit::{AuditEntry, AuditQuery};
-pub use backup::{plan_restore, restore, verify_backup, BackupCheck, BackupTaken, RestoreOutcome, RestorePlan};
+pub use backup::{plan_restore, restore, verify_backup, BackupCheck, BackupSettings, BackupStatus, BackupTaken, RestoreOutcome, RestorePlan};
 pub use check::{CheckReport, Finding};
 pub use cycles::{Amendment, CycleRecord, CycleStage, InterventionProgress, Roster, RosterPupil};
 pub use library::SCHOOL_ITEMS;

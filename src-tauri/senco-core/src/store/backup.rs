@@ -138,9 +138,196 @@ impl Store {
         drop(staging);
         let tx = self.begin(stamp)?;
         audit::record(&tx, stamp, "backup", "school", None, &format!("backup written ({name}, {} bytes)", taken.bytes))?;
+        put_setting(&tx, LAST_BACKUP, Some(&manifest_time(stamp)))?;
+        put_setting(&tx, LAST_BACKUP_ERROR, None)?;
         tx.commit()?;
         Ok(taken)
     }
+
+    /// The automatic backups' settings and when the last backup was taken.
+    pub fn backup_settings(&self) -> Result<BackupSettings> {
+        let keep = match self.setting(BACKUP_KEEP)? {
+            Some(text) => text.parse().unwrap_or(BACKUP_KEEP_DEFAULT),
+            None => BACKUP_KEEP_DEFAULT,
+        };
+        Ok(BackupSettings {
+            folder: self.setting(BACKUP_FOLDER)?,
+            keep,
+            last_backup_at: self.setting(LAST_BACKUP)?,
+            last_error: self.setting(LAST_BACKUP_ERROR)?,
+        })
+    }
+
+    /// Chooses the folder automatic backups go to (a USB stick, a network share) and how
+    /// many of them to keep there. The folder must exist now.
+    pub fn set_backup_settings(&mut self, folder: Option<&str>, keep: u32, stamp: Stamp) -> Result<BackupSettings> {
+        let folder = folder.map(str::trim).filter(|f| !f.is_empty());
+        let mut problems = Vec::new();
+        if let Some(f) = folder {
+            if let Err(e) = crate::text::line("folder", "The backup folder", f, 1000) {
+                problems.push(e);
+            } else if !Path::new(f).is_dir() {
+                problems.push(crate::FieldProblem::new("folder", format!("{f} is not a folder that can be reached now: plug in the stick or connect to the share, or choose another folder")));
+            }
+        }
+        if !(1..=BACKUP_KEEP_MAX).contains(&keep) {
+            problems.push(crate::FieldProblem::new("keep", format!("keep between 1 and {BACKUP_KEEP_MAX} backups")));
+        }
+        if !problems.is_empty() {
+            return Err(Error::Invalid(problems));
+        }
+        let tx = self.begin(stamp)?;
+        put_setting(&tx, BACKUP_FOLDER, folder)?;
+        put_setting(&tx, BACKUP_KEEP, Some(&keep.to_string()))?;
+        audit::record(&tx, stamp, "set-backups", "setting", None, &format!("automatic backups to {}, keeping {keep}", folder.unwrap_or("the data folder")))?;
+        tx.commit()?;
+        self.backup_settings()
+    }
+
+    /// Writes a dated backup into the chosen folder (or `fallback` if none is chosen) and
+    /// removes this school's oldest dated backups there beyond the number to keep. A failure
+    /// is remembered for the worklist, and returned.
+    pub fn backup_to_folder(&mut self, fallback: &Path, stamp: Stamp) -> Result<BackupTaken> {
+        let settings = self.backup_settings()?;
+        let folder = settings.folder.as_deref().map(PathBuf::from).unwrap_or_else(|| fallback.to_path_buf());
+        let prefix = backup_prefix(&self.school.name);
+        let attempt = (|| {
+            if settings.folder.is_none() {
+                files::create_private_dir(&folder)?;
+            }
+            if !folder.is_dir() {
+                return Err(Error::Refused(format!("the backup folder {} cannot be reached (a USB stick not plugged in, or a share not connected)", folder.display())));
+            }
+            let out = folder.join(format!("{prefix}{}.senco-backup", stamp.at.format("%Y-%m-%d-%H%M%S")));
+            let taken = self.backup(&out, stamp)?;
+            prune(&folder, &prefix, settings.keep);
+            Ok(taken)
+        })();
+        if let Err(e) = &attempt {
+            let message = format!("{} ({})", e, manifest_time(stamp));
+            if let Ok(tx) = self.begin(stamp) {
+                if put_setting(&tx, LAST_BACKUP_ERROR, Some(&message)).is_ok() {
+                    let _ = tx.commit();
+                }
+            }
+        }
+        attempt
+    }
+
+    /// Whether an automatic backup is due at `now`: none yet, or the last one a day old.
+    pub fn backup_due(&self, now: chrono::NaiveDateTime) -> Result<bool> {
+        Ok(match self.setting(LAST_BACKUP)? {
+            None => true,
+            Some(last) => chrono::NaiveDateTime::parse_from_str(&last, "%Y-%m-%dT%H:%M:%S").map(|t| now - t >= chrono::Duration::days(1)).unwrap_or(true),
+        })
+    }
+
+    /// What the worklist says about backups at `now`: a warning when the last one is more
+    /// than 7 days old (or there is none), or the chosen folder cannot be reached.
+    pub fn backup_status(&self, now: chrono::NaiveDateTime) -> Result<BackupStatus> {
+        let settings = self.backup_settings()?;
+        let reachable = settings.folder.as_deref().is_none_or(|f| Path::new(f).is_dir());
+        let last = settings.last_backup_at.as_deref().and_then(|t| chrono::NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M:%S").ok());
+        let days = last.map(|t| (now.date() - t.date()).num_days());
+        let mut warnings = Vec::new();
+        match days {
+            None => warnings.push("This school has never been backed up: back it up now, to a USB stick or the school's network share.".to_string()),
+            Some(d) if d > STALE_DAYS => warnings.push(format!("The last backup was {d} days ago, on {}: back up now.", shown_time(settings.last_backup_at.as_deref().unwrap_or("")))),
+            _ => {}
+        }
+        if !reachable {
+            warnings.push(format!("The backup folder {} cannot be reached: plug in the USB stick or connect to the share, or choose another folder.", settings.folder.as_deref().unwrap_or("")));
+        }
+        if let Some(error) = &settings.last_error {
+            warnings.push(format!("The last automatic backup failed: {error}"));
+        }
+        Ok(BackupStatus { settings, reachable, days_since_last: days, warnings })
+    }
+
+    pub(super) fn setting(&self, key: &str) -> Result<Option<String>> {
+        use rusqlite::OptionalExtension;
+        Ok(self.conn.query_row("SELECT value FROM setting WHERE key = ?1", [key], |r| r.get(0)).optional()?)
+    }
+}
+
+const BACKUP_FOLDER: &str = "backup_folder";
+const BACKUP_KEEP: &str = "backup_keep";
+const LAST_BACKUP: &str = "last_backup_at";
+const LAST_BACKUP_ERROR: &str = "last_backup_error";
+pub const BACKUP_KEEP_DEFAULT: u32 = 14;
+pub const BACKUP_KEEP_MAX: u32 = 365;
+/// The worklist warns when the last backup is older than this.
+pub const STALE_DAYS: i64 = 7;
+
+fn manifest_time(stamp: Stamp) -> String {
+    stamp.at.format("%Y-%m-%dT%H:%M:%S").to_string()
+}
+
+pub(super) fn put_setting(conn: &Connection, key: &str, value: Option<&str>) -> Result<()> {
+    match value {
+        Some(v) => conn.execute("INSERT INTO setting (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value", rusqlite::params![key, v])?,
+        None => conn.execute("DELETE FROM setting WHERE key = ?1", [key])?,
+    };
+    Ok(())
+}
+
+/// "Hollowbrook Demo School" backs up as `hollowbrook-demo-school-2026-11-26-160400.senco-backup`.
+fn backup_prefix(school: &str) -> String {
+    let mut slug = String::new();
+    for c in school.chars().flat_map(char::to_lowercase) {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c);
+        } else if !slug.ends_with('-') && !slug.is_empty() {
+            slug.push('-');
+        }
+    }
+    let slug = slug.trim_end_matches('-');
+    format!("{}-", if slug.is_empty() { "school" } else { slug })
+}
+
+/// Removes this school's dated backups in `folder` beyond the newest `keep`. Only names
+/// this app writes are touched; a file that will not go is left for next time.
+fn prune(folder: &Path, prefix: &str, keep: u32) {
+    let Ok(entries) = fs::read_dir(folder) else { return };
+    let mut ours: Vec<String> = entries
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| {
+            n.strip_prefix(prefix).and_then(|rest| rest.strip_suffix(".senco-backup")).is_some_and(|stamp| {
+                stamp.len() == 17 && stamp.chars().all(|c| c.is_ascii_digit() || c == '-')
+            })
+        })
+        .collect();
+    ours.sort();
+    let excess = ours.len().saturating_sub(keep as usize);
+    for name in &ours[..excess] {
+        let _ = fs::remove_file(folder.join(name));
+    }
+}
+
+/// The automatic backups' settings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct BackupSettings {
+    /// The chosen folder; none means the data folder's `backups` (same disk: a stopgap).
+    pub folder: Option<String>,
+    pub keep: u32,
+    pub last_backup_at: Option<String>,
+    pub last_error: Option<String>,
+}
+
+/// Backups as the worklist and the Backup screen show them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct BackupStatus {
+    pub settings: BackupSettings,
+    pub reachable: bool,
+    #[ts(type = "number | null")]
+    pub days_since_last: Option<i64>,
+    /// What needs doing, most important first; empty when all is well.
+    pub warnings: Vec<String>,
 }
 
 /// The folder a path is in (`.` for a bare file name).

@@ -26,6 +26,12 @@ fn without_last_backup_row(mut rows: Vec<String>) -> Vec<String> {
     let last = rows.iter().rposition(|r| r.starts_with("audit:") && r.contains("\"backup\"")).expect("a backup was audited");
     assert!(!rows[last + 1..].iter().any(|r| r.starts_with("audit:")), "the backup was the last change");
     rows.remove(last);
+    without_backup_note(rows)
+}
+
+/// Without the note of when the last backup was taken, which a backup holds as it was.
+fn without_backup_note(mut rows: Vec<String>) -> Vec<String> {
+    rows.retain(|r| !r.starts_with("setting: \"last_backup_at\""));
     rows
 }
 
@@ -113,7 +119,7 @@ fn a_backup_taken_while_another_program_writes_restores_to_one_consistent_moment
     let target = dir.path().join("fresh").join("school.db");
     restore(&out, &target, Unlock::Demo, false, at(12)).unwrap();
     let restored = Store::open(&target, Unlock::Demo).unwrap();
-    assert_eq!(dump(&restored.conn), without_last_backup_row(live));
+    assert_eq!(without_backup_note(dump(&restored.conn)), without_last_backup_row(live));
 }
 
 #[test]
@@ -134,7 +140,7 @@ fn a_backup_restores_onto_a_fresh_folder_with_the_recovery_key_alone() {
     let outcome = restore(&out, &fresh, Unlock::RecoveryKey(recovery.as_str()), false, at(10)).unwrap();
     assert_eq!(outcome.replaced_copy, None);
     let restored = Store::open(&fresh, Unlock::RecoveryKey(recovery.as_str())).unwrap();
-    assert_eq!(dump(&restored.conn), without_last_backup_row(live));
+    assert_eq!(without_backup_note(dump(&restored.conn)), without_last_backup_row(live));
     // Nothing is left beside it but the school and its key file (and SQLite's own files).
     let mut names: Vec<String> = fs::read_dir(fresh.parent().unwrap()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
     names.sort();
@@ -276,4 +282,40 @@ fn a_tampered_truncated_foreign_or_newer_backup_is_refused_naming_what_failed_an
             .collect();
         assert!(strays.is_empty(), "{what} left {strays:?}");
     }
+}
+
+#[test]
+fn automatic_backups_go_to_the_chosen_folder_keep_their_generations_and_the_worklist_warns_when_stale_or_unreachable() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, _path, _) = new_school(dir.path());
+    let when = |d: u32, h: u32| Stamp { today: today(), at: NaiveDate::from_ymd_opt(2026, 11, d).unwrap().and_hms_opt(h, 0, 0).unwrap() };
+    let status = store.backup_status(when(23, 9).at).unwrap();
+    assert!(status.warnings[0].contains("never been backed up"), "{status:?}");
+    assert!(store.backup_due(when(23, 9).at).unwrap());
+
+    let usb = dir.path().join("usb");
+    let refused = store.set_backup_settings(Some(usb.to_str().unwrap()), 3, when(23, 9)).unwrap_err();
+    assert!(refused.to_string().contains("is not a folder that can be reached now"), "{refused}");
+    fs::create_dir(&usb).unwrap();
+    fs::write(usb.join("holiday-photos.zip"), b"not ours").unwrap();
+    store.set_backup_settings(Some(usb.to_str().unwrap()), 3, when(23, 9)).unwrap();
+    for hour in 10..15 {
+        store.backup_to_folder(&dir.path().join("fallback"), when(23, hour)).unwrap();
+    }
+    let mut names: Vec<String> = fs::read_dir(&usb).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    assert_eq!(names, ["holiday-photos.zip", "test-primary-2026-11-23-120000.senco-backup", "test-primary-2026-11-23-130000.senco-backup", "test-primary-2026-11-23-140000.senco-backup"]);
+    assert!(!store.backup_due(when(23, 20).at).unwrap());
+    assert!(store.backup_due(when(24, 14).at).unwrap());
+    assert!(store.backup_status(when(30, 14).at).unwrap().warnings.is_empty());
+    let stale = store.backup_status(NaiveDate::from_ymd_opt(2026, 12, 1).unwrap().and_hms_opt(9, 0, 0).unwrap()).unwrap();
+    assert!(stale.warnings[0].contains("8 days ago"), "{stale:?}");
+
+    // The stick is taken out: the backup fails, says why, and the worklist says so.
+    fs::rename(&usb, dir.path().join("usb-elsewhere")).unwrap();
+    let failed = store.backup_to_folder(&dir.path().join("fallback"), when(25, 9)).unwrap_err();
+    assert!(failed.to_string().contains("cannot be reached"), "{failed}");
+    let status = store.backup_status(when(25, 9).at).unwrap();
+    assert!(!status.reachable);
+    assert!(status.warnings.iter().any(|w| w.contains("cannot be reached")) && status.warnings.iter().any(|w| w.contains("last automatic backup failed")), "{status:?}");
 }

@@ -71,3 +71,39 @@ pub(super) fn load(conn: &Connection) -> Result<School> {
 }
 
 code_column!(Phase, "phase");
+
+/// How long the app waits, with nobody using it, before it locks.
+pub const LOCK_MINUTES_DEFAULT: u32 = 10;
+pub const LOCK_MINUTES_MIN: u32 = 1;
+pub const LOCK_MINUTES_MAX: u32 = 60;
+const LOCK_MINUTES: &str = "lock_minutes";
+
+/// The idle lock's setting with its bounds, for the settings form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct LockSetting {
+    pub minutes: u32,
+    pub default_minutes: u32,
+    pub min_minutes: u32,
+    pub max_minutes: u32,
+}
+
+impl Store {
+    pub fn lock_setting(&self) -> Result<LockSetting> {
+        let minutes = self.setting(LOCK_MINUTES)?.and_then(|m| m.parse().ok()).filter(|m| (LOCK_MINUTES_MIN..=LOCK_MINUTES_MAX).contains(m)).unwrap_or(LOCK_MINUTES_DEFAULT);
+        Ok(LockSetting { minutes, default_minutes: LOCK_MINUTES_DEFAULT, min_minutes: LOCK_MINUTES_MIN, max_minutes: LOCK_MINUTES_MAX })
+    }
+
+    /// Sets how many idle minutes lock the app.
+    pub fn set_lock_minutes(&mut self, minutes: u32, stamp: Stamp) -> Result<LockSetting> {
+        if !(LOCK_MINUTES_MIN..=LOCK_MINUTES_MAX).contains(&minutes) {
+            return Err(Error::invalid("minutes", format!("lock after between {LOCK_MINUTES_MIN} and {LOCK_MINUTES_MAX} minutes with nobody using it")));
+        }
+        let tx = self.begin(stamp)?;
+        super::backup::put_setting(&tx, LOCK_MINUTES, Some(&minutes.to_string()))?;
+        audit::record(&tx, stamp, "set-lock", "setting", None, &format!("the app locks after {minutes} idle minutes"))?;
+        tx.commit()?;
+        self.lock_setting()
+    }
+}
