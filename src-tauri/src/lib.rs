@@ -108,6 +108,22 @@ pub fn app<R: Runtime>(builder: tauri::Builder<R>, data_dir: Option<PathBuf>) ->
         commands::import::import_cancel,
         commands::import::reconciliation,
         commands::import::reconciliation_export,
+        commands::care::care_settings,
+        commands::care::lock_setting,
+        commands::care::lock_minutes_set,
+        commands::care::retention_years_set,
+        commands::care::backup_settings_save,
+        commands::care::backup_status,
+        commands::care::backup_now,
+        commands::care::restore_preview,
+        commands::care::restore_apply,
+        commands::care::backups_found,
+        commands::care::audit_list,
+        commands::care::audit_export,
+        commands::care::purge_list,
+        commands::care::erasure_count,
+        commands::care::erase,
+        commands::care::subject_access,
     ])
 }
 
@@ -149,9 +165,28 @@ fn data_dir_from_environment() -> Option<PathBuf> {
 
 pub fn run() {
     prefer_simple_rendering();
-    app(tauri::Builder::default(), None)
-        .run(tauri::generate_context!())
+    let app = app(tauri::Builder::default(), None)
+        // A backup when the window closes: the day's work is on the stick before the lid shuts.
+        .on_window_event(|window, event| {
+            if let tauri::WindowEvent::CloseRequested { .. } = event {
+                if let Some(state) = window.try_state::<AppState>() {
+                    state.automatic_backup(true);
+                }
+            }
+        })
+        .build(tauri::generate_context!())
         .expect("the SENCO Toolkit window could not start");
+    // The daily backup: checked a minute after start and every quarter of an hour after,
+    // so a school unlocked in the morning is backed up soon after.
+    let handle = app.handle().clone();
+    std::thread::spawn(move || loop {
+        std::thread::sleep(std::time::Duration::from_secs(60));
+        if let Some(state) = handle.try_state::<AppState>() {
+            state.automatic_backup(false);
+        }
+        std::thread::sleep(std::time::Duration::from_secs(14 * 60));
+    });
+    app.run(|_, _| {});
 }
 
 /// On Linux, asks WebKitGTK not to composite the page on the GPU, unless IT staff have set

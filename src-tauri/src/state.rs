@@ -14,6 +14,12 @@ use senco_core::store::{default_database_path, demo_database_path};
 use senco_core::school::School;
 use senco_core::{Error, Store};
 
+/// Who acts through the app, for the audit trail: the app and the computer account.
+fn app_actor() -> String {
+    let user = std::env::var("USER").or_else(|_| std::env::var("LOGNAME")).or_else(|_| std::env::var("USERNAME")).unwrap_or_else(|_| "unknown account".into());
+    format!("SENCO Toolkit app ({user})")
+}
+
 pub struct AppState {
     data_dir: PathBuf,
     /// The open school, if any. Commands hold the lock only inside one synchronous core
@@ -62,7 +68,10 @@ impl AppState {
         let Some(handle) = opening.take() else { return };
         let outcome = handle.join().unwrap_or_else(|_| Err(Error::Refused("the school could not be opened at start-up".into())));
         match outcome {
-            Ok(store) => *self.store.lock().unwrap_or_else(|p| p.into_inner()) = Some(store),
+            Ok(mut store) => {
+                let _ = store.set_actor(&app_actor());
+                *self.store.lock().unwrap_or_else(|p| p.into_inner()) = Some(store)
+            }
             Err(error) => *self.start_error.lock().unwrap_or_else(|p| p.into_inner()) = Some(error),
         }
     }
@@ -85,6 +94,29 @@ impl AppState {
         demo_database_path(&self.data_dir)
     }
 
+    /// Where backups go when the SENCO has chosen no folder: the data folder's `backups`.
+    pub fn backup_fallback(&self) -> PathBuf {
+        self.data_dir.join("backups")
+    }
+
+    /// Backs the open school up if an automatic backup is due (daily), or `always` (when
+    /// the app closes). A demo school is never backed up. A failure is remembered by the
+    /// core for the worklist.
+    pub fn automatic_backup(&self, always: bool) {
+        let fallback = self.backup_fallback();
+        let mut slot = self.slot();
+        let Some(store) = slot.as_mut() else { return };
+        if store.school().is_demo {
+            return;
+        }
+        let stamp = crate::commands::now();
+        if always || store.backup_due(stamp.at).unwrap_or(false) {
+            if let Err(error) = store.backup_to_folder(&fallback, stamp) {
+                eprintln!("automatic backup: {error}");
+            }
+        }
+    }
+
     pub fn slot(&self) -> MutexGuard<'_, Option<Store>> {
         // A background opening that failed is reported by `app_state`; here it leaves no
         // school open, which every command already handles.
@@ -94,7 +126,8 @@ impl AppState {
     }
 
     /// Makes `store` the open school, closing any other, and returns its details.
-    pub fn keep_open(&self, store: Store) -> School {
+    pub fn keep_open(&self, mut store: Store) -> School {
+        let _ = store.set_actor(&app_actor());
         let school = store.school().clone();
         *self.slot() = Some(store);
         school

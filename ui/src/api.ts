@@ -2,6 +2,18 @@
 // name. Every command can reject with a CommandError; the UI switches on its `code`.
 import { Channel, invoke } from '@tauri-apps/api/core';
 import type { AppState } from './bindings/AppState';
+import type { AuditEntry } from './bindings/AuditEntry';
+import type { BackupStatus } from './bindings/BackupStatus';
+import type { BackupTaken } from './bindings/BackupTaken';
+import type { CareSettings } from './bindings/CareSettings';
+import type { ErasureCount } from './bindings/ErasureCount';
+import type { FoundBackup } from './bindings/FoundBackup';
+import type { LockSetting } from './bindings/LockSetting';
+import type { PurgeList } from './bindings/PurgeList';
+import type { RestoreOutcome } from './bindings/RestoreOutcome';
+import type { RestorePlan } from './bindings/RestorePlan';
+import type { RetentionSetting } from './bindings/RetentionSetting';
+import type { SarWritten } from './bindings/SarWritten';
 import type { CommandError } from './bindings/CommandError';
 import type { CreatedSchool } from './bindings/CreatedSchool';
 import type { DateReading } from './bindings/DateReading';
@@ -188,6 +200,41 @@ export const importCancel = () => invoke<null>('import_cancel');
 export const reconciliation = () => invoke<ReconciliationItem[]>('reconciliation');
 /** Saves the differences as CSV in the exports folder; returns where it went. */
 export const reconciliationExport = () => invoke<string>('reconciliation_export');
+
+// Keeping records safe: backups and restores, the idle lock, retention and erasure, the
+// audit trail and the subject-access export.
+/** The idle lock's, retention's and backups' settings with the backup status. */
+export const careSettings = () => invoke<CareSettings>('care_settings');
+/** How many idle minutes lock the app (with its bounds). */
+export const lockSetting = () => invoke<LockSetting>('lock_setting');
+export const lockMinutesSet = (minutes: number) => invoke<LockSetting>('lock_minutes_set', { minutes });
+export const retentionYearsSet = (years: number) => invoke<RetentionSetting>('retention_years_set', { years });
+/** Chooses the automatic backups' folder (null: the data folder) and how many to keep. */
+export const backupSettingsSave = (folder: string | null, keep: number) => invoke<BackupStatus>('backup_settings_save', { folder, keep });
+/** What the worklist says about backups: warnings when stale, failed or unreachable. */
+export const backupStatus = () => invoke<BackupStatus>('backup_status');
+/** Backs up now into the chosen folder; returns what was written. */
+export const backupNow = () => invoke<BackupTaken>('backup_now');
+/** The readable backups in the backup folder and the data folder's, newest first. */
+export const backupsFound = () => invoke<FoundBackup[]>('backups_found');
+/** What restoring the backup at `path` would do; nothing changes. */
+export const restorePreview = (path: string, passphrase: string | null, recoveryKey: string | null) =>
+  invoke<RestorePlan>('restore_preview', { path, passphrase, recoveryKey });
+/** Restores it (the open school is closed and kept as a dated copy). */
+export const restoreApply = (path: string, passphrase: string | null, recoveryKey: string | null, confirmed: boolean) =>
+  invoke<RestoreOutcome>('restore_apply', { path, passphrase, recoveryKey, confirmed });
+/** The audit trail, newest first; dates as typed (day-month-year), UPN optional. */
+export const auditList = (upn: string | null, from: string | null, to: string | null) => invoke<AuditEntry[]>('audit_list', { upn, from, to });
+/** Saves the same entries as CSV in the exports folder; returns where it went. */
+export const auditExport = (upn: string | null, from: string | null, to: string | null) => invoke<string>('audit_export', { upn, from, to });
+/** Leavers' files past their retention date. */
+export const purgeList = () => invoke<PurgeList>('purge_list');
+/** How many records and attachments erasing these pupils removes. */
+export const erasureCount = (pupils: number[]) => invoke<ErasureCount>('erasure_count', { pupils });
+/** Erases them, if the count is still the one shown. */
+export const erase = (pupils: number[], confirmed: ErasureCount) => invoke<ErasureCount>('erase', { pupils, confirmed });
+/** Writes one pupil's subject-access bundle into the exports folder. */
+export const subjectAccess = (id: number) => invoke<SarWritten>('subject_access', { id });
 
 /** Turns whatever a command rejected with into a CommandError. */
 export function asCommandError(error: unknown): CommandError {

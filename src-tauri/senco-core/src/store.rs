@@ -80,6 +80,7 @@ pub use people::{AttachmentInfo, InvolvementRecord, MeetingsRecord};
 pub use provision::{provision_csv, GroupTotal, ProvisionMap, ProvisionRow, PupilTotal};
 pub use evidence::PackWritten;
 pub use import::{ImportOutcome, Progress, ReconciliationItem};
+pub use school::{LockSetting, LOCK_MINUTES_DEFAULT};
 pub use retention::{retain_until, ErasureCount, PurgeCandidate, PurgeList, RetentionSetting};
 pub use records::{AnnualReview, ConsentRecord, ReviewEvent, ReviewStep, TrainingRecord};
 pub use requests::RequestRecord;

@@ -1,6 +1,7 @@
 //! The commands, as thin adapters: state and arguments in, one `senco_core` call, the error
 //! mapped. Each is `#[tauri::command(async)]` so it runs off the UI thread.
 
+pub mod care;
 pub mod governors;
 pub mod import;
 pub mod pupils;
