@@ -5,6 +5,7 @@
 #[path = "../support/invoke.rs"]
 mod support;
 mod governor_commands;
+mod care_commands;
 mod import_commands;
 mod support_commands;
 
