@@ -196,6 +196,8 @@ async fn demo_school_add_pupil_set_sen_support_and_find_them() {
     let bundle = check_fix_and_build_a_pack(&c).await;
     let summary = governors_view_with_no_way_to_a_pupil(&c, &upn).await;
     import_a_ctf_and_see_the_difference_for_the_office(&c, &upn).await;
+    records_screen_backs_up_and_lists_the_audit_trail(&c).await;
+    locking_takes_every_pupil_off_the_page_and_unlocking_comes_back(&c).await;
     c.close().await.expect("session closes");
 
     // WebKit keeps its caches and storage in the cache folder, so "back up the data folder"
@@ -211,6 +213,43 @@ async fn demo_school_add_pupil_set_sen_support_and_find_them() {
     let bytes = std::fs::read(&bundle).expect("the pack the app said it wrote is on disk");
     let (_, problems) = senco_core::pack::verify("the bundle", &bytes, None).expect("a bundle");
     assert!(problems.is_empty(), "the bundle verifies against its manifest: {problems:?}");
+}
+
+/// The Backup and records screen in the real window at the commonest laptop size: a backup
+/// written now, listed for restoring, and in the audit trail.
+async fn records_screen_backs_up_and_lists_the_audit_trail(c: &Client) {
+    click(c, "#nav-records").await;
+    click(c, "#backup-now").await;
+    wait_for_text(c, "#backup-done", ".senco-backup").await;
+    screenshot(c, "records-backups").await;
+    click(c, "#records-tab-audit").await;
+    wait_for_text(c, "#audit-table", "backup").await;
+    screenshot(c, "records-audit").await;
+}
+
+/// Locking (the button here; idle and sleep lock the same way) leaves no pupil on the
+/// page: every name the register showed is gone from the document, not just hidden.
+async fn locking_takes_every_pupil_off_the_page_and_unlocking_comes_back(c: &Client) {
+    click(c, "#nav-register").await;
+    set(c, "#register-search", "").await;
+    wait_for(c, "#register-table tbody tr[data-upn]").await;
+    let names = c
+        .execute("return [...document.querySelectorAll('#register-table tbody tr[data-upn] button.name')].map(b => b.textContent.split(',')[0].trim())", vec![])
+        .await
+        .expect("the register's names");
+    let names: Vec<String> = serde_json::from_value(names).expect("a list of names");
+    assert!(names.len() >= 10, "the register shows pupils before locking: {names:?}");
+    click(c, "#lock").await;
+    wait_for(c, "#open-demo").await;
+    screenshot(c, "locked").await;
+    let page = c.execute("return document.documentElement.outerHTML + '\n' + document.body.innerText", vec![]).await.expect("the page");
+    let page = page.as_str().expect("text").to_string();
+    for name in &names {
+        assert!(!page.contains(name.as_str()), "{name} is still in the locked page");
+    }
+    // Opening again comes back to the same place.
+    click(c, "#open-demo").await;
+    wait_for(c, "#register-table tbody tr[data-upn]").await;
 }
 
 /// The evidence check in the real window: a missing consent, fixed through its link, then
