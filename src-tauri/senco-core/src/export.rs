@@ -280,6 +280,45 @@ pub fn cycles_json(upn: &str, cycles: &[crate::store::CycleRecord]) -> String {
     format!("{}\n", serde_json::to_string_pretty(&document).expect("JSON values serialise"))
 }
 
+/// The audit trail for a spreadsheet: one line per entry, newest first.
+pub fn audit_csv(entries: &[crate::store::AuditEntry]) -> String {
+    let mut csv = Csv::new(&["id", "at", "who", "action", "record", "record_id", "upn", "summary"]);
+    for e in entries {
+        csv.row(&[
+            e.id.to_string(),
+            e.at.clone(),
+            e.actor.clone(),
+            e.action.clone(),
+            e.record.clone(),
+            e.record_id.map(|i| i.to_string()).unwrap_or_default(),
+            e.upn.clone().unwrap_or_default(),
+            e.summary.clone(),
+        ]);
+    }
+    csv.finish()
+}
+
+/// The audit trail as one JSON document.
+pub fn audit_json(entries: &[crate::store::AuditEntry]) -> String {
+    let items: Vec<Value> = entries
+        .iter()
+        .map(|e| {
+            json!({
+                "id": e.id,
+                "at": e.at,
+                "who": e.actor,
+                "action": e.action,
+                "record": e.record,
+                "record_id": e.record_id,
+                "upn": e.upn,
+                "summary": e.summary,
+            })
+        })
+        .collect();
+    let document = json!({ "schema_version": SCHEMA_VERSION, "count": items.len(), "entries": items });
+    format!("{}\n", serde_json::to_string_pretty(&document).expect("JSON values always serialise"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -395,43 +434,4 @@ mod tests {
         };
         insta::assert_snapshot!(pupil_json(&record));
     }
-}
-
-/// The audit trail for a spreadsheet: one line per entry, newest first.
-pub fn audit_csv(entries: &[crate::store::AuditEntry]) -> String {
-    let mut csv = Csv::new(&["id", "at", "who", "action", "record", "record_id", "upn", "summary"]);
-    for e in entries {
-        csv.row(&[
-            e.id.to_string(),
-            e.at.clone(),
-            e.actor.clone(),
-            e.action.clone(),
-            e.record.clone(),
-            e.record_id.map(|i| i.to_string()).unwrap_or_default(),
-            e.upn.clone().unwrap_or_default(),
-            e.summary.clone(),
-        ]);
-    }
-    csv.finish()
-}
-
-/// The audit trail as one JSON document.
-pub fn audit_json(entries: &[crate::store::AuditEntry]) -> String {
-    let items: Vec<Value> = entries
-        .iter()
-        .map(|e| {
-            json!({
-                "id": e.id,
-                "at": e.at,
-                "who": e.actor,
-                "action": e.action,
-                "record": e.record,
-                "record_id": e.record_id,
-                "upn": e.upn,
-                "summary": e.summary,
-            })
-        })
-        .collect();
-    let document = json!({ "schema_version": SCHEMA_VERSION, "count": items.len(), "entries": items });
-    format!("{}\n", serde_json::to_string_pretty(&document).expect("JSON values always serialise"))
 }

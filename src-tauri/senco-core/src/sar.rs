@@ -35,8 +35,11 @@ pub struct SarWritten {
     pub files: Vec<BackupFile>,
 }
 
-/// Gathers the pupil's whole file as one JSON document.
-pub fn gather(store: &Store, pupil: PupilId, today: NaiveDate) -> Result<(Value, Vec<(String, Vec<u8>)>)> {
+/// An attachment as it goes in the bundle: its path there and its bytes.
+pub type AttachmentFile = (String, Vec<u8>);
+
+/// Gathers the pupil's whole file as one JSON document, with its attachments.
+pub fn gather(store: &Store, pupil: PupilId, today: NaiveDate) -> Result<(Value, Vec<AttachmentFile>)> {
     let record = store.pupil(pupil)?;
     let upn = record.upn.clone();
     let involvements = store.involvements(pupil)?;
