@@ -206,7 +206,9 @@ async fn demo_school_add_pupil_set_sen_support_and_find_them() {
     assert!(cache.join("uk.senco-toolkit.app/webview").exists(), "the webview's data is in the cache folder");
     let mut names: Vec<String> = std::fs::read_dir(&data).expect("data folder").map(|e| e.expect("entry").file_name().to_string_lossy().into_owned()).collect();
     names.sort();
-    assert!(names.iter().all(|n| n.starts_with("demo.senco") || n == "exports"), "only the school's files and its exports are in the data folder: {names:?}");
+    assert!(names.iter().all(|n| n.starts_with("demo.senco") || n == "exports" || n == "backups"), "only the school's files, its exports and backups are in the data folder: {names:?}");
+    let backups: Vec<_> = std::fs::read_dir(data.join("backups")).expect("the backup made on the Records screen").collect();
+    assert_eq!(backups.len(), 1, "one backup, from the Backup now button");
     assert!(bundle.starts_with(data.join("exports")), "the pack went to the exports folder: {}", bundle.display());
     assert!(summary.starts_with(data.join("exports")), "the governors' PDF went to the exports folder: {}", summary.display());
     assert!(std::fs::read(&summary).expect("the summary the app said it wrote is on disk").starts_with(b"%PDF-"));
