@@ -93,7 +93,10 @@ impl Store {
             return Err(Error::Refused(format!("{} is not a folder that exists (or it cannot be reached): choose another folder for the backup", folder.display())));
         }
         let salt = database_salt(&self.path)?.ok_or_else(|| Error::Damaged { path: Some(self.path.clone()), detail: "it is shorter than its first page".into() })?;
-        let staging = Staging::new(&folder, &name, "backup")?;
+        // One staging name for every backup in a folder, so a backup killed part-way (with
+        // its copy and its unfinished zip inside) is cleared away by the next one, whatever
+        // that one is called.
+        let staging = Staging::new(&folder, "senco", "backup")?;
         let copy = staging.dir.join(DATABASE_ENTRY);
         {
             let mut dest = Connection::open_with_flags(&copy, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
@@ -117,7 +120,7 @@ impl Store {
             taken_at: stamp.at.format("%Y-%m-%dT%H:%M:%S").to_string(),
             files: vec![],
         };
-        let temporary = files::temporary_sibling(out);
+        let temporary = staging.dir.join(format!("{name}.partial"));
         let written = (|| -> Result<BackupTaken> {
             let mut file = files::create_private_file(&temporary)?;
             let manifest = backup::write(&mut file, &temporary, &copy, &key_file_path(&self.path), manifest)?;
