@@ -476,6 +476,11 @@ fn marker_path(target: &Path) -> PathBuf {
 /// Restores `file` over `target` (see the module's notes). `confirmed` must be true when
 /// `plan_restore` says the person must confirm.
 pub fn restore(file: &Path, target: &Path, unlock: Unlock<'_>, confirmed: bool, stamp: Stamp) -> Result<RestoreOutcome> {
+    restore_until(file, target, unlock, confirmed, stamp, usize::MAX)
+}
+
+/// `restore`, with the switch stopped after `steps` renames, as if the power went then.
+pub(super) fn restore_until(file: &Path, target: &Path, unlock: Unlock<'_>, confirmed: bool, stamp: Stamp, steps: usize) -> Result<RestoreOutcome> {
     let plan = plan_restore(file, target, &unlock)?;
     if plan.needs_confirmation && !confirmed {
         return Err(Error::Refused(format!("{} Nothing was changed: confirm to go ahead.", plan.message)));
@@ -525,7 +530,7 @@ pub fn restore(file: &Path, target: &Path, unlock: Unlock<'_>, confirmed: bool, 
     let lock = lock?;
     // From here the restore goes forward: if this process stops, the next one finishes it.
     staging.keep();
-    let replaced = switch(target, &marker)?;
+    let replaced = switch_until(target, &marker, steps)?;
     drop(lock);
     let manifest = plan.manifest;
     Ok(RestoreOutcome { manifest, target: target.display().to_string(), replaced_copy: replaced.map(|p| p.display().to_string()) })
@@ -559,32 +564,55 @@ pub(crate) fn finish_interrupted_restore(target: &Path) -> Result<()> {
 
 /// The switch, written so that running it again after a stop at any point completes it.
 fn switch(target: &Path, marker: &Marker) -> Result<Option<PathBuf>> {
+    switch_until(target, marker, usize::MAX)
+}
+
+/// The switch, stopping after `steps` renames (for the tests, which stop it at every point
+/// a power cut could).
+fn switch_until(target: &Path, marker: &Marker, steps: usize) -> Result<Option<PathBuf>> {
     let folder = parent_of(target);
     let staging = folder.join(&marker.staging);
     let staged_db = staging.join(DATABASE_ENTRY);
     let staged_keys = staging.join(KEYS_ENTRY);
     let aside = folder.join(&marker.aside);
-    let rename = |from: &Path, to: &Path| fs::rename(from, to).map_err(file_error(from, "move"));
+    let live_keys = key_file_path(target);
+    let mut done = 0;
+    let mut rename = |from: &Path, to: &Path| -> Result<bool> {
+        if done >= steps {
+            return Ok(false);
+        }
+        done += 1;
+        fs::rename(from, to).map_err(file_error(from, "move"))?;
+        Ok(true)
+    };
     if staged_db.exists() {
-        // The old school's files go aside first: its WAL must never meet the restored database.
+        // The old school's files go aside first: its WAL must never meet the restored
+        // database. While the restored database is still staged, whatever is at the
+        // school's name is the old school's.
         for suffix in ["-wal", "-shm"] {
             let live = files::with_suffix(target, suffix);
-            if live.exists() {
-                rename(&live, &files::with_suffix(&aside, suffix))?;
+            if live.exists() && !rename(&live, &files::with_suffix(&aside, suffix))? {
+                return Ok(None);
             }
         }
         if staged_keys.exists() {
-            let live_keys = key_file_path(target);
-            if live_keys.exists() {
-                rename(&live_keys, &key_file_path(&aside))?;
+            if live_keys.exists() && !rename(&live_keys, &key_file_path(&aside))? {
+                return Ok(None);
             }
-            rename(&staged_keys, &live_keys)?;
+            if !rename(&staged_keys, &live_keys)? {
+                return Ok(None);
+            }
         }
-        if target.exists() {
-            rename(target, &aside)?;
+        if target.exists() && !rename(target, &aside)? {
+            return Ok(None);
         }
-        rename(&staged_db, target)?;
+        if !rename(&staged_db, target)? {
+            return Ok(None);
+        }
         files::sync_folder(target);
+    }
+    if done >= steps {
+        return Ok(None);
     }
     if staging.exists() {
         fs::remove_dir_all(&staging).map_err(file_error(&staging, "remove"))?;

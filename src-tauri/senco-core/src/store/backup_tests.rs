@@ -319,3 +319,29 @@ fn automatic_backups_go_to_the_chosen_folder_keep_their_generations_and_the_work
     assert!(!status.reachable);
     assert!(status.warnings.iter().any(|w| w.contains("cannot be reached")) && status.warnings.iter().any(|w| w.contains("last automatic backup failed")), "{status:?}");
 }
+
+#[test]
+fn a_restore_stopped_after_any_step_of_its_switch_is_finished_by_the_next_open_and_the_old_school_is_kept_whole() {
+    for steps in 0..=7 {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut store, path, _) = new_school(dir.path());
+        store.add_pupil(&pupil(Upn::from_parts(886, 2999, 26, 1).as_str(), "Okafor"), at(9)).unwrap();
+        let out = dir.path().join("b.senco-backup");
+        store.backup(&out, at(9)).unwrap();
+        store.add_pupil(&pupil(Upn::from_parts(886, 2999, 26, 2).as_str(), "Nowak"), at(10)).unwrap();
+        // Still open, with its latest writes in the WAL, as when the power goes.
+        let newer = dump(&store.conn);
+        std::mem::forget(store);
+        let secret = || Unlock::Passphrase("quiet lantern over marsh fields");
+        let outcome = super::backup::restore_until(&out, &path, secret(), true, at(11), steps).unwrap();
+        let restored = Store::open(&path, secret()).unwrap();
+        let pupils: i64 = restored.conn.query_row("SELECT count(*) FROM pupil", [], |r| r.get(0)).unwrap();
+        assert_eq!(pupils, 1, "stopped after {steps} steps: the next open finishes the restore");
+        assert!(crate::store::check(&path, secret()).unwrap().healthy());
+        let copy = fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().path()).find(|p| p.to_string_lossy().ends_with(".senco") && p.to_string_lossy().contains("before-restore")).expect("the dated copy");
+        assert_eq!(dump(&Store::open(&copy, secret()).unwrap().conn), newer, "stopped after {steps} steps: the old school is kept whole");
+        let strays: Vec<_> = fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).filter(|n| n.starts_with('.') || n.ends_with(".restore")).collect();
+        assert!(strays.is_empty(), "stopped after {steps} steps: {strays:?}");
+        let _ = outcome;
+    }
+}
