@@ -115,9 +115,12 @@ pub fn startup_finished<R: tauri::Runtime>(app: tauri::AppHandle<R>) -> CommandR
     Ok(())
 }
 
-/// Locks the app: the open database is closed and its key leaves memory.
+/// Locks the app: the open database is closed, its key leaves memory, and so does any MIS
+/// file staged for import.
 #[tauri::command(async)]
 pub fn close_school(state: State<'_, AppState>) -> CommandResult<()> {
     *state.slot() = None;
+    // An MIS file read for the import wizard holds pupils' names: it goes too.
+    state.stage(None);
     Ok(())
 }
