@@ -42,6 +42,17 @@ export function shortDate(iso: string | null | undefined): string {
   return `${d} ${MONTHS[m - 1].slice(0, 3)} ${y}`;
 }
 
+/**
+ * "26 Nov 2026 at 16:04" from a local time "2026-11-26T16:04:00" (the audit trail's and a
+ * backup's times); anything else is shown as it is.
+ */
+export function dateTime(iso: string | null | undefined): string {
+  if (!iso) return '';
+  const m = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}):(\d{2})/.exec(iso.trim());
+  if (!m || !isoParts(m[1])) return iso;
+  return `${shortDate(m[1])} at ${m[2]}:${m[3]}`;
+}
+
 /** True for a "YYYY-MM-DD" date. */
 export const isIsoDate = (text: string): boolean => isoParts(text) !== null;
 
