@@ -1,7 +1,7 @@
 // The app's places, as hash routes, so a reload (or a bookmark) comes back to the same
 // screen: #/worklist, #/register, #/pupil/42, #/pupil/42/support, #/pupil/42/edit,
-// #/pupil/new, #/sessions, #/provision, #/governors, #/library, #/import, #/reconcile. The
-// worklist is the first screen.
+// #/pupil/new, #/sessions, #/provision, #/governors, #/library, #/import, #/reconcile,
+// #/records. The worklist is the first screen.
 export type Route =
   | { name: 'worklist' }
   | { name: 'register' }
@@ -13,7 +13,8 @@ export type Route =
   | { name: 'governors' }
   | { name: 'library' }
   | { name: 'import' }
-  | { name: 'reconcile' };
+  | { name: 'reconcile' }
+  | { name: 'records' };
 
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean);
@@ -25,6 +26,7 @@ export function parseRoute(hash: string): Route {
   if (first === 'library') return { name: 'library' };
   if (first === 'import') return { name: 'import' };
   if (first === 'reconcile') return { name: 'reconcile' };
+  if (first === 'records') return { name: 'records' };
   if (first === 'pupil' && second === 'new') return { name: 'pupil-new' };
   if (first === 'pupil' && /^\d+$/.test(second ?? '')) {
     const id = Number(second);
@@ -64,4 +66,5 @@ export const PLACES: { route: Route; label: string; id: string }[] = [
   { route: { name: 'library' }, label: 'Library', id: 'nav-library' },
   { route: { name: 'import' }, label: 'Import from MIS', id: 'nav-import' },
   { route: { name: 'reconcile' }, label: 'MIS differences', id: 'nav-reconcile' },
+  { route: { name: 'records' }, label: 'Backup and records', id: 'nav-records' },
 ];
