@@ -1,6 +1,6 @@
 // Component tests with the Tauri IPC mocked: what a SENCO sees for given command results.
 // The vocabulary is always the one the Rust IPC tests recorded, never a hand-written copy.
-import { afterEach, beforeEach, expect, test } from 'vitest';
+import { afterEach, beforeEach, expect, test, vi } from 'vitest';
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import { createRawSnippet } from 'svelte';
@@ -14,6 +14,14 @@ import Governors from './screens/Governors.svelte';
 import LibraryScreen from './screens/Library.svelte';
 import ImportScreen from './screens/Import.svelte';
 import Reconcile from './screens/Reconcile.svelte';
+import RestorePanel from './screens/records/RestorePanel.svelte';
+import RetentionPanel from './screens/records/RetentionPanel.svelte';
+import { startIdleLock, type LockWhy } from './idle';
+import type { ErasureCount } from './bindings/ErasureCount';
+import type { FoundBackup } from './bindings/FoundBackup';
+import type { PurgeList } from './bindings/PurgeList';
+import type { RestoreOutcome } from './bindings/RestoreOutcome';
+import type { RestorePlan } from './bindings/RestorePlan';
 import type { ImportChanged } from './bindings/ImportChanged';
 import type { ImportDifference } from './bindings/ImportDifference';
 import type { ImportFieldInfo } from './bindings/ImportFieldInfo';
@@ -1363,4 +1371,222 @@ test('the MIS differences list each pupil with both values and a link to the rec
   render(Reconcile);
   await screen.findByText('No differences: the MIS agreed with the toolkit at the last import.');
   expect(document.getElementById('reconcile-count')?.textContent).toContain('No differences are open.');
+});
+
+test('the idle lock locks once after the minutes with nobody using it, and any activity starts them again', () => {
+  vi.useFakeTimers();
+  try {
+    const locked: LockWhy[] = [];
+    const stop = startIdleLock(2, (why) => locked.push(why));
+    vi.advanceTimersByTime(90_000);
+    window.dispatchEvent(new KeyboardEvent('keydown', { key: 'a' }));
+    vi.advanceTimersByTime(90_000);
+    expect(locked, 'only 90 seconds since the key was pressed').toEqual([]);
+    window.dispatchEvent(new Event('pointermove'));
+    vi.advanceTimersByTime(115_000);
+    expect(locked).toEqual([]);
+    vi.advanceTimersByTime(5_000);
+    expect(locked, 'two minutes with nobody using it').toEqual(['idle']);
+    vi.advanceTimersByTime(600_000);
+    expect(locked, 'it locks once, then stops watching').toEqual(['idle']);
+    stop();
+  } finally {
+    vi.useRealTimers();
+  }
+});
+
+test('the idle lock reports a sleep when ticks are far apart, not when a busy or hidden window ticks late, and stops when asked', () => {
+  vi.useFakeTimers();
+  try {
+    const locked: LockWhy[] = [];
+    const stop = startIdleLock(10, (why) => locked.push(why));
+    vi.advanceTimersByTime(20_000);
+    // A hidden window's timers may be held back to once a minute: that is not a sleep.
+    vi.setSystemTime(Date.now() + 60_000);
+    vi.advanceTimersByTime(5_000);
+    expect(locked).toEqual([]);
+    // The lid was shut for three minutes: the next tick finds the gap.
+    vi.setSystemTime(Date.now() + 3 * 60_000);
+    vi.advanceTimersByTime(5_000);
+    expect(locked).toEqual(['suspend']);
+    stop();
+
+    const later: LockWhy[] = [];
+    const stopEarly = startIdleLock(1, (why) => later.push(why));
+    stopEarly();
+    vi.advanceTimersByTime(10 * 60_000);
+    expect(later, 'a stopped lock never fires').toEqual([]);
+  } finally {
+    vi.useRealTimers();
+  }
+});
+
+test('erasing leavers past retention is confirmed with the core\'s counts, and sends exactly those counts', async () => {
+  const list: PurgeList = {
+    years: 31, today: '2026-11-26',
+    candidates: [
+      { pupilId: 7, upn: 'K886200724123', name: 'Ada Quill', dateOfBirth: '1994-03-01', leftOn: '2005-07-20', retainUntil: '2025-03-01' },
+      { pupilId: 9, upn: 'A886123425001', name: 'Bodhi Ashcombe', dateOfBirth: '1995-01-02', leftOn: '2006-07-20', retainUntil: '2026-01-02' },
+    ],
+  };
+  const counted: ErasureCount = { pupils: 2, records: 37, attachments: 3 };
+  const calls: [string, unknown][] = [];
+  let erased = false;
+  mockIPC((cmd, args) => {
+    calls.push([cmd, args]);
+    if (cmd === 'purge_list') return erased ? { ...list, candidates: [] } : list;
+    if (cmd === 'erasure_count') return counted;
+    if (cmd === 'erase') {
+      erased = true;
+      return counted;
+    }
+    return null;
+  });
+  render(RetentionPanel, { setting: { years: 31, defaultYears: 31, minYears: 25, maxYears: 35 }, onSaved: () => {} });
+  expect(screen.getByText(/Date of birth \+ 31 years is the usual advice: age 25, plus six years\./)).toBeTruthy();
+  await screen.findByRole('table', { name: "Leavers' files past their retention date" });
+  const cells = [...document.querySelectorAll('#purge-table tbody tr')].map((tr) => [...tr.querySelectorAll('td')].slice(1).map((td) => td.textContent));
+  expect(cells[0]).toEqual(['K886200724123', 'Ada Quill', '1 Mar 1994', '20 Jul 2005', '1 Mar 2025']);
+  await fireEvent.click(screen.getByLabelText('Bodhi Ashcombe'));
+  expect((screen.getByLabelText('Select all') as HTMLInputElement).indeterminate).toBe(true);
+  await fireEvent.click(screen.getByLabelText('Select all'));
+  expect((screen.getByLabelText('Ada Quill') as HTMLInputElement).checked).toBe(true);
+  await fireEvent.click(screen.getByRole('button', { name: 'Erase selected…' }));
+  const confirm = await screen.findByRole('form', { name: 'Erase these files?' });
+  expect(within(confirm).getByText(/^This erases/).textContent)
+    .toBe('This erases the files of 2 pupils: 37 records and 3 attachments. It cannot be undone (backups taken before today still hold them).');
+  expect(calls.some(([cmd]) => cmd === 'erase'), 'nothing is erased before confirming').toBe(false);
+  const countArgs = calls.find(([cmd]) => cmd === 'erasure_count')?.[1] as { pupils: number[] };
+  expect([...countArgs.pupils].sort()).toEqual([7, 9]);
+  await fireEvent.click(within(confirm).getByRole('button', { name: "Erase 2 pupils' files" }));
+  await screen.findByText("No leaver's file is past its retention date.");
+  const eraseArgs = calls.find(([cmd]) => cmd === 'erase')?.[1] as { pupils: number[]; confirmed: ErasureCount };
+  expect([...eraseArgs.pupils].sort()).toEqual([7, 9]);
+  expect(eraseArgs.confirmed).toEqual(counted);
+  expect(document.getElementById('purge-erased')?.closest('[role="status"]')?.textContent).toBe('Erased the files of 2 pupils: 37 records and 3 attachments.');
+});
+
+test('a restore that loses changes is offered only once the SENCO ticks that they understand, and is confirmed naming the school and date', async () => {
+  const manifest = { format: 'senco-backup', formatVersion: 1, appVersion: '0.1.0', schemaVersion: 9, school: 'Hillside Test Primary', takenAt: '2026-11-20T09:15:00', files: [] };
+  const found: FoundBackup[] = [
+    { path: '/media/usb/hillside-2026-11-20-091500.senco-backup', manifest, bytes: 3_250_000 },
+    { path: '/media/usb/hillside-2026-11-13-091500.senco-backup', manifest: { ...manifest, takenAt: '2026-11-13T09:15:00' }, bytes: 3_100_000 },
+  ];
+  const plan: RestorePlan = {
+    manifest, target: '/data/school.senco', replacesSchool: true, targetLastChanged: '2026-11-25T14:30:00', needsConfirmation: true,
+    message: 'This backup is older than the school it replaces: it was taken on 20 Nov 2026 at 09:15, and the school was last changed on 25 Nov 2026 at 14:30, 5 days later. Every change made since the backup will be lost (the school now in place is kept as a dated copy).',
+  };
+  const outcome: RestoreOutcome = { manifest, target: '/data/school.senco', replacedCopy: '/data/school-before-restore-2026-11-26-101500.senco' };
+  const calls: [string, Record<string, unknown>][] = [];
+  let applyFails = true;
+  mockIPC((cmd, args) => {
+    calls.push([cmd, args as Record<string, unknown>]);
+    if (cmd === 'backups_found') return found;
+    if (cmd === 'restore_preview') return plan;
+    if (cmd === 'restore_apply') {
+      if (applyFails) throw { code: 'refused', message: 'that passphrase does not open the backup /media/usb/hillside-2026-11-20-091500.senco-backup', fields: [] };
+      return outcome;
+    }
+    return null;
+  });
+  const restored: RestoreOutcome[] = [];
+  const failed: string[] = [];
+  render(RestorePanel, { onRestored: (o: RestoreOutcome) => restored.push(o), onFailed: (m: string) => failed.push(m) });
+  const newest = await screen.findByLabelText('20 Nov 2026 at 09:15');
+  expect((newest as HTMLInputElement).checked, 'the newest backup is chosen').toBe(true);
+  expect(screen.getByRole('table', { name: 'Backups found, newest first: choose one' }).textContent).toContain('3.1 MB');
+  await fireEvent.input(screen.getByLabelText('Passphrase'), { target: { value: 'meadow lantern quietly humming' } });
+  await fireEvent.click(screen.getByRole('button', { name: 'Check this backup' }));
+  await screen.findByText(plan.message);
+  expect(calls.find(([cmd]) => cmd === 'restore_preview')?.[1]).toEqual({ path: found[0].path, passphrase: 'meadow lantern quietly humming', recoveryKey: null });
+  const open = screen.getByRole('button', { name: 'Restore…' }) as HTMLButtonElement;
+  expect(open.disabled, 'not before the SENCO says they understand').toBe(true);
+  await fireEvent.click(screen.getByLabelText('I understand the changes since then will be lost'));
+  expect(open.disabled).toBe(false);
+  await fireEvent.click(open);
+  const confirm = await screen.findByRole('form', { name: 'Restore Hillside Test Primary as it was on 20 Nov 2026 at 09:15?' });
+  expect(calls.some(([cmd]) => cmd === 'restore_apply'), 'nothing is restored before confirming').toBe(false);
+
+  // A wrong passphrase is found only when the backup is unpacked: the core's words, and nothing restored.
+  await fireEvent.click(within(confirm).getByRole('button', { name: 'Restore this backup' }));
+  expect((await within(confirm).findByRole('alert')).textContent).toBe('That passphrase does not open the backup /media/usb/hillside-2026-11-20-091500.senco-backup.');
+  expect(restored).toEqual([]);
+  expect(failed).toHaveLength(1);
+
+  applyFails = false;
+  await fireEvent.click(within(confirm).getByRole('button', { name: 'Restore this backup' }));
+  await waitFor(() => expect(restored).toEqual([outcome]));
+  expect(calls.filter(([cmd]) => cmd === 'restore_apply').at(-1)?.[1]).toEqual({
+    path: found[0].path, passphrase: 'meadow lantern quietly humming', recoveryKey: null, confirmed: true,
+  });
+
+  // Choosing another backup, or typing another passphrase, puts the plan away until it is checked again.
+  await fireEvent.click(screen.getByLabelText('13 Nov 2026 at 09:15'));
+  expect(screen.queryByText(plan.message)).toBeNull();
+});
+
+test('with no backups found, as on a new laptop, the path is typed, and an empty one is refused beside the field', async () => {
+  const calls: [string, Record<string, unknown>][] = [];
+  mockIPC((cmd, args) => {
+    calls.push([cmd, args as Record<string, unknown>]);
+    if (cmd === 'backups_found') throw { code: 'locked', message: 'no school is open', fields: [] };
+    if (cmd === 'restore_preview') {
+      return {
+        manifest: { format: 'senco-backup', formatVersion: 1, appVersion: '0.1.0', schemaVersion: 9, school: 'Hillside Test Primary', takenAt: '2026-11-20T09:15:00', files: [] },
+        target: '/data/school.senco', replacesSchool: false, targetLastChanged: null, needsConfirmation: false,
+        message: 'This restores Hillside Test Primary as it was on 20 Nov 2026 at 09:15 to /data/school.senco.',
+      } satisfies RestorePlan;
+    }
+    return null;
+  });
+  render(RestorePanel, { onRestored: () => {} });
+  await screen.findByText(/No backups were found/);
+  await fireEvent.click(screen.getByRole('button', { name: 'Check this backup' }));
+  const path = screen.getByLabelText('The backup file');
+  await waitFor(() => expect(path.getAttribute('aria-invalid')).toBe('true'));
+  expect(document.activeElement).toBe(path);
+  expect(calls.some(([cmd]) => cmd === 'restore_preview')).toBe(false);
+  await fireEvent.input(path, { target: { value: ' E:\\SENCO backups\\hillside.senco-backup ' } });
+  await fireEvent.click(screen.getByLabelText('With the recovery key'));
+  await fireEvent.input(screen.getByLabelText('Recovery key'), { target: { value: 'ABCDE-FGHJK-LMNPQ-RSTUV-WXYZ2' } });
+  await fireEvent.click(screen.getByRole('button', { name: 'Check this backup' }));
+  await screen.findByText(/^This restores Hillside Test Primary/);
+  expect(calls.find(([cmd]) => cmd === 'restore_preview')?.[1]).toEqual({ path: 'E:\\SENCO backups\\hillside.senco-backup', passphrase: null, recoveryKey: 'ABCDE-FGHJK-LMNPQ-RSTUV-WXYZ2' });
+  expect(screen.queryByLabelText('I understand the changes since then will be lost')).toBeNull();
+  expect((screen.getByRole('button', { name: 'Restore…' }) as HTMLButtonElement).disabled).toBe(false);
+});
+
+test('locking clears the screens and, once unlocked, goes back to the same place; the unlock screen says what a restore did', async () => {
+  setVocabulary(null);
+  location.hash = '#/reconcile';
+  let open = true;
+  const hillside = { ...school, name: 'Hillside Test Primary', isDemo: false };
+  mockIPC((cmd) => {
+    if (cmd === 'vocabulary') return vocabulary;
+    if (cmd === 'app_state') return { schoolExists: true, lockedSchoolName: 'Hillside Test Primary', open: open ? hillside : null };
+    if (cmd === 'lock_setting') return { minutes: 10, defaultMinutes: 10, minMinutes: 1, maxMinutes: 60 };
+    if (cmd === 'reconciliation') return [{ pupilId: 3, upn: 'K886200724123', name: 'Addie Quill', ncYear: 5, field: 'senStatus', label: 'SEN status', toolkit: 'K', mis: 'E', source: 'ctf', firstSeen: '2026-10-01', lastSeen: '2026-11-26' }];
+    if (cmd === 'close_school') {
+      open = false;
+      return null;
+    }
+    if (cmd === 'unlock') {
+      open = true;
+      return hillside;
+    }
+    return null;
+  });
+  try {
+    render(App);
+    await screen.findByRole('link', { name: 'Addie Quill' });
+    await fireEvent.click(screen.getByRole('button', { name: 'Lock' }));
+    await screen.findByRole('heading', { level: 1, name: 'Unlock Hillside Test Primary' });
+    expect(document.body.textContent).not.toContain('Quill');
+    await fireEvent.input(screen.getByLabelText('Passphrase'), { target: { value: 'meadow lantern quietly humming' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Unlock' }));
+    await screen.findByRole('heading', { level: 1, name: 'MIS differences' });
+    expect(location.hash).toBe('#/reconcile');
+  } finally {
+    location.hash = '';
+  }
 });
