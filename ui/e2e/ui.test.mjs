@@ -69,7 +69,8 @@ after(async () => {
 // `locale` and `timezoneId` stand for the machine's settings (a laptop set to US English, say);
 // `viewport` for the window's size.
 // `route` is the hash the page opens at: the register by default, as most tests start there.
-async function open(state, { strictCsp = false, locale = 'en-GB', timezoneId = undefined, viewport = { width: 1280, height: 860 }, route = '#/register' } = {}) {
+// `clock` installs Playwright's clock before the app loads, so a test can move time on.
+async function open(state, { strictCsp = false, locale = 'en-GB', timezoneId = undefined, viewport = { width: 1280, height: 860 }, route = '#/register', clock = false } = {}) {
   const school = await fetch(`${bridgeUrl}/reset`, { method: 'POST', body: JSON.stringify({ state }) }).then((r) => r.json());
   const context = await browser.newContext({ viewport, locale, timezoneId, bypassCSP: !strictCsp });
   await context.route('http://ipc.localhost/**', async (route) => {
@@ -87,6 +88,7 @@ async function open(state, { strictCsp = false, locale = 'en-GB', timezoneId = u
   const page = await context.newPage();
   page.on('close', () => context.close().catch(() => {}));
   await page.addInitScript(`${mocks}\n${client}\nwindow.installRealBackend();`);
+  if (clock) await page.clock.install();
   await page.goto(`${base}${route}`);
   page.school = school;
   return page;
@@ -1114,5 +1116,152 @@ test("a CSV's columns are matched by hand, refused beside the fields until compl
   await page.locator('#import-back').click();
   assert.equal(await page.locator('#import-profile').inputValue(), previewed.profile);
   assert.ok((await page.locator('#import-profile option').allInnerTexts()).includes('Our export'));
+  await page.close();
+});
+
+const DATE_TIME = new RegExp(`^\\d{1,2} (${MONTHS.map((m) => m.slice(0, 3)).join('|')}) \\d{4} at \\d{2}:\\d{2}$`);
+/** No sideways scroll of the whole page. */
+const sideways = (page) => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+
+test('Backup and records: a backup taken now is listed to restore and in the audit trail; refusals beside the fields; a restore leads to unlocking', async () => {
+  const page = await open('demo', { route: '#/records', viewport: { width: 1024, height: 768 } });
+  mkdirSync(screenshots, { recursive: true });
+  await page.getByRole('heading', { level: 1, name: 'Backup and records' }).waitFor();
+  assert.equal(await page.locator('#nav-records').getAttribute('aria-current'), 'page');
+  // Backups: the core's warning, and where they go when no folder is chosen.
+  await page.locator('#backup-warnings').filter({ hasText: 'This school has never been backed up' }).waitFor();
+  assert.equal(await page.locator('#backup-last').innerText(), 'Never');
+  assert.match(await page.locator('#backup-where').innerText(), /^No folder is chosen, so backups go to .*backups, on this computer's own disk\. That protects against little/);
+  assert.deepEqual(await axeViolations(page), [], 'the backups tab');
+  assert.equal(await sideways(page), 0, 'no sideways page scroll at 1024 wide');
+  await page.screenshot({ path: `${screenshots}/records-backups-1024.png`, fullPage: true });
+  await page.locator('#backup-now').click();
+  const done = page.locator('#backup-done');
+  await done.waitFor();
+  const path = await done.locator('code').innerText();
+  assert.ok(existsSync(path), `the backup is on disk at ${path}`);
+  assert.match(path, /\.senco-backup$/);
+  assert.match(await done.innerText(), /^Backed up to .* \((\d+\.\d MB|less than 0\.1 MB)\)\.$/);
+  await page.locator('#backup-last').filter({ hasText: DATE_TIME }).waitFor();
+  assert.equal(await page.locator('#backup-warnings').count(), 0, 'the warning goes once backed up');
+  // A folder that cannot be reached and nothing to keep are refused beside their fields.
+  await page.locator('#backup-folder').fill('/no/such/folder/for/backups');
+  await page.locator('#backup-keep').fill('0');
+  await page.locator('#backup-save').click();
+  await page.locator('#error-folder').filter({ hasText: 'is not a folder that can be reached now' }).waitFor();
+  await page.locator('#error-keep').waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'backup-folder', 'the focus goes to the first refused field');
+  assert.equal(await page.locator('#backup-keep').getAttribute('aria-invalid'), 'true');
+  assert.deepEqual(await axeViolations(page), [], 'the refused backup settings');
+
+  // The audit trail lists the backup, with who took it.
+  await page.getByRole('tab', { name: 'Audit trail' }).click();
+  const entry = page.locator('#audit-table tr[data-action="backup"]').first();
+  await entry.waitFor();
+  const cells = await entry.locator('td').allInnerTexts();
+  assert.match(cells[0], DATE_TIME);
+  assert.match(cells[1], /^SENCO Toolkit app \(/);
+  assert.match(cells[4], /^backup written/);
+  assert.match(await page.locator('.tabpanel:not([hidden])').innerText(), /Entries cannot be changed or deleted/);
+  assert.deepEqual(await axeViolations(page), [], 'the audit trail');
+  assert.equal(await sideways(page), 0, 'the audit trail: no sideways page scroll at 1024 wide');
+  await page.screenshot({ path: `${screenshots}/records-audit-1024.png`, fullPage: true });
+  await page.locator('#audit-export').click();
+  const saved = page.locator('#audit-saved');
+  await saved.filter({ hasText: /^Saved to .*audit-\d{4}-\d{2}-\d{2}\.csv$/ }).waitFor();
+  assert.match(readFileSync((await saved.innerText()).replace(/^Saved to /, ''), 'utf8'), /backup written/);
+
+  // Retention: the usual advice, and no leaver old enough to erase.
+  await page.getByRole('tab', { name: 'Retention' }).click();
+  await page.locator('#purge-empty').filter({ hasText: "No leaver's file is past its retention date." }).waitFor();
+  assert.equal(await page.locator('#retention-years').inputValue(), '31');
+  assert.deepEqual(await axeViolations(page), [], 'the retention tab');
+
+  // The idle lock: a refusal in the core's words beside the field, then saved.
+  await page.getByRole('tab', { name: 'Lock' }).click();
+  await page.locator('#lock-minutes').fill('0');
+  await page.locator('#lock-save').click();
+  await page.locator('#error-minutes').filter({ hasText: 'between 1 and 60 minutes' }).waitFor();
+  await page.locator('#lock-minutes').fill('15');
+  await page.locator('#lock-save').click();
+  await page.locator('#lock-saved').filter({ hasText: 'The app now locks after 15 minutes with nobody using it.' }).waitFor();
+  assert.deepEqual(await axeViolations(page), [], 'the lock tab');
+
+  // Restore: the backup just taken is in the list, chosen; checked, confirmed, restored.
+  await page.getByRole('tab', { name: 'Restore' }).click();
+  const row = page.locator('#restore-found tbody tr').filter({ has: page.locator(`input[value="${path}"]`) });
+  await row.waitFor();
+  assert.equal(await row.locator('input[type="radio"]').isChecked(), true, 'the newest backup is chosen');
+  assert.match((await row.locator('td').allInnerTexts())[0].trim(), DATE_TIME);
+  assert.deepEqual(await axeViolations(page), [], 'the restore tab');
+  assert.equal(await sideways(page), 0, 'the restore tab: no sideways page scroll at 1024 wide');
+  await page.screenshot({ path: `${screenshots}/records-restore-1024.png`, fullPage: true });
+  // A demo school's backup opens with no passphrase.
+  await page.locator('#restore-check').click();
+  await page.locator('#restore-plan').waitFor();
+  const understood = page.locator('#restore-understood');
+  if (await understood.count()) {
+    assert.equal(await page.locator('#restore-open').isDisabled(), true, 'not before the SENCO says they understand');
+    await understood.check();
+  }
+  assert.deepEqual(await axeViolations(page), [], 'the restore plan');
+  await page.locator('#restore-open').click();
+  const confirm = page.getByRole('form', { name: /^Restore .* as it was on \d{1,2} [A-Z][a-z]{2} \d{4} at \d{2}:\d{2}\?$/ });
+  await confirm.waitFor();
+  assert.deepEqual(await axeViolations(page), [], 'the restore confirmation');
+  await confirm.getByRole('button', { name: 'Restore this backup' }).click();
+  // The demo school is closed for the restore; with no school of its own, the first-run screen says what was restored.
+  await page.locator('#app-notice').filter({ hasText: /^Restored .* as it was on \d{1,2} [A-Z][a-z]{2} \d{4} at \d{2}:\d{2}\. The school it replaced is kept as .*before-restore/ }).waitFor();
+  assert.equal(await page.locator('nav').count(), 0, 'no school is open');
+  await page.close();
+});
+
+const SURNAMES = ['Quill', 'Ashcombe', 'Fairbank', 'Mossley', 'Pellworth', 'Tallow'];
+
+test('locking leaves no pupil on the page, and unlocking goes back to the same place', async () => {
+  const page = await open('demo');
+  await page.locator('#register-table tr[data-upn="K886200724123"]').waitFor();
+  await page.locator('#lock').click();
+  await page.getByRole('button', { name: 'Open the demo school' }).waitFor();
+  const text = await page.evaluate(() => document.body.innerText);
+  for (const surname of SURNAMES) assert.ok(!text.includes(surname), `${surname} is not on the locked page`);
+  await page.close();
+
+  const locked = await open('locked', { route: '#/worklist' });
+  await locked.locator('#unlock-passphrase').fill(locked.school.passphrase);
+  await locked.locator('#unlock-submit').click();
+  await locked.locator('#worklist').waitFor();
+  // A real school never backed up is told so on its worklist, with the way to fix it.
+  await locked.locator('#worklist-backup').filter({ hasText: 'This school has never been backed up' }).waitFor();
+  await locked.locator('#worklist-backup-now').click();
+  await locked.getByRole('heading', { level: 1, name: 'Backup and records' }).waitFor();
+  await locked.locator('#lock').click();
+  await locked.locator('#unlock-passphrase').fill(locked.school.passphrase);
+  await locked.locator('#unlock-submit').click();
+  await locked.getByRole('heading', { level: 1, name: 'Backup and records' }).waitFor();
+  assert.match(locked.url(), /#\/records$/);
+  await locked.close();
+});
+
+test('the app locks itself after the idle minutes, and when the computer has slept, and says why', async () => {
+  const page = await open('locked', { route: '#/worklist', clock: true });
+  await page.locator('#unlock-passphrase').fill(page.school.passphrase);
+  await page.locator('#unlock-submit').click();
+  await page.locator('#worklist').waitFor();
+  await page.locator('#nav-library').click();
+  await page.locator('#library-interventions').waitFor();
+  // Ten minutes with nobody using it (the default), ticking as the real clock would.
+  await page.clock.runFor(10 * 60_000 + 10_000);
+  await page.locator('#unlock-notice').filter({ hasText: 'Locked after 10 minutes with nobody using it.' }).waitFor();
+  assert.equal(await page.locator('#library-interventions').count(), 0);
+  assert.deepEqual(await axeViolations(page), [], 'the unlock screen after an idle lock');
+  await page.locator('#unlock-passphrase').fill(page.school.passphrase);
+  await page.locator('#unlock-submit').click();
+  await page.locator('#library-interventions').waitFor();
+  assert.match(page.url(), /#\/library$/, 'back where the SENCO was');
+  assert.equal(await page.locator('#unlock-notice').count(), 0);
+  // The lid shut for three minutes: the first tick after waking finds the gap.
+  await page.clock.fastForward(3 * 60_000);
+  await page.locator('#unlock-notice').filter({ hasText: 'Locked when the computer went to sleep.' }).waitFor();
   await page.close();
 });
