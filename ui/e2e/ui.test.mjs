@@ -7,7 +7,9 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { preview } from 'vite';
@@ -1263,5 +1265,71 @@ test('the app locks itself after the idle minutes, and when the computer has sle
   // The lid shut for three minutes: the first tick after waking finds the gap.
   await page.clock.fastForward(3 * 60_000);
   await page.locator('#unlock-notice').filter({ hasText: 'Locked when the computer went to sleep.' }).waitFor();
+  await page.close();
+});
+
+test('on a new laptop, a backup is restored from the first-run screen by its path, then unlocked with its passphrase', async () => {
+  // A backup of a real school, kept outside the bridge's data folder, which the next reset removes.
+  const first = await open('locked', { route: '#/worklist' });
+  await first.locator('#unlock-passphrase').fill(first.school.passphrase);
+  await first.locator('#unlock-submit').click();
+  await first.locator('#worklist-backup-now').click();
+  await first.locator('#backup-now').click();
+  const taken = await first.locator('#backup-done code').innerText();
+  const stick = mkdtempSync(join(tmpdir(), 'senco-stick-'));
+  const path = join(stick, basename(taken));
+  copyFileSync(taken, path);
+  await first.close();
+
+  const page = await open('first-run', { viewport: { width: 1024, height: 768 } });
+  await page.getByRole('button', { name: 'Restore a backup' }).click();
+  await page.locator('#restore-none').waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'restore-heading');
+  assert.deepEqual(await axeViolations(page), [], 'the restore panel on the first-run screen');
+  await page.locator('#restore-path').fill(path);
+  await page.locator('#restore-passphrase').fill('not the passphrase at all');
+  await page.locator('#restore-check').click();
+  await page.locator('#restore-plan').filter({ hasText: 'This restores Hillside Test Primary as it was on' }).waitFor();
+  assert.equal(await page.locator('#restore-understood').count(), 0, 'nothing is replaced, so nothing to understand');
+  await page.locator('#restore-open').click();
+  const confirm = page.getByRole('form', { name: /^Restore Hillside Test Primary as it was on / });
+  await confirm.getByRole('button', { name: 'Restore this backup' }).click();
+  // A wrong passphrase is found when the backup is unpacked: the core's words, and nothing restored.
+  await confirm.getByRole('alert').filter({ hasText: 'That passphrase does not open the backup' }).waitFor();
+  assert.deepEqual(await axeViolations(page), [], 'the refused restore');
+  await page.locator('#restore-passphrase').fill(first.school.passphrase);
+  await page.locator('#restore-check').click();
+  await page.locator('#restore-open').click();
+  await confirm.getByRole('button', { name: 'Restore this backup' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Unlock Hillside Test Primary' }).waitFor();
+  assert.match(await page.locator('#unlock-notice').innerText(), /^Restored Hillside Test Primary as it was on \d{1,2} [A-Z][a-z]{2} \d{4} at \d{2}:\d{2}\.$/);
+  await page.locator('#unlock-passphrase').fill(first.school.passphrase);
+  await page.locator('#unlock-submit').click();
+  await page.locator('#worklist').waitFor();
+  await page.close();
+  rmSync(stick, { recursive: true, force: true });
+});
+
+test('a restore refused for a wrong passphrase changes nothing, and the school, closed for it, is unlocked again where the SENCO was', async () => {
+  const page = await open('locked', { route: '#/worklist' });
+  await page.locator('#unlock-passphrase').fill(page.school.passphrase);
+  await page.locator('#unlock-submit').click();
+  await page.locator('#worklist-backup-now').click();
+  await page.locator('#backup-now').click();
+  await page.locator('#backup-done').waitFor();
+  await page.getByRole('tab', { name: 'Restore' }).click();
+  await page.locator('#restore-found tbody tr').first().waitFor();
+  await page.locator('#restore-passphrase').fill('not the passphrase at all');
+  await page.locator('#restore-check').click();
+  // The school in place does not open with that passphrase, so it may be another school: that is said, and must be understood.
+  await page.locator('#restore-plan').filter({ hasText: 'does not open with the passphrase or recovery key given' }).waitFor();
+  assert.equal(await page.locator('#restore-open').isDisabled(), true);
+  await page.locator('#restore-understood').check();
+  await page.locator('#restore-open').click();
+  await page.getByRole('button', { name: 'Restore this backup' }).click();
+  await page.locator('#unlock-notice').filter({ hasText: /^The restore did not happen: That passphrase does not open the backup .*\. The school is as it was: unlock it to carry on\.$/ }).waitFor();
+  await page.locator('#unlock-passphrase').fill(page.school.passphrase);
+  await page.locator('#unlock-submit').click();
+  await page.getByRole('heading', { level: 1, name: 'Backup and records' }).waitFor();
   await page.close();
 });
