@@ -1333,3 +1333,16 @@ test('a restore refused for a wrong passphrase changes nothing, and the school, 
   await page.getByRole('heading', { level: 1, name: 'Backup and records' }).waitFor();
   await page.close();
 });
+
+test("a pupil's subject access export is saved in one folder, to be checked and redacted before release", async () => {
+  const page = await open('demo');
+  await page.getByRole('button', { name: 'Quill, Addie' }).click();
+  await page.locator('#pupil-name').filter({ hasText: 'Addie Quill' }).waitFor();
+  await page.locator('#sar-export').click();
+  const done = page.locator('#sar-done');
+  await done.filter({ hasText: /^Saved \d+ files to .*\. Check and redact it before it is released\.$/ }).waitFor();
+  const folder = await done.locator('code').innerText();
+  assert.ok(existsSync(join(folder, 'record.pdf')), `the record's PDF is in ${folder}`);
+  assert.deepEqual(await axeViolations(page), [], 'the pupil screen with the export saved');
+  await page.close();
+});
