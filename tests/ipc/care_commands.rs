@@ -52,7 +52,9 @@ fn a_backup_taken_in_the_app_is_found_and_restored_over_a_newer_school_only_when
     assert!(wrong["message"].as_str().unwrap().contains("nothing.senco-backup"), "{wrong}");
     let unconfirmed = app.call("restore_apply", json!({ "path": file, "passphrase": PASSPHRASE, "recoveryKey": null, "confirmed": false })).unwrap_err();
     assert!(unconfirmed["message"].as_str().unwrap().contains("Nothing was changed"), "{unconfirmed}");
-    app.ok("unlock", json!({ "passphrase": PASSPHRASE }));
+    let wrong_secret = app.call("restore_apply", json!({ "path": file, "passphrase": "not the passphrase at all", "recoveryKey": null, "confirmed": true })).unwrap_err();
+    assert!(wrong_secret["message"].as_str().unwrap().contains("does not open the backup"), "{wrong_secret}");
+    assert_eq!(app.ok("register_page", json!({ "query": {} }))["total"], 2, "a refused restore leaves the school open and unchanged");
     let outcome = app.ok("restore_apply", json!({ "path": file, "passphrase": PASSPHRASE, "recoveryKey": null, "confirmed": true }));
     assert!(outcome["replacedCopy"].as_str().unwrap().contains("before-restore"), "{outcome}");
     assert_eq!(app.code("register_page", json!({ "query": {} })), "locked", "the restored school must be unlocked");

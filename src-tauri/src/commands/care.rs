@@ -87,11 +87,19 @@ fn unlock_with<'a>(passphrase: &'a Option<String>, recovery_key: &'a Option<Stri
     }
 }
 
-/// Reads the backup's manifest and says what restoring it would do. Nothing changes.
+/// Checks the backup (every entry, the secret, every integrity check) and says what
+/// restoring it would do. Nothing changes.
 #[tauri::command(async)]
 pub fn restore_preview(state: State<'_, AppState>, path: String, passphrase: Option<String>, recovery_key: Option<String>) -> CommandResult<RestorePlan> {
     let target = restore_target(&state);
-    Ok(senco_core::store::plan_restore(std::path::Path::new(path.trim()), &target, &unlock_with(&passphrase, &recovery_key))?)
+    let file = std::path::Path::new(path.trim());
+    // The check proves the passphrase or recovery key opens the backup, so a wrong one is
+    // said here, before anything is asked of the SENCO.
+    let checked = senco_core::store::verify_backup(file, Some(unlock_with(&passphrase, &recovery_key)), &state.data_dir().join("scratch"))?;
+    if let Some(failed) = checked.findings.iter().find(|f| !f.passed) {
+        return Err(Error::Refused(format!("the backup {} unlocks but fails its checks ({}: {}); it cannot be restored", file.display(), failed.check, failed.detail)).into());
+    }
+    Ok(senco_core::store::plan_restore(file, &target, &unlock_with(&passphrase, &recovery_key))?)
 }
 
 /// Restores a backup. The open school is closed first (the SENCO unlocks the restored one
@@ -99,9 +107,20 @@ pub fn restore_preview(state: State<'_, AppState>, path: String, passphrase: Opt
 #[tauri::command(async)]
 pub fn restore_apply(state: State<'_, AppState>, path: String, passphrase: Option<String>, recovery_key: Option<String>, confirmed: bool) -> CommandResult<RestoreOutcome> {
     let target = restore_target(&state);
-    // Closed before its files are moved aside.
+    let file = std::path::Path::new(path.trim());
+    // Everything that could refuse the restore is checked while the school stays open: the
+    // manifest and every entry, the secret, every integrity check, and the confirmation.
+    let checked = senco_core::store::verify_backup(file, Some(unlock_with(&passphrase, &recovery_key)), &state.data_dir().join("scratch"))?;
+    if let Some(failed) = checked.findings.iter().find(|f| !f.passed) {
+        return Err(Error::Refused(format!("the backup {} unlocks but fails its checks ({}: {}); nothing was changed", file.display(), failed.check, failed.detail)).into());
+    }
+    let plan = senco_core::store::plan_restore(file, &target, &unlock_with(&passphrase, &recovery_key))?;
+    if plan.needs_confirmation && !confirmed {
+        return Err(Error::Refused(format!("{} Nothing was changed: confirm to go ahead.", plan.message)).into());
+    }
+    // Closed only now, before its files are moved aside.
     *state.slot() = None;
-    Ok(senco_core::store::restore(std::path::Path::new(path.trim()), &target, unlock_with(&passphrase, &recovery_key), confirmed, now())?)
+    Ok(senco_core::store::restore(file, &target, unlock_with(&passphrase, &recovery_key), confirmed, now())?)
 }
 
 /// A backup file found in the backup folder (or the data folder's `backups`).
