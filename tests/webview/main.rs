@@ -232,19 +232,22 @@ async fn records_screen_backs_up_and_lists_the_audit_trail(c: &Client) {
 /// Locking (the button here; idle and sleep lock the same way) leaves no pupil on the
 /// page: every name the register showed is gone from the document, not just hidden.
 async fn locking_takes_every_pupil_off_the_page_and_unlocking_comes_back(c: &Client) {
-    click(c, "#nav-register").await;
-    set(c, "#register-search", "").await;
-    wait_for(c, "#register-table tbody tr[data-upn]").await;
+    // The worklist names many pupils, and the register (still filtered to the new pupil) one more.
+    click(c, "#nav-worklist").await;
+    wait_for(c, "#worklist tbody tr[data-upn]").await;
     let names = c
-        .execute("return [...document.querySelectorAll('#register-table tbody tr[data-upn] button.name')].map(b => b.textContent.split(',')[0].trim())", vec![])
+        .execute("return [...document.querySelectorAll('#worklist tbody tr[data-upn] button.link')].map(b => b.textContent.trim())", vec![])
         .await
-        .expect("the register's names");
-    let names: Vec<String> = serde_json::from_value(names).expect("a list of names");
-    assert!(names.len() >= 10, "the register shows pupils before locking: {names:?}");
+        .expect("the worklist's names");
+    let mut names: Vec<String> = serde_json::from_value(names).expect("a list of names");
+    names.push("Testworthy".into());
+    assert!(names.len() >= 10, "the worklist shows pupils before locking: {names:?}");
+    click(c, "#nav-register").await;
+    wait_for(c, "#register-table tbody tr[data-upn]").await;
     click(c, "#lock").await;
     wait_for(c, "#open-demo").await;
     screenshot(c, "locked").await;
-    let page = c.execute("return document.documentElement.outerHTML + '\n' + document.body.innerText", vec![]).await.expect("the page");
+    let page = c.execute("return document.documentElement.outerHTML + '\\n' + document.body.innerText", vec![]).await.expect("the page");
     let page = page.as_str().expect("text").to_string();
     for name in &names {
         assert!(!page.contains(name.as_str()), "{name} is still in the locked page");
