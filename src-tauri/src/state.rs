@@ -15,7 +15,7 @@ use senco_core::school::School;
 use senco_core::{Error, Store};
 
 /// Who acts through the app, for the audit trail: the app and the computer account.
-fn app_actor() -> String {
+pub fn app_actor() -> String {
     let user = std::env::var("USER").or_else(|_| std::env::var("LOGNAME")).or_else(|_| std::env::var("USERNAME")).unwrap_or_else(|_| "unknown account".into());
     format!("SENCO Toolkit app ({user})")
 }
@@ -45,6 +45,7 @@ pub struct Staged {
 
 impl AppState {
     pub fn new(data_dir: PathBuf) -> AppState {
+        senco_core::store::set_process_actor(&app_actor());
         AppState {
             data_dir,
             store: Mutex::new(None),

@@ -1212,8 +1212,9 @@ test('Backup and records: a backup taken now is listed to restore and in the aud
   await confirm.waitFor();
   assert.deepEqual(await axeViolations(page), [], 'the restore confirmation');
   await confirm.getByRole('button', { name: 'Restore this backup' }).click();
-  // The demo school is closed for the restore; with no school of its own, the first-run screen says what was restored.
-  await page.locator('#app-notice').filter({ hasText: /^Restored .* as it was on \d{1,2} [A-Z][a-z]{2} \d{4} at \d{2}:\d{2}\. The school it replaced is kept as .*before-restore/ }).waitFor();
+  // A restore always goes to the school's own place, never over the demo: the demo is closed,
+  // and the restored school is unlocked next, with what was restored said.
+  await page.locator('#unlock-notice').filter({ hasText: /^Restored .* as it was on \d{1,2} [A-Z][a-z]{2} \d{4} at \d{2}:\d{2}\.$/ }).waitFor();
   assert.equal(await page.locator('nav').count(), 0, 'no school is open');
   await page.close();
 });

@@ -29,19 +29,27 @@ export function startIdleLock(minutes: number, onIdle: (why: LockWhy) => void, n
   const options: AddEventListenerOptions = { capture: true, passive: true };
   for (const name of ACTIVITY) window.addEventListener(name, active, options);
 
-  const timer = setInterval(() => {
+  function check() {
     const at = now();
     const gap = at - lastTick;
     lastTick = at;
     if (gap > SLEPT_MS) fire('suspend');
     else if (at - lastActive >= limit) fire('idle');
-  }, TICK_MS);
+  }
+  const timer = setInterval(check, TICK_MS);
+  // Waking, or the window coming back to the front, is checked at once rather than at the
+  // next tick, so pupil data is not on the screen for those seconds.
+  const WAKING = ['visibilitychange', 'focus', 'pageshow'] as const;
+  for (const name of WAKING) window.addEventListener(name, check, options);
+  document.addEventListener('visibilitychange', check, options);
 
   function stop() {
     if (stopped) return;
     stopped = true;
     clearInterval(timer);
     for (const name of ACTIVITY) window.removeEventListener(name, active, options);
+    for (const name of WAKING) window.removeEventListener(name, check, options);
+    document.removeEventListener('visibilitychange', check, options);
   }
 
   function fire(why: LockWhy) {

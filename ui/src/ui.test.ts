@@ -1421,6 +1421,22 @@ test('the idle lock reports a sleep when ticks are far apart, not when a busy or
   }
 });
 
+test('the idle lock checks at once when the window wakes or comes to the front, not at the next tick', () => {
+  vi.useFakeTimers();
+  try {
+    const locked: LockWhy[] = [];
+    const stop = startIdleLock(10, (why) => locked.push(why));
+    vi.advanceTimersByTime(4_000);
+    // The computer slept for an hour between ticks; on waking the window is focused.
+    vi.setSystemTime(Date.now() + 60 * 60_000);
+    window.dispatchEvent(new Event('focus'));
+    expect(locked, 'no waiting for the next tick').toEqual(['suspend']);
+    stop();
+  } finally {
+    vi.useRealTimers();
+  }
+});
+
 test('erasing leavers past retention is confirmed with the core\'s counts, and sends exactly those counts', async () => {
   const list: PurgeList = {
     years: 31, today: '2026-11-26',

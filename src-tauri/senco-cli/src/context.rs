@@ -22,6 +22,7 @@ impl Context {
         let now = chrono::Local::now().naive_local();
         // `--today` moves the school day; the moment of the action stays the real one.
         let stamp = Stamp { today: global.today.unwrap_or(now.date()), at: now };
+        senco_core::store::set_process_actor(&actor());
         Ok(Context {
             db: global.db.clone(),
             passphrase: read_passphrase(global.passphrase_file.as_deref())?,
@@ -38,12 +39,6 @@ impl Context {
     /// The demo school's database: `--db`, else the desktop app's demo school.
     pub fn demo_path(&self) -> PathBuf {
         self.db.clone().unwrap_or_else(|| demo_database_path(&self.data_dir))
-    }
-
-    /// Who acts, for the audit trail: this program and the computer account.
-    pub fn actor(&self) -> String {
-        let user = std::env::var("USER").or_else(|_| std::env::var("LOGNAME")).or_else(|_| std::env::var("USERNAME")).unwrap_or_else(|_| "unknown account".into());
-        format!("senco command line ({user})")
     }
 
     /// A private folder for unpacking a backup to check it.
@@ -76,7 +71,7 @@ impl Context {
             other => other?,
         };
         let mut store = store;
-        store.set_actor(&self.actor())?;
+        store.set_actor(&actor())?;
         if store.school().is_demo {
             output::note("Demo school: synthetic pupils only, not real data.");
         }
@@ -92,4 +87,10 @@ fn read_passphrase(file: Option<&Path>) -> Result<Option<String>, Failure> {
         return Ok(Some(text.trim_end_matches(['\r', '\n']).to_string()));
     }
     Ok(std::env::var("SENCO_PASSPHRASE").ok().filter(|p| !p.is_empty()))
+}
+
+/// Who acts, for the audit trail: this program and the computer account.
+fn actor() -> String {
+    let user = std::env::var("USER").or_else(|_| std::env::var("LOGNAME")).or_else(|_| std::env::var("USERNAME")).unwrap_or_else(|_| "unknown account".into());
+    format!("senco command line ({user})")
 }

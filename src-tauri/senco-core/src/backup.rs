@@ -210,7 +210,15 @@ impl<R: Read + Seek> Backup<R> {
     fn copy_entry(&mut self, entry: &str, to: impl Write, to_path: Option<&Path>) -> Result<()> {
         let expected = self.manifest.files.iter().find(|f| f.name == entry).cloned().expect("checked at open");
         let name = self.name.clone();
-        let mut file = self.archive.by_name(entry).map_err(|e| Error::Refused(format!("{name}: {entry} cannot be read ({e})")))?;
+        let file = self.archive.by_name(entry).map_err(|e| Error::Refused(format!("{name}: {entry} cannot be read ({e})")))?;
+        // Backups store their entries as they are: anything compressed, or claiming another
+        // size than the manifest, is not one of ours, and is never unpacked (a zip bomb).
+        if file.compression() != zip::CompressionMethod::Stored || file.size() != expected.size {
+            return Err(Error::Refused(format!(
+                "{name}: {entry} is not stored as a backup stores it, or its size differs from the manifest's; the backup has been changed or damaged since it was made"
+            )));
+        }
+        let mut file = file.take(expected.size + 1);
         let (size, sha256) = match copy_hashing(&mut file, to) {
             Ok(done) => done,
             Err(e) if e.kind() == io::ErrorKind::InvalidData || e.kind() == io::ErrorKind::UnexpectedEof => {

@@ -48,7 +48,9 @@ pub fn gather(store: &Store, pupil: PupilId, today: NaiveDate) -> Result<(Value,
         for info in &involvement.attachments {
             let (name, _kind, bytes) = store.attachment(info.id)?;
             let safe: String = name.chars().map(|c| if c.is_alphanumeric() || matches!(c, '.' | '-' | '_' | ' ') { c } else { '_' }).collect();
-            attachments.push((format!("attachments/{}-{}", info.id, safe.trim()), bytes));
+            // Short enough for any disk's name limit, whatever the characters.
+            let safe: String = safe.trim().chars().take(80).collect();
+            attachments.push((format!("attachments/{}-{}", info.id, safe), bytes));
         }
     }
     let audit = store.audit(&AuditQuery { upn: Some(upn.clone()), ..AuditQuery::default() })?;

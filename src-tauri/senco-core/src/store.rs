@@ -71,7 +71,7 @@ use crate::keys::{key_file_path, DataKey, KeyFile, DEMO_PASSPHRASE};
 use crate::school::School;
 use crate::Stamp;
 
-pub use audit::{AuditEntry, AuditQuery};
+pub use audit::{set_process_actor, AuditEntry, AuditQuery};
 pub use backup::{plan_restore, restore, verify_backup, BackupCheck, BackupSettings, BackupStatus, BackupTaken, RestoreOutcome, RestorePlan};
 pub use check::{CheckReport, Finding};
 pub use cycles::{Amendment, CycleRecord, CycleStage, InterventionProgress, Roster, RosterPupil};
@@ -151,6 +151,9 @@ pub struct Store {
     school: School,
     /// The data key, kept for taking backups (a backup's connection is keyed with it).
     key: DataKey,
+    /// A shared lock on `<database>.lock` for as long as the school is open, so a restore
+    /// (which needs it alone) can tell that another program has the school open.
+    _in_use: fs::File,
 }
 
 impl Store {
@@ -217,7 +220,8 @@ impl Store {
             path: path.to_path_buf(),
             reason: "it has no school in it".to_string(),
         })?;
-        Ok(Store { conn, path: path.to_path_buf(), school, key: data_key.clone() })
+        let in_use = hold_in_use(path)?;
+        Ok(Store { conn, path: path.to_path_buf(), school, key: data_key.clone(), _in_use: in_use })
     }
 
     pub fn school(&self) -> &School {
@@ -248,6 +252,22 @@ impl Store {
     }
 }
 
+/// The file every program with the school open holds a shared lock on.
+pub(crate) fn in_use_path(database: &Path) -> PathBuf {
+    files::with_suffix(database, ".lock")
+}
+
+/// Takes a shared lock on the school's in-use file, waiting while a restore holds it alone.
+fn hold_in_use(database: &Path) -> Result<fs::File> {
+    let path = in_use_path(database);
+    let file = match files::create_private_file(&path) {
+        Ok(file) => file,
+        Err(_) => fs::OpenOptions::new().read(true).write(true).open(&path).map_err(file_error(&path, "open"))?,
+    };
+    file.lock_shared().map_err(file_error(&path, "lock"))?;
+    Ok(file)
+}
+
 /// Unwraps the data key with whichever secret was given.
 fn unlock_key(key_file: &KeyFile, unlock: Unlock<'_>, path: &Path) -> Result<DataKey> {
     match unlock {
@@ -262,7 +282,15 @@ fn unlock_key(key_file: &KeyFile, unlock: Unlock<'_>, path: &Path) -> Result<Dat
 /// The name of the school at `path`, as its key file records it, without unlocking it:
 /// for the unlock screen. None if there is no readable key file or it records no name.
 pub fn school_name_before_unlock(path: &Path) -> Option<String> {
+    let _ = backup::finish_interrupted_restore(path);
     KeyFile::read(&key_file_path(path)).ok()?.school_name().map(str::to_string)
+}
+
+/// Finishes a restore of the school at `path` that was stopped part-way, if there is one.
+/// Everything that looks at a school's files calls this first (opening, creating, the
+/// recovery key, the app's first screen), so none of them sees a half-switched school.
+pub fn finish_interrupted_restore(path: &Path) -> Result<()> {
+    backup::finish_interrupted_restore(path)
 }
 
 /// Runs every integrity check on a school without changing it (`senco check`).
@@ -343,7 +371,7 @@ pub(crate) fn tune(conn: &Connection) -> Result<()> {
     // 32 MiB of decrypted pages (the default is 2 MiB): a large school's worklist and
     // provision map revisit index pages that SQLCipher would otherwise decrypt again.
     conn.execute_batch("PRAGMA cache_size = -32768;")?;
-    audit::set_actor(conn, "")?;
+    audit::set_actor(conn, audit::process_actor())?;
     register::add_collations(conn)
 }
 

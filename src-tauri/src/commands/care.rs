@@ -74,9 +74,10 @@ pub fn backup_now(state: State<'_, AppState>) -> CommandResult<BackupTaken> {
     Ok(state.with_store(|store| store.backup_to_folder(&fallback, now()))?)
 }
 
-/// Where a restore from the app goes: over the open school, else the school's usual place.
+/// Where a restore from the app goes: always the school's own place, never the demo's,
+/// even when the demo school is the one open.
 fn restore_target(state: &AppState) -> std::path::PathBuf {
-    state.slot().as_ref().map(|s| s.path().to_path_buf()).unwrap_or_else(|| state.school_path())
+    state.school_path()
 }
 
 fn unlock_with<'a>(passphrase: &'a Option<String>, recovery_key: &'a Option<String>) -> Unlock<'a> {

@@ -41,6 +41,8 @@ pub fn app_state(state: State<'_, AppState>) -> CommandResult<AppStatus> {
     }
     let open = state.slot().as_ref().map(|store| store.school().clone());
     let path = state.school_path();
+    // A restore stopped part-way is finished before the app decides whether a school exists.
+    let _ = senco_core::store::finish_interrupted_restore(&path);
     let locked_school_name = if open.is_none() { senco_core::store::school_name_before_unlock(&path) } else { None };
     Ok(AppStatus { school_exists: path.exists(), locked_school_name, open })
 }

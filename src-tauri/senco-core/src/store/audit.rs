@@ -94,6 +94,20 @@ pub struct AuditEntry {
     pub summary: String,
 }
 
+/// Who acts through this process, named once by the shell at start-up (the CLI, the app),
+/// so even the first rows (a school's creation, a passphrase reset with the recovery key)
+/// say who.
+static PROCESS_ACTOR: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+/// Names who acts through this process; the first call wins.
+pub fn set_process_actor(actor: &str) {
+    let _ = PROCESS_ACTOR.set(crate::import::shown(actor));
+}
+
+pub(super) fn process_actor() -> &'static str {
+    PROCESS_ACTOR.get().map(String::as_str).unwrap_or("")
+}
+
 /// Registers `senco_actor()` on a connection: every audit row it writes names this actor.
 pub(super) fn set_actor(conn: &Connection, actor: &str) -> Result<()> {
     let actor = actor.to_string();

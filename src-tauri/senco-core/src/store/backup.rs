@@ -92,6 +92,14 @@ impl Store {
         if !folder.is_dir() {
             return Err(Error::Refused(format!("{} is not a folder that exists (or it cannot be reached): choose another folder for the backup", folder.display())));
         }
+        for own in [self.path.clone(), key_file_path(&self.path), files::with_suffix(&self.path, "-wal"), files::with_suffix(&self.path, "-shm"), super::in_use_path(&self.path)] {
+            if same_file(out, &own) {
+                return Err(Error::Refused(format!("{} is the school's own file: write the backup somewhere else, such as a USB stick", out.display())));
+            }
+        }
+        if out.exists() && backup::open(out).is_err() {
+            return Err(Error::Refused(format!("{} already exists and is not a SENCO Toolkit backup, so it is not replaced: choose another name", out.display())));
+        }
         let salt = database_salt(&self.path)?.ok_or_else(|| Error::Damaged { path: Some(self.path.clone()), detail: "it is shorter than its first page".into() })?;
         // One staging name for every backup in a folder, so a backup killed part-way (with
         // its copy and its unfinished zip inside) is cleared away by the next one, whatever
@@ -135,7 +143,7 @@ impl Store {
         }
         // Named by the file the person asked for, not the temporary one.
         let taken = written.map_err(|e| match e {
-            Error::File { doing, source, .. } => Error::File { path: out.to_path_buf(), doing, source },
+            Error::File { path, doing, source } if path == temporary => Error::File { path: out.to_path_buf(), doing, source },
             other => other,
         })?;
         drop(staging);
@@ -333,6 +341,15 @@ pub struct BackupStatus {
     pub warnings: Vec<String>,
 }
 
+/// Whether two paths name the same file (by their folders' real paths and their names).
+fn same_file(a: &Path, b: &Path) -> bool {
+    let real = |p: &Path| -> Option<PathBuf> { Some(fs::canonicalize(parent_of(p)).ok()?.join(p.file_name()?)) };
+    match (real(a), real(b)) {
+        (Some(a), Some(b)) => a == b,
+        _ => false,
+    }
+}
+
 /// The folder a path is in (`.` for a bare file name).
 fn parent_of(path: &Path) -> PathBuf {
     match path.parent() {
@@ -490,6 +507,29 @@ pub(super) fn restore_until(file: &Path, target: &Path, unlock: Unlock<'_>, conf
     if !folder.exists() {
         files::create_private_dir(&folder)?;
     }
+    // No other program may have the school open while it is replaced: the app or a script
+    // would go on writing to the dated copy. Held until the switch is done.
+    // (With no school there yet, nobody can have it open.)
+    let in_use_path = super::in_use_path(target);
+    let in_use = if target.exists() {
+        let in_use = match files::create_private_file(&in_use_path) {
+            Ok(file) => file,
+            Err(_) => OpenOptions::new().read(true).write(true).open(&in_use_path).map_err(file_error(&in_use_path, "open"))?,
+        };
+        match in_use.try_lock() {
+            Ok(()) => {}
+            Err(fs::TryLockError::WouldBlock) => {
+                return Err(Error::Refused(format!(
+                    "another program has the school {} open (the SENCO Toolkit app, or a script): close it, then restore again; nothing was changed",
+                    target.display()
+                )))
+            }
+            Err(fs::TryLockError::Error(e)) => return Err(file_error(&in_use_path, "lock")(e)),
+        }
+        Some(in_use)
+    } else {
+        None
+    };
     let staging = Staging::new(&folder, &name, "restoring")?;
     let mut opened = backup::open(file)?;
     opened.extract(&staging.dir)?;
@@ -529,9 +569,13 @@ pub(super) fn restore_until(file: &Path, target: &Path, unlock: Unlock<'_>, conf
     let _ = fs::remove_file(&temporary);
     let lock = lock?;
     // From here the restore goes forward: if this process stops, the next one finishes it.
-    staging.keep();
+    // The staging folder stays locked until the switch is done, so no other restore takes
+    // it for an abandoned one.
+    let staging_lock = staging.keep();
     let replaced = switch_until(target, &marker, steps)?;
+    drop(staging_lock);
     drop(lock);
+    drop(in_use);
     let manifest = plan.manifest;
     Ok(RestoreOutcome { manifest, target: target.display().to_string(), replaced_copy: replaced.map(|p| p.display().to_string()) })
 }
@@ -546,20 +590,58 @@ pub(crate) fn finish_interrupted_restore(target: &Path) -> Result<()> {
     };
     // Waits while the restore that wrote it is still switching.
     file.lock().map_err(file_error(&marker_file, "lock"))?;
-    if !marker_file.exists() {
-        return Ok(());
+    // The marker this handle opened may have been finished and replaced by a newer one
+    // meanwhile: only the marker still at the path is acted on.
+    match fs::metadata(&marker_file) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(file_error(&marker_file, "read")(e)),
+        Ok(now) => {
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::MetadataExt;
+                let held = file.metadata().map_err(file_error(&marker_file, "read"))?;
+                if (held.dev(), held.ino()) != (now.dev(), now.ino()) {
+                    drop(file);
+                    return finish_interrupted_restore(target);
+                }
+            }
+            #[cfg(not(unix))]
+            let _ = now;
+        }
     }
     let mut text = String::new();
     file.read_to_string(&mut text).map_err(file_error(&marker_file, "read"))?;
+    if text.is_empty() {
+        // A marker reserved but never written (a copy on a disk without hard links, cut off):
+        // nothing had been switched, so the restore never started.
+        fs::remove_file(&marker_file).map_err(file_error(&marker_file, "remove"))?;
+        return Ok(());
+    }
     let marker: Marker = serde_json::from_str(&text).map_err(|e| Error::Damaged {
         path: Some(marker_file.clone()),
         detail: format!("this note of a restore under way cannot be read ({e}); ask IT to look at the school's folder"),
     })?;
-    if marker.staging.contains(['/', '\\']) || marker.aside.contains(['/', '\\']) || marker.staging.starts_with("..") {
-        return Err(Error::Damaged { path: Some(marker_file), detail: "it names files outside the school's folder".into() });
+    if !marker_is_ours(target, &marker) {
+        return Err(Error::Damaged { path: Some(marker_file), detail: "it names files that a restore of this school would not make; ask IT to look at the school's folder".into() });
     }
     switch(target, &marker)?;
     Ok(())
+}
+
+/// Whether a marker names only what a restore of `target` makes: a staging folder
+/// `.<name>.restoring-<16 hex>` and a dated copy `<stem>-before-restore-…<ext>`, both plain
+/// names in the school's folder. Anything else is never renamed or removed.
+fn marker_is_ours(target: &Path, marker: &Marker) -> bool {
+    let Some(name) = target.file_name().map(|n| n.to_string_lossy().into_owned()) else { return false };
+    let stem = Path::new(&name).file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let extension = Path::new(&name).extension().map(|e| format!(".{}", e.to_string_lossy())).unwrap_or_default();
+    let plain = |n: &str| !n.is_empty() && !n.contains(['/', '\\', ':']) && n != "." && n != "..";
+    let staging_ok = marker
+        .staging
+        .strip_prefix(&format!(".{name}.restoring-"))
+        .is_some_and(|random| random.len() == 16 && random.chars().all(|c| c.is_ascii_hexdigit()));
+    let aside_ok = marker.aside.starts_with(&format!("{stem}-before-restore-")) && marker.aside.ends_with(&extension);
+    plain(&marker.staging) && plain(&marker.aside) && staging_ok && aside_ok
 }
 
 /// The switch, written so that running it again after a stop at any point completes it.
@@ -580,6 +662,13 @@ fn switch_until(target: &Path, marker: &Marker, steps: usize) -> Result<Option<P
     let mut rename = |from: &Path, to: &Path| -> Result<bool> {
         if done >= steps {
             return Ok(false);
+        }
+        if to.exists() {
+            // Never over a file: the dated copy is the school that was replaced.
+            return Err(Error::Damaged {
+                path: Some(to.to_path_buf()),
+                detail: format!("a restore was finishing and would have moved {} over it; nothing was moved: ask IT to look at the school's folder", from.display()),
+            });
         }
         done += 1;
         fs::rename(from, to).map_err(file_error(from, "move"))?;

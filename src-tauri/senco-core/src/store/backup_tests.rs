@@ -145,7 +145,7 @@ fn a_backup_restores_onto_a_fresh_folder_with_the_recovery_key_alone() {
     let mut names: Vec<String> = fs::read_dir(fresh.parent().unwrap()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
     names.sort();
     names.retain(|n| !n.ends_with("-wal") && !n.ends_with("-shm"));
-    assert_eq!(names, ["school.senco", "school.senco.keys"]);
+    assert_eq!(names, ["school.senco", "school.senco.keys", "school.senco.lock"], "the school, its key file and the file programs hold while it is open");
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -285,6 +285,23 @@ fn a_tampered_truncated_foreign_or_newer_backup_is_refused_naming_what_failed_an
 }
 
 #[test]
+fn a_restore_is_refused_while_another_program_has_the_school_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, path, _) = new_school(dir.path());
+    let out = dir.path().join("b.senco-backup");
+    store.backup(&out, at(9)).unwrap();
+    let secret = || Unlock::Passphrase("quiet lantern over marsh fields");
+    let refused = restore(&out, &path, secret(), true, at(10)).unwrap_err();
+    assert!(refused.to_string().contains("another program has the school"), "{refused}");
+    drop(store);
+    restore(&out, &path, secret(), true, at(10)).unwrap();
+    // Opening waits for nothing once the restore is done, and holds the school again.
+    let reopened = Store::open(&path, secret()).unwrap();
+    assert!(restore(&out, &path, secret(), true, at(10)).is_err());
+    drop(reopened);
+}
+
+#[test]
 fn automatic_backups_go_to_the_chosen_folder_keep_their_generations_and_the_worklist_warns_when_stale_or_unreachable() {
     let dir = tempfile::tempdir().unwrap();
     let (mut store, _path, _) = new_school(dir.path());
@@ -329,9 +346,12 @@ fn a_restore_stopped_after_any_step_of_its_switch_is_finished_by_the_next_open_a
         let out = dir.path().join("b.senco-backup");
         store.backup(&out, at(9)).unwrap();
         store.add_pupil(&pupil(Upn::from_parts(886, 2999, 26, 2).as_str(), "Nowak"), at(10)).unwrap();
-        // Still open, with its latest writes in the WAL, as when the power goes.
+        // Its latest writes still in the WAL, as when the power goes (the program itself
+        // gone, so its hold on the school is released).
         let newer = dump(&store.conn);
-        std::mem::forget(store);
+        let Store { conn, _in_use: in_use, .. } = store;
+        drop(in_use);
+        std::mem::forget(conn);
         let secret = || Unlock::Passphrase("quiet lantern over marsh fields");
         let outcome = super::backup::restore_until(&out, &path, secret(), true, at(11), steps).unwrap();
         let restored = Store::open(&path, secret()).unwrap();
@@ -344,4 +364,58 @@ fn a_restore_stopped_after_any_step_of_its_switch_is_finished_by_the_next_open_a
         assert!(strays.is_empty(), "stopped after {steps} steps: {strays:?}");
         let _ = outcome;
     }
+}
+
+#[test]
+fn a_backup_never_replaces_the_school_or_a_file_that_is_not_a_backup_and_a_compressed_entry_is_never_unpacked() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, path, _) = new_school(dir.path());
+    for own in [path.clone(), crate::keys::key_file_path(&path)] {
+        let refused = store.backup(&own, at(9)).unwrap_err();
+        assert!(refused.to_string().contains("the school's own file"), "{refused}");
+    }
+    let letter = dir.path().join("letter.docx");
+    fs::write(&letter, b"Dear parent").unwrap();
+    assert!(store.backup(&letter, at(9)).unwrap_err().to_string().contains("is not a SENCO Toolkit backup"));
+    assert_eq!(fs::read(&letter).unwrap(), b"Dear parent");
+    let out = dir.path().join("b.senco-backup");
+    store.backup(&out, at(9)).unwrap();
+    store.backup(&out, at(10)).unwrap();
+
+    // The same entries, deflated: a backup never is, so it is refused before unpacking.
+    let deflated = dir.path().join("deflated.senco-backup");
+    {
+        let mut archive = zip::ZipArchive::new(fs::File::open(&out).unwrap()).unwrap();
+        let mut writer = zip::ZipWriter::new(fs::File::create(&deflated).unwrap());
+        for i in 0..archive.len() {
+            let mut entry = archive.by_index(i).unwrap();
+            let name = entry.name().unwrap().to_string();
+            let mut bytes = Vec::new();
+            entry.read_to_end(&mut bytes).unwrap();
+            writer.start_file(name.as_str(), zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated)).unwrap();
+            writer.write_all(&bytes).unwrap();
+        }
+        writer.finish().unwrap();
+    }
+    drop(store);
+    let refused = restore(&deflated, &path, Unlock::Passphrase("quiet lantern over marsh fields"), true, at(11)).unwrap_err();
+    assert!(refused.to_string().contains("not stored as a backup stores it"), "{refused}");
+}
+
+#[test]
+fn a_marker_that_names_anything_but_a_restore_of_this_school_is_refused_and_nothing_is_moved_or_removed() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, path, _) = new_school(dir.path());
+    drop(store);
+    fs::create_dir(dir.path().join("exports")).unwrap();
+    for (staging, aside) in [("", "school-before-restore-x.senco"), (".", "school-before-restore-x.senco"), ("exports", "school-before-restore-x.senco"), (".school.senco.restoring-0123456789abcdef", "school.senco.keys")] {
+        fs::write(crate::files::with_suffix(&path, ".restore"), serde_json::json!({ "staging": staging, "aside": aside }).to_string()).unwrap();
+        let refused = Store::open(&path, Unlock::Passphrase("quiet lantern over marsh fields")).err().expect("refused");
+        assert_eq!(refused.code(), crate::ErrorCode::Damaged, "{staging:?} {aside:?}");
+        assert!(path.exists() && crate::keys::key_file_path(&path).exists() && dir.path().join("exports").exists(), "{staging:?}: nothing moved or removed");
+    }
+    // An empty marker (reserved, never written) is a restore that never started.
+    fs::write(crate::files::with_suffix(&path, ".restore"), b"").unwrap();
+    assert!(Store::open(&path, Unlock::Passphrase("quiet lantern over marsh fields")).is_ok());
+    assert!(!crate::files::with_suffix(&path, ".restore").exists());
 }

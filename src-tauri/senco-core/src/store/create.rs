@@ -52,6 +52,8 @@ pub(crate) fn create(
 ) -> Result<(Store, RecoveryKey)> {
     let name = path.file_name().ok_or_else(|| Error::invalid("db", "give a file name for the school database"))?;
     let name = name.to_string_lossy().into_owned();
+    // A restore stopped part-way is finished first: its school is never taken for none.
+    super::backup::finish_interrupted_restore(path)?;
     let parent = match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
         _ => PathBuf::from("."),
@@ -199,9 +201,11 @@ impl Staging {
             .collect()
     }
 
-    /// Leaves the folder in place when dropped (a restore that must be finished later).
-    pub(super) fn keep(mut self) {
+    /// Leaves the folder in place when dropped (a restore that must be finished later), and
+    /// returns its lock, which the caller holds while it still uses the folder.
+    pub(super) fn keep(mut self) -> Option<File> {
         self.dir = PathBuf::new();
+        self.lock.take()
     }
 
     fn another_creator_is_running(&self) -> bool {

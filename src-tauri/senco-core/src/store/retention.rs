@@ -23,13 +23,13 @@ pub const RETENTION_MIN_YEARS: u32 = 25;
 pub const RETENTION_MAX_YEARS: u32 = 35;
 const RETENTION_SETTING: &str = "retention_years";
 
-/// The day a leaver's file may be erased: their birthday `years` on (28 February for a
-/// 29 February birthday in a common year).
+/// The day a leaver's file may be erased: their birthday `years` on (1 March for a
+/// 29 February birthday in a common year, when in England and Wales the age is reached).
 pub fn retain_until(date_of_birth: NaiveDate, years: u32) -> NaiveDate {
     let year = date_of_birth.year() + years as i32;
     date_of_birth
         .with_year(year)
-        .or_else(|| NaiveDate::from_ymd_opt(year, 2, 28))
+        .or_else(|| NaiveDate::from_ymd_opt(year, 3, 1))
         .expect("a real day")
 }
 
@@ -206,7 +206,14 @@ impl Store {
         tx.commit()?;
         // The erased pages were zeroed in the WAL's newer copies; fold them into the
         // database and empty the WAL, so the old pages are gone from it too.
-        self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        // A reader in another program can hold the checkpoint back: try for a few seconds.
+        for _ in 0..50 {
+            let busy: i64 = self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))?;
+            if busy == 0 {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
         Ok(counted)
     }
 }

@@ -17,7 +17,7 @@ fn day(y: i32, m: u32, d: u32) -> NaiveDate {
 #[test]
 fn retain_until_is_the_birthday_that_many_years_on() {
     assert_eq!(retain_until(day(2010, 5, 17), 31), day(2041, 5, 17));
-    assert_eq!(retain_until(day(2012, 2, 29), 31), day(2043, 2, 28));
+    assert_eq!(retain_until(day(2012, 2, 29), 31), day(2043, 3, 1));
     assert_eq!(retain_until(day(2012, 2, 29), 32), day(2044, 2, 29));
 }
 

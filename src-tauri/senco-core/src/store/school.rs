@@ -17,6 +17,7 @@ impl Store {
     /// The audit row and the new key file are written together: if the key file cannot be
     /// written, the audit row is rolled back and the old passphrase still works.
     pub fn reset_passphrase(path: &Path, recovery_key: &str, new_passphrase: &str, again: &str, stamp: Stamp) -> Result<Store> {
+        super::backup::finish_interrupted_restore(path)?;
         let keys_path = key_file_path(path);
         let mut key_file = KeyFile::read(&keys_path)?;
         key_file.check_belongs_to(path, &keys_path)?;
