@@ -204,13 +204,7 @@ pub fn erase(context: &Context, args: EraseArgs) -> Result<ExitCode, Failure> {
         return Ok(ExitCode::SUCCESS);
     }
     let counted = store.erasure_count(&pupils)?;
-    let what = format!(
-        "{} pupil{}: {} records and {} attachments",
-        counted.pupils,
-        if counted.pupils == 1 { "" } else { "s" },
-        counted.records,
-        counted.attachments
-    );
+    let what = counted.describe();
     match args.confirm {
         None => Err(Failure::Refused(format!(
             "Erasing would remove the files of {what}, for good (backups taken before keep them). Nothing was erased: run again with --confirm {} to erase.",
@@ -218,7 +212,7 @@ pub fn erase(context: &Context, args: EraseArgs) -> Result<ExitCode, Failure> {
         ))),
         Some(records) => {
             let erased: ErasureCount = store.erase(&pupils, ErasureCount { records, ..counted }, context.stamp)?;
-            output::note(&format!("Erased the files of {} pupil{} ({} records, {} attachments).", erased.pupils, if erased.pupils == 1 { "" } else { "s" }, erased.records, erased.attachments));
+            output::note(&format!("Erased the files of {}.", erased.describe()));
             Ok(ExitCode::SUCCESS)
         }
     }

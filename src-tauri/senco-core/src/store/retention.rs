@@ -67,6 +67,20 @@ pub struct ErasureCount {
     pub attachments: u32,
 }
 
+impl ErasureCount {
+    /// "2 pupils: 37 records and 3 attachments", the words every confirmation and the audit
+    /// entry use.
+    pub fn describe(&self) -> String {
+        format!(
+            "{} {}: {} records and {} attachments",
+            self.pupils,
+            if self.pupils == 1 { "pupil" } else { "pupils" },
+            self.records,
+            self.attachments
+        )
+    }
+}
+
 /// The retention setting with its bounds, for the settings form.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -195,13 +209,7 @@ impl Store {
             }
         }
         tx.execute("DELETE FROM erasure_in_progress", [])?;
-        let summary = format!(
-            "erased the files of {} {} past their retention date ({} records, {} attachments)",
-            counted.pupils,
-            if counted.pupils == 1 { "pupil" } else { "pupils" },
-            counted.records,
-            counted.attachments
-        );
+        let summary = format!("erased the files past their retention date of {}", counted.describe());
         audit::record(&tx, stamp, "erase", "school", None, &summary)?;
         tx.commit()?;
         // The erased pages were zeroed in the WAL's newer copies; fold them into the
