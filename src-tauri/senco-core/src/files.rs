@@ -55,11 +55,75 @@ pub fn make_private(path: &Path, folder: bool) -> Result<()> {
     Ok(())
 }
 
+/// Creates the temporary file for `path` (`temporary_sibling`), locked for as long as this
+/// program holds it, so `clear_abandoned_temporaries` can tell a killed writer's file from
+/// a running one's.
+fn create_temporary(path: &Path) -> Result<(PathBuf, File)> {
+    if let Some(folder) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        clear_abandoned_temporaries(folder);
+    }
+    // Another program clearing the folder may take a new file for an abandoned one in the
+    // moment before it is locked: then it is made again under another name.
+    for _ in 0..8 {
+        let temporary = temporary_sibling(path);
+        let file = create_private_file(&temporary)?;
+        if file.try_lock().is_ok() && still_named(&file, &temporary) {
+            return Ok((temporary, file));
+        }
+        drop(file);
+        let _ = fs::remove_file(&temporary);
+    }
+    Err(Error::Storage(format!("could not lock a temporary file for {}: another program keeps clearing its folder", path.display())))
+}
+
+/// Whether `path` still names the open `file` (another program has not removed it).
+fn still_named(file: &File, path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        match (file.metadata(), fs::metadata(path)) {
+            (Ok(open), Ok(named)) => (open.dev(), open.ino()) == (named.dev(), named.ino()),
+            _ => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        // Windows refuses to remove a file another program has open.
+        let _ = (file, path);
+        true
+    }
+}
+
+/// Whether `name` is one of our temporary files: `<name>.tmp-` and twelve hex digits.
+fn is_temporary_name(name: &str) -> bool {
+    name.rsplit_once(".tmp-").is_some_and(|(stem, tail)| !stem.is_empty() && tail.len() == 12 && tail.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')))
+}
+
+/// Removes the temporary files in `folder` that a writer killed part-way left (a partial
+/// export, a half-written settings file): those named as `temporary_sibling` names them
+/// and no longer locked by a running program. Nothing else is touched. Best effort.
+pub fn clear_abandoned_temporaries(folder: &Path) {
+    let Ok(entries) = fs::read_dir(folder) else { return };
+    for entry in entries.flatten() {
+        if !is_temporary_name(&entry.file_name().to_string_lossy()) || !entry.file_type().is_ok_and(|t| t.is_file()) {
+            continue;
+        }
+        let path = entry.path();
+        let Ok(file) = OpenOptions::new().read(true).open(&path) else { continue };
+        if file.try_lock().is_ok() {
+            // Removed while locked, so its writer, if it is just starting, sees it gone. (Windows
+            // cannot remove an open file; there a writer's open file is never removed at all.)
+            #[cfg(not(unix))]
+            drop(file);
+            let _ = fs::remove_file(&path);
+        }
+    }
+}
+
 /// Writes `bytes` to `path` through a temporary file, a flush and a rename.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    let temporary = temporary_sibling(path);
+    let (temporary, mut file) = create_temporary(path)?;
     let written = (|| {
-        let mut file = create_private_file(&temporary)?;
         file.write_all(bytes).map_err(file_error(&temporary, "write"))?;
         file.sync_all().map_err(file_error(&temporary, "write"))?;
         fs::rename(&temporary, path).map_err(file_error(path, "replace"))?;
@@ -106,9 +170,8 @@ pub fn link_new(from: &Path, to: &Path) -> io::Result<()> {
 /// once each get their own name and a crash leaves no partial file under a final name.
 pub fn write_new(folder: &Path, stem: &str, ext: &str, bytes: &[u8]) -> Result<(PathBuf, bool)> {
     let first = folder.join(format!("{stem}.{ext}"));
-    let temporary = temporary_sibling(&first);
+    let (temporary, mut file) = create_temporary(&first)?;
     let written = (|| {
-        let mut file = create_private_file(&temporary)?;
         file.write_all(bytes).map_err(file_error(&temporary, "write"))?;
         file.sync_all().map_err(file_error(&temporary, "write"))?;
         for n in 1..1000 {
@@ -227,6 +290,27 @@ mod tests {
         link_new(&a, &target).unwrap();
         assert_eq!(link_new(&b, &target).unwrap_err().kind(), io::ErrorKind::AlreadyExists);
         assert_eq!(fs::read_to_string(&target).unwrap(), "a");
+    }
+
+    #[test]
+    fn a_killed_writers_temporary_file_is_removed_by_the_next_write_and_nothing_else_is() {
+        let dir = tempfile::tempdir().unwrap();
+        let folder = dir.path();
+        // What `kill -9` during an export leaves: a partial bundle under a temporary name.
+        fs::write(folder.join("pack.zip.tmp-0123456789ab"), "half a pack").unwrap();
+        // A writer still running holds its temporary file locked.
+        let (running, _held) = create_temporary(&folder.join("other.pdf")).unwrap();
+        // Files that only look like ours are someone else's.
+        for name in ["notes.tmp-zz", "notes.tmp-0123456789", "notes.tmp-0123456789AB", "x.tmp-0123456789abc"] {
+            fs::write(folder.join(name), "mine").unwrap();
+        }
+        write_new(folder, "summary", "pdf", b"%PDF").unwrap();
+        let mut names: Vec<String> = fs::read_dir(folder).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        names.sort();
+        let running = running.file_name().unwrap().to_string_lossy().into_owned();
+        let mut expected = vec!["notes.tmp-0123456789", "notes.tmp-0123456789AB", "notes.tmp-zz", running.as_str(), "summary.pdf", "x.tmp-0123456789abc"];
+        expected.sort();
+        assert_eq!(names, expected);
     }
 
     #[test]

@@ -671,12 +671,3 @@ pub fn bundle_digest(bytes: &[u8]) -> String {
     sha256_hex(bytes)
 }
 
-/// Writes the bundle into `folder` under its own name (never over an earlier bundle; see
-/// `files::write_new`), and returns its path and whether this call created it. A folder
-/// that is missing or not writable is named.
-pub fn write_bundle(folder: &std::path::Path, pack: &Pack, bytes: &[u8]) -> Result<(std::path::PathBuf, bool)> {
-    if !folder.is_dir() {
-        return Err(Error::Refused(format!("{} is not a folder that exists", folder.display())));
-    }
-    crate::files::write_new(folder, &pack.file_stem(), "zip", bytes)
-}

@@ -7,7 +7,6 @@
 //! from the field names, ISO dates shown the British way), so nothing in the JSON can be
 //! missing from the PDF. The folder is built beside its final name and renamed into place.
 
-use std::fs;
 use std::path::Path;
 
 use chrono::NaiveDate;
@@ -16,11 +15,11 @@ use serde_json::Value;
 use ts_rs::TS;
 
 use crate::backup::{file_digest, BackupFile};
-use crate::error::{file_error, Error, Result};
+use crate::error::{Error, Result};
 use crate::files;
 use crate::pdf::{Document, Style};
 use crate::pupil::PupilId;
-use crate::store::{AuditQuery, Store};
+use crate::store::{AuditQuery, ExportAudit, Place, Store};
 use crate::Stamp;
 
 /// The format of `record.json`.
@@ -194,18 +193,16 @@ impl Store {
     /// Writes the subject-access bundle for one pupil into a new folder inside `out`
     /// (`SAR-<UPN>-<date>`, or `-2`, `-3`… if taken), and audits it.
     pub fn subject_access(&mut self, pupil: PupilId, out: &Path, stamp: Stamp) -> Result<SarWritten> {
-        if !out.is_dir() {
-            return Err(Error::Refused(format!("{} is not a folder that exists: choose where to put the export", out.display())));
-        }
         let (document, attachments) = gather(self, pupil, stamp.today)?;
         let pdf = render(&document)?;
         let json = serde_json::to_vec_pretty(&document).expect("JSON values serialise");
         let upn = document["pupil"]["upn"].as_str().unwrap_or("pupil").to_string();
         let stem = format!("SAR-{upn}-{}", stamp.today);
-        let staging = out.join(format!(".{stem}.tmp-{}", files::random_hex(6)));
-        let built = (|| -> Result<Vec<BackupFile>> {
+        let mut listed = Vec::new();
+        let audit = ExportAudit::about("subject-access", Some(pupil), format!("subject access export written ({} files)", attachments.len() + 3));
+        // The folder arrives under its name only with its audit entry (`Store::deliver`).
+        let (folder, _) = self.deliver(out, &Place::new(&stem, ""), audit, stamp, |staging| {
             files::create_private_dir(&staging.join("attachments"))?;
-            let mut listed = Vec::new();
             let mut put = |name: &str, bytes: &[u8]| -> Result<()> {
                 let path = staging.join(name);
                 files::write_atomically(&path, bytes)?;
@@ -226,30 +223,8 @@ impl Store {
                 "prepared_on": stamp.today,
                 "files": listed,
             });
-            files::write_atomically(&staging.join("manifest.json"), &serde_json::to_vec_pretty(&manifest).expect("serialises"))?;
-            Ok(listed)
-        })();
-        let listed = match built {
-            Ok(listed) => listed,
-            Err(e) => {
-                let _ = fs::remove_dir_all(&staging);
-                return Err(e);
-            }
-        };
-        let mut folder = out.join(&stem);
-        let mut n = 2;
-        while folder.exists() {
-            folder = out.join(format!("{stem}-{n}"));
-            n += 1;
-        }
-        if let Err(e) = fs::rename(&staging, &folder) {
-            let _ = fs::remove_dir_all(&staging);
-            return Err(file_error(&folder, "create")(e));
-        }
-        files::sync_folder(&folder);
-        let tx = self.begin(stamp)?;
-        crate::store::audit_record(&tx, stamp, "subject-access", Some(pupil), &format!("subject access export written ({} files)", listed.len() + 1))?;
-        tx.commit()?;
+            files::write_atomically(&staging.join("manifest.json"), &serde_json::to_vec_pretty(&manifest).expect("serialises"))
+        })?;
         Ok(SarWritten { folder: folder.display().to_string(), files: listed })
     }
 }

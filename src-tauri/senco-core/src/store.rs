@@ -55,6 +55,7 @@ mod register;
 mod requests;
 mod school;
 mod sen;
+mod deliver;
 mod worklist;
 #[cfg(feature = "bench-probes")]
 mod probes;
@@ -74,6 +75,7 @@ use crate::Stamp;
 pub use audit::{set_process_actor, AuditEntry, AuditQuery};
 pub use backup::{plan_restore, restore, verify_backup, BackupCheck, BackupSettings, BackupStatus, BackupTaken, RestoreOutcome, RestorePlan};
 pub use check::{CheckReport, Finding};
+pub use deliver::{Copied, ExportAudit, Place};
 pub use cycles::{Amendment, CycleRecord, CycleStage, InterventionProgress, Roster, RosterPupil};
 pub use library::SCHOOL_ITEMS;
 pub use people::{AttachmentInfo, InvolvementRecord, MeetingsRecord};
@@ -90,12 +92,6 @@ pub(crate) use create::create;
 pub(crate) use cycles::demo_record;
 pub(crate) use pupils::insert_demo_pupil;
 pub(crate) use sen::{insert_need_period, insert_status_period};
-
-/// Writes an audit row about a pupil, for modules outside the store that finish a user
-/// action in a transaction from `Store::begin`.
-pub(crate) fn audit_record(conn: &Connection, stamp: Stamp, action: &str, pupil: Option<crate::pupil::PupilId>, summary: &str) -> Result<()> {
-    audit::record(conn, stamp, action, "pupil", pupil, summary)
-}
 
 /// Runs SQL through the connection's statement cache: the same few statements run many
 /// thousand times when a demo school or an import is written.
@@ -230,6 +226,12 @@ impl Store {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Refuses, in the demo school, `what` could bring a real child's data into it: its key
+    /// is published with the app, so it must hold invented pupils only.
+    pub fn refuse_in_demo(&self, what: &'static str) -> Result<()> {
+        if self.school.is_demo { Err(Error::DemoSchool(what)) } else { Ok(()) }
     }
 
     /// The schema version of the open database.

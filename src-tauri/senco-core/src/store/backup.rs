@@ -106,6 +106,9 @@ impl Store {
         // that one is called.
         let staging = Staging::new(&folder, "senco", "backup")?;
         let copy = staging.dir.join(DATABASE_ENTRY);
+        // SQLite would create the copy with the process's umask (0644): it is made owner-only
+        // first, and SQLite opens the empty file as it finds it.
+        drop(files::create_private_file(&copy)?);
         {
             let mut dest = Connection::open_with_flags(&copy, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
                 .map_err(|e| staging_error(out, e))?;
@@ -407,6 +410,12 @@ fn unlock_and_check(file: &Path, staged: &Path, unlock: Unlock<'_>) -> Result<ch
     Ok(report)
 }
 
+/// Whether the school at `target` (or staged there) is a demo: its key file opens with the
+/// published demo key. (A real school's never does; `Store::open` refuses it.)
+fn is_demo_school(target: &Path) -> bool {
+    KeyFile::read(&key_file_path(target)).is_ok_and(|k| k.unlock_with_passphrase(crate::keys::DEMO_PASSPHRASE).is_ok())
+}
+
 /// The school's name when it was last written, and its last audit entry's time, if the
 /// secret opens it (read-only; never written).
 fn last_change(target: &Path, unlock: &Unlock<'_>) -> Option<String> {
@@ -533,6 +542,11 @@ pub(super) fn restore_until(file: &Path, target: &Path, unlock: Unlock<'_>, conf
     let staging = Staging::new(&folder, &name, "restoring")?;
     let mut opened = backup::open(file)?;
     opened.extract(&staging.dir)?;
+    // Over the demo, only a demo's backup: a real school's would put real children where
+    // the demo button opens them (its own key goes with it, but the place is the demo's).
+    if is_demo_school(target) && !is_demo_school(&staging.dir.join(DATABASE_ENTRY)) {
+        return Err(Error::DemoSchool("restoring a real school's backup over it"));
+    }
     let report = unlock_and_check(file, &staging.dir.join(DATABASE_ENTRY), unlock)?;
     if !report.healthy() {
         let failed: Vec<String> = report.findings.iter().filter(|f| !f.passed).map(|f| format!("{}: {}", f.check, f.detail)).collect();

@@ -210,16 +210,9 @@ impl Store {
     /// cannot be written, the bundle is removed again.
     pub fn export_pack(&mut self, pupil: PupilId, rules: &RuleSet, folder: &std::path::Path, password: Option<&str>, stamp: crate::Stamp) -> Result<PackWritten> {
         let (pack, bytes) = self.build_pack(pupil, rules, stamp.today, password)?;
-        let tx = self.begin(stamp)?;
-        super::audit::record(&tx, stamp, "export-pack", "pupil", Some(pupil), &format!("{} pack written outside the encrypted store", crate::readiness::pack_label(pack.pack)))?;
         crate::files::create_private_dir(folder)?;
-        let (path, created) = crate::pack::write_bundle(folder, &pack, &bytes)?;
-        if let Err(error) = tx.commit() {
-            if created {
-                let _ = std::fs::remove_file(&path);
-            }
-            return Err(error.into());
-        }
+        let audit = super::ExportAudit::about("export-pack", Some(pupil), format!("{} pack written outside the encrypted store", crate::readiness::pack_label(pack.pack)));
+        let (path, _) = self.deliver(folder, &super::Place::new(&pack.file_stem(), "zip"), audit, stamp, |p| crate::files::write_atomically(p, &bytes))?;
         Ok(PackWritten {
             path: path.display().to_string(),
             sha256: crate::pack::bundle_digest(&bytes),
@@ -239,15 +232,9 @@ impl Store {
         let upn: String = self.pupil(pupil)?.upn.chars().filter(char::is_ascii_alphanumeric).collect();
         crate::files::create_private_dir(folder)?;
         let bytes = self.family_summary(pupil, stamp.today)?;
-        let tx = self.begin(stamp)?;
-        super::audit::record(&tx, stamp, "export-family-summary", "pupil", Some(pupil), "family summary of the plan written outside the encrypted store")?;
-        let (path, created) = crate::files::write_new(folder, &format!("plan-summary-{upn}-{}", stamp.today), "pdf", &bytes)?;
-        if let Err(error) = tx.commit() {
-            if created {
-                let _ = std::fs::remove_file(&path);
-            }
-            return Err(error.into());
-        }
+        let (path, _) = self.deliver(folder, &super::Place::new(&format!("plan-summary-{upn}-{}", stamp.today), "pdf"), family_summary_audit(pupil), stamp, |p| {
+            crate::files::write_atomically(p, &bytes)
+        })?;
         Ok(path)
     }
 
@@ -255,10 +242,12 @@ impl Store {
     /// temporary file and a rename, and records that it left the encrypted store.
     pub fn write_family_summary(&mut self, pupil: PupilId, path: &std::path::Path, stamp: crate::Stamp) -> Result<()> {
         let bytes = self.family_summary(pupil, stamp.today)?;
-        let tx = self.begin(stamp)?;
-        super::audit::record(&tx, stamp, "export-family-summary", "pupil", Some(pupil), "family summary of the plan written outside the encrypted store")?;
-        crate::files::write_atomically(path, &bytes)?;
-        tx.commit()?;
+        let (folder, place) = super::Place::exact(path)?;
+        self.deliver(&folder, &place, family_summary_audit(pupil), stamp, |p| crate::files::write_atomically(p, &bytes))?;
         Ok(())
     }
+}
+
+fn family_summary_audit(pupil: PupilId) -> super::ExportAudit {
+    super::ExportAudit::about("export-family-summary", Some(pupil), "family summary of the plan written outside the encrypted store")
 }

@@ -151,20 +151,15 @@ impl Store {
     /// recorded; if the record cannot be written, the copy is removed again.
     pub fn save_attachment_copy(&mut self, id: i64, folder: &Path, stamp: Stamp) -> Result<PathBuf> {
         let (name, media_type, bytes) = self.attachment(id)?;
-        let tx = self.begin(stamp)?;
-        let pupil: i64 = tx.query_row(
+        let pupil: i64 = self.conn.query_row(
             "SELECT i.pupil_id FROM attachment a JOIN involvement i ON i.id = a.involvement_id WHERE a.id = ?1",
             [id],
             |r| r.get(0),
         )?;
-        let path = folder.join(attachment_copy_name(id, &name, &media_type));
-        audit::record(&tx, stamp, "save-report-copy", "pupil", Some(PupilId(pupil)), &format!("saved a copy of {name} outside the encrypted store"))?;
         files::create_private_dir(folder)?;
-        files::write_atomically(&path, &bytes)?;
-        if let Err(error) = tx.commit() {
-            let _ = std::fs::remove_file(&path);
-            return Err(error.into());
-        }
+        let place = super::Place::Exact { name: attachment_copy_name(id, &name, &media_type) };
+        let audit = super::ExportAudit::about("save-report-copy", Some(PupilId(pupil)), format!("saved a copy of {name} outside the encrypted store"));
+        let (path, _) = self.deliver(folder, &place, audit, stamp, |p| files::write_atomically(p, &bytes))?;
         Ok(path)
     }
 
