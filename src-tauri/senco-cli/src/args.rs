@@ -155,6 +155,9 @@ pub struct AuditArgs {
     pub to: Option<String>,
     #[arg(long, value_enum, default_value = "table")]
     pub format: ListFormat,
+    /// Write to this file (readable by this account only) instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -220,6 +223,9 @@ pub struct ImportArgs {
 pub struct ReconcileArgs {
     #[arg(long, value_enum, default_value = "table")]
     pub format: ListFormat,
+    /// Write to this file (readable by this account only) instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -522,6 +528,9 @@ pub enum CycleCommand {
 pub struct WorklistArgs {
     #[arg(long, value_enum, default_value = "table")]
     pub format: TableOrJson,
+    /// Write to this file (readable by this account only) instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -532,6 +541,9 @@ pub struct ProvisionMapArgs {
     pub year: Option<i32>,
     #[arg(long, value_enum, default_value = "table")]
     pub format: ListFormat,
+    /// Write to this file (readable by this account only) instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -626,6 +638,9 @@ pub enum PupilCommand {
         upn: String,
         #[arg(long, value_enum, default_value = "text")]
         format: RecordFormat,
+        /// Write to this file (readable by this account only) instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
     },
     /// Change a pupil's SEN status.
     SetStatus {
@@ -732,6 +747,9 @@ pub struct ListArgs {
     pub search: String,
     #[arg(long, value_enum, default_value = "table")]
     pub format: ListFormat,
+    /// Write to this file (readable by this account only) instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]

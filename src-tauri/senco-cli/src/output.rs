@@ -197,3 +197,35 @@ pub fn pupils(count: usize) -> String {
 fn truncate(text: &str, width: usize) -> String {
     if text.chars().count() <= width { text.to_string() } else { format!("{}…", text.chars().take(width - 1).collect::<String>()) }
 }
+
+/// Pupil data leaving the store through the command line, to standard output or to
+/// `--out FILE`: a copy, so it is audited (what, how many pupils, and the program and
+/// account, which every entry records) in the same step as it is written. To a file it goes
+/// through the core's delivery (owner-only, arriving only with its entry); to standard
+/// output the entry is committed first, so nothing is printed that was not recorded.
+pub struct Copy<'a> {
+    /// What it is, for the entry: "the register".
+    pub what: &'a str,
+    pub pupils: usize,
+    /// The one pupil it is about, if it is one pupil's record.
+    pub pupil: Option<senco_core::pupil::PupilId>,
+    pub out: Option<&'a std::path::Path>,
+}
+
+impl Copy<'_> {
+    pub fn write(self, store: &mut senco_core::Store, stamp: senco_core::Stamp, text: &str) -> Result<(), Failure> {
+        let copied = senco_core::store::Copied { what: self.what, pupils: self.pupils, pupil: self.pupil };
+        match self.out {
+            Some(path) => {
+                let (folder, place) = senco_core::store::Place::exact(path)?;
+                store.write_copy(&folder, &place, &copied, text.as_bytes(), stamp)?;
+                note(&format!("Written to {}, readable by this account only.", path.display()));
+                Ok(())
+            }
+            None => {
+                store.record_printed(&copied, stamp)?;
+                out(text)
+            }
+        }
+    }
+}

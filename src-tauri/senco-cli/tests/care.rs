@@ -212,6 +212,8 @@ fn a_backup_killed_at_any_moment_leaves_no_half_written_backup_and_the_school_op
     for step in 0..16u32 {
         fs::remove_file(&file).unwrap_or(());
         kill_after(demo_cmd(&db, &["backup", "--out", file.to_str().unwrap()]), full * step / 14);
+        // The staging copy of the database was once made 0644 inside its 0700 folder.
+        assert!(loose(dir.path()).is_empty(), "killed at step {step}: everything is owner-only: {:?}", loose(dir.path()));
         if file.exists() {
             ok(run(demo_cmd(&db, &["backup", "verify", file.to_str().unwrap()])));
         }
@@ -327,4 +329,172 @@ fn a_subject_access_export_holds_the_whole_file_with_a_manifest_that_checks() {
         use std::os::unix::fs::PermissionsExt;
         assert_eq!(fs::metadata(folder.join("record.json")).unwrap().permissions().mode() & 0o777, 0o600);
     }
+}
+
+/// What is in `folder` under a final name that starts with `prefix`, and anything left that
+/// a writer uses on the way (hidden staging folders, temporary files).
+fn outputs_and_leftovers(folder: &Path, prefix: &str) -> (usize, Vec<String>) {
+    let names: Vec<String> = fs::read_dir(folder).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    let outputs = names.iter().filter(|n| n.starts_with(prefix)).count();
+    let leftovers = names.into_iter().filter(|n| n.starts_with('.') || n.contains(".tmp-")).collect();
+    (outputs, leftovers)
+}
+
+fn audit_entries(db: &Path, action: &str) -> usize {
+    let audit: serde_json::Value = serde_json::from_slice(&ok(run(demo_cmd(db, &["audit", "--format", "json"]))).stdout).unwrap();
+    audit["entries"].as_array().unwrap().iter().filter(|e| e["action"] == action).count()
+}
+
+/// Every file and folder under `dir` that someone other than its owner could open.
+fn loose(dir: &Path) -> Vec<String> {
+    use std::os::unix::fs::PermissionsExt;
+    let mut found = Vec::new();
+    for entry in fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        let Ok(meta) = fs::symlink_metadata(&path) else { continue };
+        if meta.permissions().mode() & 0o077 != 0 {
+            found.push(path.display().to_string());
+        }
+        if meta.is_dir() {
+            found.extend(loose(&path));
+        }
+    }
+    found
+}
+
+#[test]
+fn a_subject_access_export_held_up_or_killed_at_any_moment_arrives_only_with_its_audit_entry() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_school(dir.path(), "60");
+    let csv = register(&db, true);
+    let upn = csv.lines().skip(1).find(|l| l.contains(",K,")).unwrap().split(',').next().unwrap().trim_start_matches('\u{feff}').to_string();
+    let out = dir.path().join("sar");
+    fs::create_dir(&out).unwrap();
+    let sar = || demo_cmd(&db, &["sar", "--pupil", &upn, "--out", out.to_str().unwrap()]);
+    let before = audit_entries(&db, "subject-access");
+
+    // Another program holds the school for longer than the busy timeout (10 s): the export
+    // says so, and neither a folder nor an entry is left.
+    let holder = {
+        let db = db.clone();
+        std::thread::spawn(move || {
+            let mut store = senco_core::Store::open(&db, senco_core::Unlock::Demo).unwrap();
+            store.hold_write_lock(Duration::from_secs(15)).unwrap();
+        })
+    };
+    std::thread::sleep(Duration::from_millis(500));
+    let held = run(sar());
+    holder.join().unwrap();
+    assert!(!held.status.success());
+    assert!(text(&held.stderr).contains("another program"), "{}", text(&held.stderr));
+    assert_eq!(outputs_and_leftovers(&out, "SAR-"), (0, vec![]), "nothing under a final name, nothing left behind");
+    assert_eq!(audit_entries(&db, "subject-access"), before);
+
+    // Killed at 20 moments from start to finish.
+    let full = timed(sar());
+    for step in 0..20u32 {
+        kill_after(sar(), full * step / 18);
+        assert!(loose(&out).is_empty(), "step {step}: everything written is owner-only: {:?}", loose(&out));
+    }
+    // One more export finishes or clears what the killed ones left.
+    ok(run(sar()));
+    let (outputs, leftovers) = outputs_and_leftovers(&out, "SAR-");
+    assert!(leftovers.is_empty(), "no temporary file or folder is left: {leftovers:?}");
+    assert_eq!(outputs, audit_entries(&db, "subject-access") - before, "every folder under its final name has its audit entry, and every entry its folder");
+    assert!(outputs >= 2, "at least the first and the last");
+}
+
+#[test]
+fn pupil_data_printed_or_written_by_the_command_line_is_audited_and_its_file_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_school(dir.path(), "60");
+    let listed = ok(run(demo_cmd(&db, &["register", "list", "--format", "csv"])));
+    assert!(text(&listed.stdout).lines().count() > 50);
+    let file = dir.path().join("register.csv");
+    ok(run(demo_cmd(&db, &["register", "list", "--format", "json", "--out", file.to_str().unwrap()])));
+    assert_eq!(fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o600, "not the shell's 0644");
+    assert!(fs::read_to_string(&file).unwrap().contains("schema_version"));
+    let upn = text(&listed.stdout).lines().nth(1).unwrap().split(',').next().unwrap().to_string();
+    for args in [
+        vec!["pupil", "show", upn.as_str(), "--format", "json"],
+        vec!["worklist", "--format", "json"],
+        vec!["reconcile", "--format", "csv"],
+        vec!["provision-map", "--format", "csv"],
+        vec!["audit", "--format", "csv"],
+    ] {
+        ok(run(demo_cmd(&db, &args)));
+    }
+    let audit: serde_json::Value = serde_json::from_slice(&ok(run(demo_cmd(&db, &["audit", "--format", "json"]))).stdout).unwrap();
+    let copies: Vec<&serde_json::Value> = audit["entries"].as_array().unwrap().iter().filter(|e| e["action"] == "export-list").collect();
+    // The seven above, and the CSV of the audit trail is one too; this JSON's own entry is
+    // written after the entries were read.
+    assert_eq!(copies.len(), 7, "{copies:#?}");
+    let summaries: Vec<&str> = copies.iter().map(|e| e["summary"].as_str().unwrap()).collect();
+    assert!(summaries.iter().any(|s| s.starts_with("the register (") && s.contains("written to a file")), "{summaries:?}");
+    assert!(summaries.iter().any(|s| s.starts_with("a pupil's record (1 pupil) printed")), "{summaries:?}");
+    let shown = copies.iter().find(|e| e["summary"].as_str().unwrap().starts_with("a pupil's record")).unwrap();
+    assert_eq!(shown["upn"], upn.as_str(), "the record's copy is filed under the pupil");
+    assert!(shown["who"].as_str().unwrap().contains("itadmin"), "the program and the account: {shown}");
+}
+
+#[test]
+fn a_pack_build_killed_at_any_moment_leaves_no_unprotected_bundle_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_school(dir.path(), "60");
+    let csv = register(&db, true);
+    let upn = csv.lines().skip(1).find(|l| l.contains(",K,")).unwrap().split(',').next().unwrap().trim_start_matches('\u{feff}').to_string();
+    let out = dir.path().join("packs");
+    fs::create_dir(&out).unwrap();
+    let build = || demo_cmd(&db, &["pack", "build", "--pupil", &upn, "--type", "ehcna", "--out", out.to_str().unwrap()]);
+    let full = timed(build());
+    fs::remove_dir_all(&out).unwrap();
+    fs::create_dir(&out).unwrap();
+    let before = audit_entries(&db, "export-pack");
+    for step in 0..20u32 {
+        kill_after(build(), full * step / 18);
+        assert!(loose(&out).is_empty(), "step {step}: everything written is owner-only: {:?}", loose(&out));
+    }
+    ok(run(build()));
+    let (outputs, leftovers) = outputs_and_leftovers(&out, "ehcna-pack-");
+    assert!(leftovers.is_empty(), "no temporary file or folder is left: {leftovers:?}");
+    // A pack built again on the same day is the same file, so bundles are at most entries.
+    let entries = audit_entries(&db, "export-pack") - before;
+    assert!(outputs >= 1 && outputs <= entries, "{outputs} bundles, {entries} entries");
+}
+
+#[test]
+fn the_demo_school_refuses_an_mis_file_a_catalogue_and_a_real_schools_backup_saying_why() {
+    let dir = tempfile::tempdir().unwrap();
+    // A CTF of invented pupils stands in for a school's real MIS file.
+    let ctf = dir.path().join("school.xml");
+    let other = dir.path().join("other.db");
+    ok(run(demo_cmd(&other, &["demo", "--pupils", "60", "--years", "1", "--today", "2026-11-23", "--ctf", ctf.to_str().unwrap()])));
+    let db = demo_school(dir.path(), "60");
+    let before = register(&db, true);
+    let csv = dir.path().join("school.csv");
+    fs::write(&csv, "UPN,Legal Surname,Legal Forename,DOB,Gender,NC Year Actual\r\nA886200124001,Okafor,Ada,14/03/2017,F,Year 4\r\n").unwrap();
+    let catalogue = dir.path().join("ours.catalogue");
+    fs::write(&catalogue, "catalogue: Our framework\nversion: 1\nprefix: OURS\nsection S1: All\n  heading H: Heading\n    item 01: An item.\n").unwrap();
+    for args in [
+        vec!["import", "ctf", ctf.to_str().unwrap()],
+        vec!["import", "csv", csv.to_str().unwrap()],
+        vec!["catalogue", "load", catalogue.to_str().unwrap()],
+    ] {
+        let refused = run(demo_cmd(&db, &args));
+        assert_eq!(refused.status.code(), Some(1), "{args:?}: {}", text(&refused.stderr));
+        let message = text(&refused.stderr);
+        assert!(message.contains("open to anyone") && message.contains("Set up your own school"), "{args:?}: {message}");
+    }
+    // A real school's backup is not restored over the demo.
+    let real = dir.path().join("real").join("school.db");
+    fs::create_dir(real.parent().unwrap()).unwrap();
+    ok(run(senco(&real, &["init", "--name", "Hillside Primary", "--urn", "118000", "--estab", "2001"])));
+    let backup = dir.path().join("real.senco-backup");
+    ok(run(senco(&real, &["backup", "--out", backup.to_str().unwrap()])));
+    let refused = run(senco(&db, &["restore", backup.to_str().unwrap(), "--confirm-older"]));
+    assert_eq!(refused.status.code(), Some(1), "{}", text(&refused.stderr));
+    assert!(text(&refused.stderr).contains("open to anyone"), "{}", text(&refused.stderr));
+    assert_eq!(register(&db, true), before, "the demo is as it was");
+    assert!(strays(dir.path()).is_empty(), "{:?}", strays(dir.path()));
 }

@@ -9,7 +9,7 @@ use senco_core::backup::BackupManifest;
 use senco_core::pupil::PupilId;
 use senco_core::sar::SarWritten;
 use senco_core::store::{
-    AuditEntry, AuditQuery, BackupStatus, BackupTaken, ErasureCount, LockSetting, PurgeList, RestoreOutcome, RestorePlan, RetentionSetting,
+    AuditEntry, AuditQuery, BackupStatus, Copied, BackupTaken, ErasureCount, LockSetting, Place, PurgeList, RestoreOutcome, RestorePlan, RetentionSetting,
 };
 use senco_core::{dates, export, files, Error, Unlock};
 
@@ -178,10 +178,17 @@ fn audit_query(upn: Option<String>, from: Option<String>, to: Option<String>, li
 #[tauri::command(async)]
 pub fn audit_export(state: State<'_, AppState>, upn: Option<String>, from: Option<String>, to: Option<String>) -> CommandResult<String> {
     let query = audit_query(upn, from, to, None)?;
-    let entries = state.with_store(|store| store.audit(&query))?;
     let folder = state.data_dir().join("exports");
     files::create_private_dir(&folder)?;
-    let (path, _) = files::write_new(&folder, &format!("audit-{}", now().today), "csv", export::audit_csv(&entries).as_bytes())?;
+    let stamp = now();
+    let (path, _) = state.with_store(|store| {
+        let entries = store.audit(&query)?;
+        let mut upns: Vec<&str> = entries.iter().filter_map(|e| e.upn.as_deref()).collect();
+        upns.sort_unstable();
+        upns.dedup();
+        let copied = Copied { what: "the audit trail", pupils: upns.len(), pupil: None };
+        store.write_copy(&folder, &Place::new(&format!("audit-{}", stamp.today), "csv"), &copied, export::audit_csv(&entries).as_bytes(), stamp)
+    })?;
     Ok(path.display().to_string())
 }
 

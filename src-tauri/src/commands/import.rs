@@ -128,10 +128,17 @@ pub fn reconciliation(state: State<'_, AppState>) -> CommandResult<Vec<Reconcili
 /// temporary file and renamed), for the school office; returns where it went.
 #[tauri::command(async)]
 pub fn reconciliation_export(state: State<'_, AppState>) -> CommandResult<String> {
-    let items = state.with_store(|store| store.reconciliation(now().today))?;
     let folder = state.data_dir().join("exports");
     senco_core::files::create_private_dir(&folder)?;
-    let path = folder.join(format!("mis-reconciliation-{}.csv", now().today));
-    senco_core::files::write_atomically(&path, senco_core::export::reconciliation_csv(&items).as_bytes())?;
+    let stamp = now();
+    let (path, _) = state.with_store(|store| {
+        let items = store.reconciliation(stamp.today)?;
+        let mut upns: Vec<&str> = items.iter().map(|i| i.upn.as_str()).collect();
+        upns.sort_unstable();
+        upns.dedup();
+        let copied = senco_core::store::Copied { what: "the MIS differences", pupils: upns.len(), pupil: None };
+        let place = senco_core::store::Place::Exact { name: format!("mis-reconciliation-{}.csv", stamp.today) };
+        store.write_copy(&folder, &place, &copied, senco_core::export::reconciliation_csv(&items).as_bytes(), stamp)
+    })?;
     Ok(path.display().to_string())
 }

@@ -229,11 +229,14 @@ pub fn report_save_copy(state: State<'_, AppState>, id: i64) -> CommandResult<St
 /// temporary file and renamed into place; returns where it went.
 #[tauri::command(async)]
 pub fn provision_map_export(state: State<'_, AppState>, year: i32) -> CommandResult<String> {
-    let map = state.with_store(|store| store.provision_map(year))?;
     let folder = state.data_dir().join("exports");
     senco_core::files::create_private_dir(&folder)?;
-    let path = folder.join(map.csv_file_name());
-    senco_core::files::write_atomically(&path, provision_csv(&map).as_bytes())?;
+    let (path, _) = state.with_store(|store| {
+        let map = store.provision_map(year)?;
+        let copied = senco_core::store::Copied { what: "the provision map", pupils: map.pupils.len(), pupil: None };
+        let name = map.csv_file_name();
+        store.write_copy(&folder, &senco_core::store::Place::Exact { name }, &copied, provision_csv(&map).as_bytes(), now())
+    })?;
     Ok(path.display().to_string())
 }
 

@@ -108,7 +108,7 @@ fn read_day(field: &str, text: Option<&str>) -> Result<Option<chrono::NaiveDate>
 }
 
 pub fn audit(context: &Context, args: AuditArgs) -> Result<ExitCode, Failure> {
-    let store = context.open()?;
+    let mut store = context.open()?;
     let query = AuditQuery { upn: args.pupil, from: read_day("from", args.from.as_deref())?, to: read_day("to", args.to.as_deref())?, limit: None };
     let entries = store.audit(&query)?;
     let text = match args.format {
@@ -130,7 +130,11 @@ pub fn audit(context: &Context, args: AuditArgs) -> Result<ExitCode, Failure> {
             out
         }
     };
-    output::out(&text)?;
+    let mut upns: Vec<&str> = entries.iter().filter_map(|e| e.upn.as_deref()).collect();
+    upns.sort_unstable();
+    upns.dedup();
+    let copy = output::Copy { what: "the audit trail", pupils: upns.len(), pupil: None, out: args.out.as_deref() };
+    copy.write(&mut store, context.stamp, &text)?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -182,8 +182,12 @@ fn shown_value(text: &str) -> String {
 }
 
 pub fn reconcile(context: &Context, args: ReconcileArgs) -> Result<ExitCode, Failure> {
-    let store = context.open()?;
+    let mut store = context.open()?;
     let items = store.reconciliation(context.stamp.today)?;
+    let mut upns: Vec<&str> = items.iter().map(|i| i.upn.as_str()).collect();
+    upns.sort_unstable();
+    upns.dedup();
+    let copy = output::Copy { what: "the MIS differences", pupils: upns.len(), pupil: None, out: args.out.as_deref() };
     let text = match args.format {
         ListFormat::Csv => export::reconciliation_csv(&items),
         ListFormat::Json => export::reconciliation_json(&items),
@@ -210,6 +214,6 @@ pub fn reconcile(context: &Context, args: ReconcileArgs) -> Result<ExitCode, Fai
             out
         }
     };
-    output::out(&text)?;
+    copy.write(&mut store, context.stamp, &text)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -20,9 +20,10 @@ pub fn run(context: &Context, command: PupilCommand) -> Result<ExitCode, Failure
             let done = format!("added, in {}, admitted {}", year_name(record.nc_year), dates::short(record.admission_date));
             (record, done)
         }
-        PupilCommand::Show { upn, format } => {
+        PupilCommand::Show { upn, format, out } => {
             let record = store.pupil_by_upn(&upn)?;
-            output::out(&output::record(&record, format))?;
+            let copy = output::Copy { what: "a pupil's record", pupils: 1, pupil: Some(record.id), out: out.as_deref() };
+            copy.write(&mut store, stamp, &output::record(&record, format))?;
             return Ok(ExitCode::SUCCESS);
         }
         PupilCommand::SetStatus { upn, status, start, reason, primary_need } => {

@@ -19,9 +19,10 @@ pub fn list(context: &Context, args: ListArgs) -> Result<ExitCode, Failure> {
         search: args.search,
         ..RegisterFilter::default()
     };
-    let store = context.open()?;
+    let mut store = context.open()?;
     let rows = store.register_rows(&filter, SortColumn::Name, false, context.stamp.today)?;
-    output::out(&output::register(&rows, args.format))?;
+    let copy = output::Copy { what: "the register", pupils: rows.len(), pupil: None, out: args.out.as_deref() };
+    copy.write(&mut store, context.stamp, &output::register(&rows, args.format))?;
     output::note(&output::pupils(rows.len()));
     Ok(ExitCode::SUCCESS)
 }
