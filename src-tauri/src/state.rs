@@ -127,8 +127,15 @@ impl AppState {
     }
 
     /// Makes `store` the open school, closing any other, and returns its details.
+    /// Keeps the school open. First the app's own folders are cleared of what an export or
+    /// a write killed part-way left (`Store::recover_exports`, `files::clear_abandoned_temporaries`).
     pub fn keep_open(&self, mut store: Store) -> School {
         let _ = store.set_actor(&app_actor());
+        let exports = self.data_dir.join("exports");
+        store.recover_exports(&exports);
+        for folder in [self.data_dir.clone(), exports, self.backup_fallback()] {
+            senco_core::files::clear_abandoned_temporaries(&folder);
+        }
         let school = store.school().clone();
         *self.slot() = Some(store);
         school

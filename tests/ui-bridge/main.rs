@@ -5,11 +5,15 @@
 //! drift from them.
 //!
 //! It speaks a little HTTP on 127.0.0.1, one request at a time:
-//! - `POST /reset` with `{"state": "first-run" | "locked" | "demo" | "many"}` starts a new
-//!   app on an empty data folder set up for that scenario, and answers what the test needs
-//!   to know (the locked school's passphrase and recovery key);
+//! - `POST /reset` with `{"state": "first-run" | "locked" | "demo" | "many" | "school"}`
+//!   starts a new app on an empty data folder set up for that scenario, and answers what the
+//!   test needs to know (the locked school's passphrase and recovery key); `school` is a real
+//!   school (not the demo, which refuses MIS files) holding the demo's fixture pupils, unlocked;
 //! - `POST /invoke/<command>` with the command's arguments answers its JSON result, or
-//!   status 400 with the `CommandError`.
+//!   status 400 with the `CommandError`;
+//! - `POST /upn` with `{"digits": "886200724999"}` answers `{"upn": "…"}`, those twelve
+//!   characters with the check letter the core computes (`Upn::from_parts`), so a test
+//!   never reads a check letter out of a message.
 //!
 //! Every pupil is synthetic, and dates are worked out from today so the fixtures stay valid
 //! as the years pass. Built by `.ci/test` (`cargo build --example ui_bridge`).
@@ -56,6 +60,7 @@ fn main() {
                 }
                 Err(message) => (500, json!({ "code": "storage", "message": message, "fields": [] })),
             },
+            "/upn" => upn(&body),
             "/quit" => {
                 respond(&mut stream, 200, &json!({}));
                 return;
@@ -76,6 +81,19 @@ fn invoke(window: &WebviewWindow<MockRuntime>, command: &str, args: Value) -> (u
     }
 }
 
+/// A permanent UPN from its twelve digits (LA, establishment, year, serial), with the core's
+/// check letter.
+fn upn(body: &Value) -> (u16, Value) {
+    let digits = body["digits"].as_str().unwrap_or_default();
+    let part = |range: std::ops::Range<usize>| digits.get(range).and_then(|d| d.parse::<u16>().ok());
+    match (digits.len(), part(0..3), part(3..7), part(7..9), part(9..12)) {
+        (12, Some(la), Some(establishment), Some(year), Some(serial)) => {
+            (200, json!({ "upn": Upn::from_parts(la, establishment, year, serial).as_str() }))
+        }
+        _ => (400, json!({ "code": "invalid", "message": format!("{digits:?} is not twelve digits"), "fields": [] })),
+    }
+}
+
 /// A new app on an empty data folder, set up as the scenario needs.
 fn reset(body: &Value) -> Result<(App, Value), String> {
     let state = body["state"].as_str().unwrap_or("demo");
@@ -86,6 +104,10 @@ fn reset(body: &Value) -> Result<(App, Value), String> {
     let pupils = fixtures(stamp.today, state == "many");
     drop(demo::create_from(&demo_path, &pupils, stamp).map_err(|e| e.to_string())?);
     let mut reply = json!({ "state": state });
+    if state == "school" {
+        drop(demo::create_real_from(&dir.path().join("school.senco"), &pupils, PASSPHRASE, stamp).map_err(|e| e.to_string())?);
+        reply["passphrase"] = json!(PASSPHRASE);
+    }
     if state == "locked" {
         let setup = SchoolSetup {
             name: "Hillside Test Primary".into(),
@@ -102,8 +124,13 @@ fn reset(body: &Value) -> Result<(App, Value), String> {
         .build(mock_context(noop_assets()))
         .map_err(|e| e.to_string())?;
     let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default()).build().map_err(|e| e.to_string())?;
-    if state == "demo" || state == "many" {
-        let (status, opened) = invoke(&window, "open_demo", json!({}));
+    let opening = match state {
+        "demo" | "many" => Some(("open_demo", json!({}))),
+        "school" => Some(("unlock", json!({ "passphrase": PASSPHRASE }))),
+        _ => None,
+    };
+    if let Some((command, args)) = opening {
+        let (status, opened) = invoke(&window, command, args);
         if status != 200 {
             return Err(opened.to_string());
         }

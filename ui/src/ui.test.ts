@@ -1606,3 +1606,27 @@ test('locking clears the screens and, once unlocked, goes back to the same place
     location.hash = '';
   }
 });
+
+test('in the demo school, the pupil form says beside it that the demo is open to anyone; in a real school it does not', async () => {
+  mockIPC(() => null);
+  render(PupilForm, { pupil: null, demo: true, onSaved: () => {}, onCancel: () => {} });
+  expect(screen.getByRole('note').textContent?.replace(/\s+/g, ' ')).toContain('Use invented pupils only, never a real child.');
+  cleanup();
+  render(PupilForm, { pupil: null, onSaved: () => {}, onCancel: () => {} });
+  expect(document.getElementById('pupil-demo-notice')).toBeNull();
+});
+
+test('in the demo school, the import screen offers no file and leads to setting up the school', async () => {
+  const asked: string[] = [];
+  mockIPC((cmd) => {
+    asked.push(cmd);
+    return cmd === 'import_setup' ? { profiles: [], fields: importFields } : null;
+  });
+  let setUp = 0;
+  render(ImportScreen, { demo: true, onSetUpOwn: () => (setUp += 1) });
+  expect(screen.getByRole('heading', { level: 2, name: 'The demo school cannot import from the MIS' })).toBeTruthy();
+  expect(screen.queryByLabelText('The file', { exact: true })).toBeNull();
+  await fireEvent.click(screen.getByRole('button', { name: 'Set up my own school' }));
+  expect(setUp).toBe(1);
+  expect(asked).not.toContain('import_preview');
+});

@@ -112,6 +112,23 @@ pub fn create_from(path: &Path, pupils: &[DemoPupil], stamp: Stamp) -> Result<St
     Ok(store)
 }
 
+/// Creates a real school (not a demo, protected by `passphrase`) at `path` holding exactly
+/// `pupils`, synthetic fixtures: for tests of what only a real school may do, such as an MIS
+/// import, on pupils the test knows. It has the demo school's numbers, so a CTF made from the
+/// demo is addressed to it.
+pub fn create_real_from(path: &Path, pupils: &[DemoPupil], passphrase: &str, stamp: Stamp) -> Result<Store> {
+    let school = School {
+        name: "Hollowbrook Test School".to_string(),
+        urn: "999999".to_string(),
+        la_code: KENT_LA_CODE.to_string(),
+        establishment_number: DEMO_ESTABLISHMENT.to_string(),
+        phase: Phase::Primary,
+        is_demo: false,
+    };
+    let (store, _recovery_key) = store::create(path, &school, passphrase, KdfCost::DEMO, stamp, |tx| write(tx, pupils, stamp.today, None))?;
+    Ok(store)
+}
+
 /// One invented pupil: details, status history (oldest first) and needs.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DemoPupil {

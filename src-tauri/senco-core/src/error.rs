@@ -72,6 +72,14 @@ pub enum Error {
     NewerDatabase { found: i64, supported: i64 },
     #[error("no school is open: unlock it first")]
     Locked,
+    /// The demo school's key is published with the app, so it must never hold a real child:
+    /// what could bring one in (an MIS file, a restore, a catalogue) is refused in it.
+    #[error(
+        "the demo school is open to anyone (its key is published with the app), so it must hold \
+         invented pupils only: {0} is not possible in it. Set up your own school, protected by \
+         its own passphrase, and do it there; nothing was changed"
+    )]
+    DemoSchool(&'static str),
     #[error("a school database already exists at {}", .0.display())]
     AlreadyExists(PathBuf),
     /// Another program held the database for longer than the busy timeout.
@@ -157,6 +165,7 @@ pub enum ErrorCode {
     Damaged,
     NewerDatabase,
     Locked,
+    DemoSchool,
     AlreadyExists,
     Busy,
     Storage,
@@ -176,6 +185,7 @@ impl Error {
             Error::Damaged { .. } => ErrorCode::Damaged,
             Error::NewerDatabase { .. } => ErrorCode::NewerDatabase,
             Error::Locked => ErrorCode::Locked,
+            Error::DemoSchool(_) => ErrorCode::DemoSchool,
             Error::AlreadyExists(_) => ErrorCode::AlreadyExists,
             Error::Busy(_) => ErrorCode::Busy,
             Error::Storage(_) | Error::File { .. } | Error::Database(_) => ErrorCode::Storage,

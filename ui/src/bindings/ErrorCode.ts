@@ -3,4 +3,4 @@
 /**
  * Stable codes for the shells. The UI switches on these, never on message text.
  */
-export type ErrorCode = "invalid" | "refused" | "wrong_passphrase" | "passphrase_required" | "wrong_recovery_key" | "not_found" | "not_a_school_database" | "wrong_key_file" | "damaged" | "newer_database" | "locked" | "already_exists" | "busy" | "storage";
+export type ErrorCode = "invalid" | "refused" | "wrong_passphrase" | "passphrase_required" | "wrong_recovery_key" | "not_found" | "not_a_school_database" | "wrong_key_file" | "damaged" | "newer_database" | "locked" | "demo_school" | "already_exists" | "busy" | "storage";

@@ -59,12 +59,17 @@ pub struct ReconciliationItem {
     pub last_seen: NaiveDate,
 }
 
+/// What the demo school refuses: an MIS file (a CTF, the transfer file from another
+/// school, or a CSV) holds real children.
+const IMPORT_IN_DEMO: &str = "importing pupils from an MIS export or a Common Transfer File";
+
 /// How far an apply has got, for a progress bar. Returning false from the callback cancels.
 pub type Progress<'a> = &'a mut dyn FnMut(u64, u64) -> bool;
 
 impl Store {
     /// The dry run: what importing this file would do. Writes nothing.
     pub fn plan_import(&self, parsed: Parsed, today: NaiveDate) -> Result<ImportPlan> {
+        self.refuse_in_demo(IMPORT_IN_DEMO)?;
         plan_on(&self.conn, parsed, &self.school.la_code, &self.school.establishment_number, today)
     }
 
@@ -80,6 +85,7 @@ impl Store {
         progress: Progress<'_>,
         stamp: Stamp,
     ) -> Result<(ImportPlan, ImportOutcome)> {
+        self.refuse_in_demo(IMPORT_IN_DEMO)?;
         let (la, estab) = (self.school.la_code.clone(), self.school.establishment_number.clone());
         let tx = self.begin(stamp)?;
         let plan = plan_on(&tx, parsed, &la, &estab, stamp.today)?;

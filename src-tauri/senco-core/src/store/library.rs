@@ -52,6 +52,7 @@ impl Store {
     /// and listed; a file with no usable item, or one with the same prefix as the shipped
     /// catalogue, is refused.
     pub fn load_catalogue(&mut self, text: &str, stamp: Stamp) -> Result<(Catalogue, Vec<CatalogueProblem>)> {
+        self.refuse_in_demo("loading a catalogue of provision")?;
         if text.len() > catalogue::FILE_MAX_BYTES {
             return Err(Error::Refused(format!(
                 "the file is {} bytes; a catalogue file is at most {} bytes, so nothing was loaded",
