@@ -1,5 +1,7 @@
 //! The real app in a real webview: tauri-driver 2.1.0 and WebKitWebDriver drive the debug
-//! build of `senco-toolkit` under Xvfb, each scenario on an empty data directory.
+//! build of `senco-toolkit` under Xvfb, each scenario its own test on an empty data
+//! directory (one at a time, as they share tauri-driver's ports), so a failure in one is
+//! reported without hiding the others.
 //!
 //! Run by `.ci/run` (see the README's test command) as
 //! `xvfb-run -a cargo test --features webview-tests --test webview`, after `cargo build`.
@@ -134,87 +136,224 @@ async fn screenshot(c: &Client, name: &str) {
     std::fs::write(dir.join(format!("{name}.png")), png).expect("screenshot written");
 }
 
-async fn demo_school_add_pupil_set_sen_support_and_find_them() {
-    // The app's own folders, as on a school laptop: no SENCO_DATA_DIR.
-    let home = tempfile::tempdir().expect("empty home");
-    let (share, cache) = (home.path().join("share"), home.path().join("cache"));
-    let _driver = Driver::start_with(&[("XDG_DATA_HOME", &share), ("XDG_CACHE_HOME", &cache)]);
-    let c = launch().await;
-    wait_for(&c, "#open-demo").await;
-    screenshot(&c, "first-run").await;
-    click(&c, "#open-demo").await;
-    // The worklist is the first screen after opening a school.
-    wait_for(&c, "#worklist tbody tr[data-kind]").await;
-    wait_for(&c, "#demo-banner").await;
-    screenshot(&c, "worklist").await;
-    click(&c, "#nav-register").await;
-    wait_for(&c, "#register-table").await;
-    screenshot(&c, "register").await;
+/// One scenario at a time: every scenario has its own tauri-driver on the same ports.
+static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// A scenario's own app: its driver, its data folder and its WebDriver session.
+struct Scenario {
+    c: Client,
+    data: PathBuf,
+    _driver: Driver,
+    _home: tempfile::TempDir,
+    _turn: std::sync::MutexGuard<'static, ()>,
+}
+
+impl Scenario {
+    /// The app on its own folders, as on a school laptop (no SENCO_DATA_DIR), with the demo
+    /// school open at the worklist.
+    async fn demo() -> Scenario {
+        let scenario = Scenario::empty().await;
+        wait_for(&scenario.c, "#open-demo").await;
+        click(&scenario.c, "#open-demo").await;
+        // The worklist is the first screen after opening a school.
+        wait_for(&scenario.c, "#worklist tbody tr[data-kind]").await;
+        wait_for(&scenario.c, "#demo-banner").await;
+        scenario
+    }
+
+    /// The app on empty folders of its own, at the first-run screen.
+    async fn empty() -> Scenario {
+        // A failed scenario must not stop the next one from running.
+        let turn = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
+        assert!(app_binary().exists(), "build the app first: cargo build");
+        let home = tempfile::tempdir().expect("empty home");
+        let (share, cache) = (home.path().join("share"), home.path().join("cache"));
+        let driver = Driver::start_with(&[("XDG_DATA_HOME", &share), ("XDG_CACHE_HOME", &cache)]);
+        let c = launch().await;
+        Scenario { c, data: share.join("uk.senco-toolkit.app"), _driver: driver, _home: home, _turn: turn }
+    }
+
+    /// A real school set up through the first-run screen, open at the worklist.
+    async fn real_school() -> Scenario {
+        let scenario = Scenario::empty().await;
+        let c = &scenario.c;
+        set_up_school(c, "meadow lantern quietly").await;
+        click(c, "#recovery-confirm").await;
+        click(c, "#recovery-continue").await;
+        wait_for(c, "#worklist").await;
+        scenario
+    }
+
+    async fn close(self) {
+        self.c.close().await.expect("the app closes");
+    }
+}
+
+/// Fills in the set-up screen and creates the school; returns the recovery key shown.
+async fn set_up_school(c: &Client, passphrase: &str) -> String {
+    click(c, "#setup-school").await;
+    set(c, "#school-name", "Hillside Test Primary").await;
+    set(c, "#school-urn", "118000").await;
+    set(c, "#school-la", "886").await;
+    set(c, "#school-estab", "2001").await;
+    set(c, "#school-phase", "primary").await;
+    set(c, "#passphrase", passphrase).await;
+    set(c, "#passphrase-again", passphrase).await;
+    screenshot(c, "setup").await;
+    click(c, "#create-school").await;
+    wait_for_text(c, "#recovery-key", "-").await
+}
+
+/// Not a UPN the demo's own feeder schools (2001 to 2040 and 2999) could have allocated.
+fn marigolds_upn() -> String {
+    Upn::from_parts(886, 2000, 2021, 17).to_string()
+}
+
+/// Adds Marigold Testworthy through the form (a wrong check letter refused first) and puts
+/// her on SEN support for speech and language; ends on her record.
+async fn add_marigold_on_sen_support(c: &Client) -> String {
+    click(c, "#nav-register").await;
+    click(c, "#add-pupil").await;
+    set(c, "#pupil-upn", "A801200005001").await;
+    set(c, "#pupil-legal-forename", "Marigold").await;
+    set(c, "#pupil-legal-surname", "Testworthy").await;
+    set(c, "#pupil-dob", "2017-03-14").await;
+    set(c, "#pupil-sex", "F").await;
+    set(c, "#pupil-year", "5").await;
+    set(c, "#pupil-admission", "2021-09-01").await;
+    click(c, "#pupil-save").await;
+    wait_for_text(c, "#error-upn", "check letter").await;
+    screenshot(c, "pupil-form-error").await;
+
+    let upn = marigolds_upn();
+    set(c, "#pupil-upn", &upn).await;
+    click(c, "#pupil-save").await;
+    wait_for_text(c, "#pupil-name", "Marigold").await;
+
+    set(c, "#status-select", "senSupport").await;
+    set(c, "#status-start", "2025-01-06").await;
+    set(c, "#status-reason", "speech and language concerns").await;
+    set(c, "#status-primary-need", "SLCN").await;
+    click(c, "#status-save").await;
+    wait_for_text(c, "#pupil-status", "SEN support").await;
+    // British dates in WebKitGTK, whatever the locale .ci/test runs it under (LANG=C).
+    wait_for_text(c, "#pupil-status", "since 6 January 2025").await;
+    upn
+}
+
+/// Names in the data folder.
+fn names_in(folder: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(folder).expect("folder").map(|e| e.expect("entry").file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    names
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_demo_school_opens_a_pupil_is_added_and_found_and_it_refuses_an_mis_file() {
+    let scenario = Scenario::empty().await;
+    let c = &scenario.c;
+    wait_for(c, "#open-demo").await;
+    screenshot(c, "first-run").await;
+    click(c, "#open-demo").await;
+    wait_for(c, "#worklist tbody tr[data-kind]").await;
+    wait_for(c, "#demo-banner").await;
+    screenshot(c, "worklist").await;
+    click(c, "#nav-register").await;
+    wait_for(c, "#register-table").await;
+    screenshot(c, "register").await;
     // The commonest school laptop screen.
     c.set_window_size(1366, 768).await.expect("the window resizes");
-    screenshot(&c, "register-1366x768").await;
+    screenshot(c, "register-1366x768").await;
 
-    click(&c, "#add-pupil").await;
-    set(&c, "#pupil-upn", "A801200005001").await;
-    set(&c, "#pupil-legal-forename", "Marigold").await;
-    set(&c, "#pupil-legal-surname", "Testworthy").await;
-    set(&c, "#pupil-dob", "2017-03-14").await;
-    set(&c, "#pupil-sex", "F").await;
-    set(&c, "#pupil-year", "5").await;
-    set(&c, "#pupil-admission", "2021-09-01").await;
-    click(&c, "#pupil-save").await;
-    wait_for_text(&c, "#error-upn", "check letter").await;
-    screenshot(&c, "pupil-form-error").await;
+    // The demo is open to anyone: its pupil form says so beside the form.
+    click(c, "#add-pupil").await;
+    wait_for_text(c, "#pupil-demo-notice", "Use invented pupils only").await;
+    screenshot(c, "pupil-form-demo").await;
+    let upn = add_marigold_on_sen_support(c).await;
+    screenshot(c, "pupil").await;
 
-    // Not a UPN the demo's own feeder schools (2001 to 2040 and 2999) could have allocated.
-    let upn = Upn::from_parts(886, 2000, 2021, 17).to_string();
-    set(&c, "#pupil-upn", &upn).await;
-    click(&c, "#pupil-save").await;
-    wait_for_text(&c, "#pupil-name", "Marigold").await;
-
-    set(&c, "#status-select", "senSupport").await;
-    set(&c, "#status-start", "2025-01-06").await;
-    set(&c, "#status-reason", "speech and language concerns").await;
-    set(&c, "#status-primary-need", "SLCN").await;
-    click(&c, "#status-save").await;
-    wait_for_text(&c, "#pupil-status", "SEN support").await;
-    // British dates in WebKitGTK, whatever the locale .ci/test runs it under (LANG=C).
-    wait_for_text(&c, "#pupil-status", "since 6 January 2025").await;
-    screenshot(&c, "pupil").await;
-
-    click(&c, "#back-to-register").await;
-    set(&c, "#filter-status", "senSupport").await;
-    set(&c, "#filter-need", "SLCN").await;
-    set(&c, "#register-search", "Testworthy").await;
-    wait_for_text(&c, "#register-counts", "1 pupil ").await;
+    click(c, "#back-to-register").await;
+    set(c, "#filter-status", "senSupport").await;
+    set(c, "#filter-need", "SLCN").await;
+    set(c, "#register-search", "Testworthy").await;
+    wait_for_text(c, "#register-counts", "1 pupil ").await;
     let rows = c.find_all(Locator::Css("#register-table tbody tr[data-upn]")).await.expect("rows");
     assert_eq!(rows.len(), 1, "the search narrows the filtered register to the new pupil");
-    wait_for(&c, &format!("#register-table tr[data-upn='{upn}']")).await;
-    screenshot(&c, "register-filtered").await;
+    wait_for(c, &format!("#register-table tr[data-upn='{upn}']")).await;
+    screenshot(c, "register-filtered").await;
 
-    take_a_pupil_through_a_whole_cycle(&c, &upn).await;
-    let bundle = check_fix_and_build_a_pack(&c).await;
-    let summary = governors_view_with_no_way_to_a_pupil(&c, &upn).await;
-    import_a_ctf_and_see_the_difference_for_the_office(&c, &upn).await;
-    records_screen_backs_up_and_lists_the_audit_trail(&c).await;
-    locking_takes_every_pupil_off_the_page_and_unlocking_comes_back(&c).await;
-    c.close().await.expect("session closes");
+    // An MIS file holds real children: the demo offers no way to import one.
+    click(c, "#nav-import").await;
+    wait_for_text(c, "#import-demo", "refuses it").await;
+    assert!(c.find(Locator::Css("#import-file")).await.is_err(), "no file can be chosen in the demo");
+    screenshot(c, "import-demo").await;
+    click(c, "#import-setup-own").await;
+    wait_for(c, "#school-name").await;
+    let data = scenario.data.clone();
+    scenario.close().await;
 
     // WebKit keeps its caches and storage in the cache folder, so "back up the data folder"
     // means exactly the school.
-    let data = share.join("uk.senco-toolkit.app");
-    assert!(cache.join("uk.senco-toolkit.app/webview").exists(), "the webview's data is in the cache folder");
-    let mut names: Vec<String> = std::fs::read_dir(&data).expect("data folder").map(|e| e.expect("entry").file_name().to_string_lossy().into_owned()).collect();
-    names.sort();
-    assert!(names.iter().all(|n| n.starts_with("demo.senco") || n == "exports" || n == "backups"), "only the school's files, its exports and backups are in the data folder: {names:?}");
-    let backups: Vec<_> = std::fs::read_dir(data.join("backups")).expect("the backup made on the Records screen").collect();
-    assert_eq!(backups.len(), 1, "one backup, from the Backup now button");
+    let names = names_in(&data);
+    assert!(names.iter().all(|n| n.starts_with("demo.senco") || n == "exports" || n == "backups"), "only the school's files are in the data folder: {names:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_pupil_is_taken_through_a_whole_cycle() {
+    let scenario = Scenario::demo().await;
+    let upn = add_marigold_on_sen_support(&scenario.c).await;
+    take_a_pupil_through_a_whole_cycle(&scenario.c, &upn).await;
+    scenario.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_evidence_check_is_fixed_through_its_link_and_the_pack_is_built() {
+    let scenario = Scenario::demo().await;
+    add_marigold_on_sen_support(&scenario.c).await;
+    let bundle = check_fix_and_build_a_pack(&scenario.c).await;
+    let data = scenario.data.clone();
+    scenario.close().await;
     assert!(bundle.starts_with(data.join("exports")), "the pack went to the exports folder: {}", bundle.display());
-    assert!(summary.starts_with(data.join("exports")), "the governors' PDF went to the exports folder: {}", summary.display());
-    assert!(std::fs::read(&summary).expect("the summary the app said it wrote is on disk").starts_with(b"%PDF-"));
     let bytes = std::fs::read(&bundle).expect("the pack the app said it wrote is on disk");
     let (_, problems) = senco_core::pack::verify("the bundle", &bytes, None).expect("a bundle");
     assert!(problems.is_empty(), "the bundle verifies against its manifest: {problems:?}");
+    assert_eq!(names_in(&data.join("exports")).len(), 1, "the bundle alone, no temporary file left");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_governors_view_leads_to_no_pupil_and_saves_its_pdf() {
+    let scenario = Scenario::demo().await;
+    let upn = add_marigold_on_sen_support(&scenario.c).await;
+    let summary = governors_view_with_no_way_to_a_pupil(&scenario.c, &upn).await;
+    let data = scenario.data.clone();
+    scenario.close().await;
+    assert!(summary.starts_with(data.join("exports")), "the governors' PDF went to the exports folder: {}", summary.display());
+    assert!(std::fs::read(&summary).expect("the summary the app said it wrote is on disk").starts_with(b"%PDF-"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_real_school_imports_a_ctf_and_the_difference_goes_to_the_office() {
+    let scenario = Scenario::real_school().await;
+    let upn = add_marigold_on_sen_support(&scenario.c).await;
+    import_a_ctf_and_see_the_difference_for_the_office(&scenario.c, &upn).await;
+    scenario.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_records_screen_backs_up_and_lists_the_audit_trail() {
+    let scenario = Scenario::demo().await;
+    records_screen_backs_up_and_lists_the_audit_trail(&scenario.c).await;
+    let data = scenario.data.clone();
+    scenario.close().await;
+    assert_eq!(names_in(&data.join("backups")).len(), 1, "one backup, from the Backup now button");
+    assert!(data.join("../../cache/uk.senco-toolkit.app/webview").exists(), "the webview's data is in the cache folder");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn locking_takes_every_pupil_off_the_page_and_opening_comes_back() {
+    let scenario = Scenario::demo().await;
+    locking_takes_every_pupil_off_the_page_and_unlocking_comes_back(&scenario.c).await;
+    scenario.close().await;
 }
 
 /// The Backup and records screen in the real window at the commonest laptop size: a backup
@@ -232,15 +371,14 @@ async fn records_screen_backs_up_and_lists_the_audit_trail(c: &Client) {
 /// Locking (the button here; idle and sleep lock the same way) leaves no pupil on the
 /// page: every name the register showed is gone from the document, not just hidden.
 async fn locking_takes_every_pupil_off_the_page_and_unlocking_comes_back(c: &Client) {
-    // The worklist names many pupils, and the register (still filtered to the new pupil) one more.
+    // The worklist names many pupils, and the register more.
     click(c, "#nav-worklist").await;
     wait_for(c, "#worklist tbody tr[data-upn]").await;
     let names = c
         .execute("return [...document.querySelectorAll('#worklist tbody tr[data-upn] button.link')].map(b => b.textContent.trim())", vec![])
         .await
         .expect("the worklist's names");
-    let mut names: Vec<String> = serde_json::from_value(names).expect("a list of names");
-    names.push("Testworthy".into());
+    let names: Vec<String> = serde_json::from_value(names).expect("a list of names");
     assert!(names.len() >= 10, "the worklist shows pupils before locking: {names:?}");
     click(c, "#nav-register").await;
     wait_for(c, "#register-table tbody tr[data-upn]").await;
@@ -313,8 +451,8 @@ async fn import_a_ctf_and_see_the_difference_for_the_office(c: &Client, upn: &st
         )
     };
     let ctf = format!(
-        "<?xml version=\"1.0\" encoding=\"utf-8\"?><CTfile><Header><CTFversion>26.0</CTFversion><SourceSchool><LEA>886</LEA><Estab>2999</Estab></SourceSchool>\
-         <DestSchool><LEA>886</LEA><Estab>2999</Estab></DestSchool></Header><CTFpupilData>{}{}{}</CTFpupilData></CTfile>",
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?><CTfile><Header><CTFversion>26.0</CTFversion><SourceSchool><LEA>886</LEA><Estab>7777</Estab></SourceSchool>\
+         <DestSchool><LEA>886</LEA><Estab>2001</Estab></DestSchool></Header><CTFpupilData>{}{}{}</CTFpupilData></CTfile>",
         pupil("Z886777726901", "WINDOWLY", "ALBA", &format!("{year}-10-15"), "3", "K", "SLCN"),
         pupil("N886777726902", "GLASSFORD", "CERYS", &format!("{}-02-02", year + 1), "3", "K", "ASD"),
         pupil(upn, "TESTWORTHY", "MARIGOLD", "2017-03-14", "5", "E", "SLCN"),
@@ -407,6 +545,9 @@ async fn take_a_pupil_through_a_whole_cycle(c: &Client, upn: &str) {
         set(c, "#log-intervention", "talkabout").await;
         set(c, "#log-date", &days_ago(days)).await;
         click(c, "#log-save").await;
+        // This session's own message: the stage is "do" from the first session on.
+        let day = chrono::Local::now().date_naive() - chrono::Duration::days(days);
+        wait_for_text(c, "main", &format!("Session on {} logged", senco_core::dates::short(day))).await;
         wait_for(c, "#open-cycle[data-stage='do']").await;
         wait_for(c, "#cycle-session").await;
     }
@@ -438,24 +579,16 @@ async fn take_a_pupil_through_a_whole_cycle(c: &Client, upn: &str) {
     assert!(still.is_empty(), "with a cycle open, the pupil has left the worklist");
 }
 
-async fn set_up_a_school_restart_refuse_a_wrong_passphrase_and_unlock() {
+#[tokio::test(flavor = "multi_thread")]
+async fn a_school_is_set_up_restarted_refuses_a_wrong_passphrase_and_unlocks() {
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
     let data = tempfile::tempdir().expect("empty data directory");
     let _driver = Driver::start(data.path());
     let passphrase = "meadow lantern quietly";
     let recovery_key;
     {
         let c = launch().await;
-        click(&c, "#setup-school").await;
-        set(&c, "#school-name", "Hillside Test Primary").await;
-        set(&c, "#school-urn", "118000").await;
-        set(&c, "#school-la", "886").await;
-        set(&c, "#school-estab", "2001").await;
-        set(&c, "#school-phase", "primary").await;
-        set(&c, "#passphrase", passphrase).await;
-        set(&c, "#passphrase-again", passphrase).await;
-        screenshot(&c, "setup").await;
-        click(&c, "#create-school").await;
-        let key = wait_for_text(&c, "#recovery-key", "-").await;
+        let key = set_up_school(&c, passphrase).await;
         assert_eq!(key.trim().len(), 29, "five groups of five: {key:?}");
         recovery_key = key.trim().to_string();
         screenshot(&c, "recovery-key").await;
@@ -493,12 +626,4 @@ async fn set_up_a_school_restart_refuse_a_wrong_passphrase_and_unlock() {
     click(&c, "#unlock-submit").await;
     wait_for(&c, "#worklist").await;
     c.close().await.expect("the app closes");
-}
-
-/// One test, so the two scenarios never share tauri-driver's ports.
-#[tokio::test(flavor = "multi_thread")]
-async fn the_real_app_works_in_a_real_window() {
-    assert!(app_binary().exists(), "build the app first: cargo build");
-    demo_school_add_pupil_set_sen_support_and_find_them().await;
-    set_up_a_school_restart_refuse_a_wrong_passphrase_and_unlock().await;
 }
