@@ -170,8 +170,8 @@ pub(crate) fn open_reader<R: Read + Seek>(reader: R, name: &str) -> Result<Backu
     if manifest.format_version > FORMAT_VERSION || newer(&manifest.app_version, APP_VERSION) {
         return Err(Error::Refused(format!(
             "{name} was made by SENCO Toolkit {}, which is newer than this app ({APP_VERSION}): install SENCO Toolkit {} or later to restore it",
-            crate::import::shown(&manifest.app_version),
-            crate::import::shown(&manifest.app_version)
+            crate::text::shown(&manifest.app_version),
+            crate::text::shown(&manifest.app_version)
         )));
     }
     if manifest.schema_version > crate::store::SCHEMA_VERSION {
@@ -187,7 +187,7 @@ pub(crate) fn open_reader<R: Read + Seek>(reader: R, name: &str) -> Result<Backu
         .map(|i| archive.name_for_index(i).and_then(|n| n.ok()).map(|n| n.into_owned()).unwrap_or_else(|| format!("entry {}", i + 1)))
         .collect();
     if let Some(extra) = names.iter().find(|n| !listed(n)) {
-        return Err(refuse(format!("it holds {:?}, which its manifest does not list", crate::import::shown(extra))));
+        return Err(refuse(format!("it holds {:?}, which its manifest does not list", crate::text::shown(extra))));
     }
     if manifest.files.len() != 2 || archive.len() != 3 {
         return Err(refuse("it holds more entries than a backup has".into()));

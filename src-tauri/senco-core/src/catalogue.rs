@@ -11,15 +11,23 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::census::BroadArea;
+use crate::text::shown;
 
 /// The catalogue that ships with the app.
 pub const SHIPPED: &str = include_str!("../../../assets/catalogue/mcs.catalogue");
 
-/// The largest catalogue file read: a real framework is well under 1 MB.
-pub const FILE_MAX_BYTES: usize = 5 * 1024 * 1024;
+/// The largest catalogue file read (`files::CATALOGUE_LIMIT`): a real framework is well
+/// under 1 MB.
+pub const FILE_MAX_BYTES: usize = crate::files::CATALOGUE_LIMIT.bytes() as usize;
 
 /// The longest item text accepted.
 pub const ITEM_MAX: usize = 500;
+
+/// The longest header values accepted, in characters: the name and version are stored with
+/// every tick and printed on plans and packs, so they are kept to a line.
+pub const NAME_MAX: usize = 100;
+pub const VERSION_MAX: usize = 40;
+pub const NOTICE_MAX: usize = 500;
 
 /// One tickable item.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -74,6 +82,27 @@ pub struct CatalogueProblem {
     /// 1-based line number.
     pub line: usize,
     pub message: String,
+    /// A problem with the header (the name, version or prefix), which no entry can be
+    /// loaded without: `Store::load_catalogue` refuses the whole file for one.
+    #[serde(skip)]
+    #[ts(skip)]
+    pub header: bool,
+}
+
+impl Loaded {
+    /// Why the file cannot be loaded at all, if it cannot: a header problem (a missing,
+    /// empty or over-long name, version or prefix), or no item to tick. Entry problems only
+    /// skip their entries.
+    pub fn refusal(&self) -> Option<String> {
+        if let Some(p) = self.problems.iter().find(|p| p.header) {
+            return Some(format!("line {}: {}", p.line, p.message));
+        }
+        if self.catalogue.items.is_empty() {
+            let first = self.problems.first().map(|p| format!(" (line {}: {})", p.line, p.message)).unwrap_or_default();
+            return Some(format!("the file has no usable catalogue items{first}"));
+        }
+        None
+    }
 }
 
 /// What loading a catalogue file found.
@@ -119,7 +148,7 @@ pub fn parse(text: &str) -> Loaded {
     let mut name = None;
     let mut version = None;
     let mut prefix = None;
-    let mut notice = String::new();
+    let mut notice = None;
     let mut items = Vec::new();
     let mut ids = HashSet::new();
     // The entries above the current line, outermost first; `None` marks a skipped entry
@@ -130,7 +159,7 @@ pub fn parse(text: &str) -> Loaded {
 
     for (index, raw) in text.lines().enumerate() {
         let line = index + 1;
-        let mut problem = |message: String| problems.push(CatalogueProblem { line, message });
+        let mut problem = |message: String| problems.push(CatalogueProblem { line, message, header: false });
         let raw = raw.strip_suffix('\r').unwrap_or(raw);
         if raw.trim().is_empty() || raw.trim_start().starts_with('#') {
             continue;
@@ -142,7 +171,7 @@ pub fn parse(text: &str) -> Loaded {
         let indent = raw.len() - raw.trim_start_matches(' ').len();
         let body = raw.trim();
         let Some((head, value)) = body.split_once(':') else {
-            problem(format!("\"{}\" has no colon: write `kind CODE: text` or `key: value`", shorten(body)));
+            problem(format!("\"{}\" has no colon: write `kind CODE: text` or `key: value`", shown(body)));
             continue;
         };
         let value = value.trim();
@@ -161,23 +190,27 @@ pub fn parse(text: &str) -> Loaded {
                 problem("bad indentation: header lines start at the margin".into());
                 continue;
             }
-            let slot = match kind_word {
-                "catalogue" => &mut name,
-                "version" => &mut version,
-                "prefix" => &mut prefix,
-                "notice" => {
-                    notice = value.to_string();
-                    continue;
-                }
+            let (slot, max) = match kind_word {
+                "catalogue" => (&mut name, NAME_MAX),
+                "version" => (&mut version, VERSION_MAX),
+                "prefix" => (&mut prefix, 12),
+                "notice" => (&mut notice, NOTICE_MAX),
                 other => {
-                    problem(format!("unknown header \"{}\": use catalogue, version, prefix or notice", shorten(other)));
+                    problem(format!("unknown header \"{}\": use catalogue, version, prefix or notice", shown(other)));
                     continue;
                 }
             };
-            if value.is_empty() {
-                problem(format!("the {kind_word} header is empty"));
+            let length = value.chars().count();
+            let wrong = if value.is_empty() && kind_word != "notice" {
+                Some(format!("the {kind_word} header is empty"))
+            } else if length > max {
+                Some(format!("the {kind_word} header is {length} characters long; at most {max} are allowed"))
             } else {
-                *slot = Some(value.to_string());
+                None
+            };
+            match wrong {
+                Some(message) => problems.push(CatalogueProblem { line, message, header: true }),
+                None => *slot = Some(value.to_string()),
             }
             continue;
         }
@@ -188,7 +221,7 @@ pub fn parse(text: &str) -> Loaded {
             "heading" => Kind::Heading,
             "item" => Kind::Item,
             other => {
-                problem(format!("unknown kind \"{}\": use section, area, heading or item", shorten(other)));
+                problem(format!("unknown kind \"{}\": use section, area, heading or item", shown(other)));
                 continue;
             }
         };
@@ -222,7 +255,7 @@ pub fn parse(text: &str) -> Loaded {
                 | (Kind::Item, Some(Kind::Heading))
         );
         let mut skip = |message: String, stack: &mut Vec<Option<Open>>| {
-            problems.push(CatalogueProblem { line, message });
+            problems.push(CatalogueProblem { line, message, header: false });
             stack.push(None);
         };
         if !fits {
@@ -237,7 +270,7 @@ pub fn parse(text: &str) -> Loaded {
             continue;
         }
         if !valid_code(code) {
-            skip(format!("the code \"{}\" must be 1 to 12 capital letters or digits", shorten(code)), &mut stack);
+            skip(format!("the code \"{}\" must be 1 to 12 capital letters or digits", shown(code)), &mut stack);
             continue;
         }
         if value.is_empty() {
@@ -274,13 +307,14 @@ pub fn parse(text: &str) -> Loaded {
     }
 
     for (key, slot) in [("catalogue", &name), ("version", &version), ("prefix", &prefix)] {
-        if slot.is_none() {
-            problems.push(CatalogueProblem { line: 1, message: format!("the `{key}:` header is missing") });
+        // A header given but refused has its own problem already.
+        if slot.is_none() && !problems.iter().any(|p| p.header && p.message.starts_with(&format!("the {key} header"))) {
+            problems.push(CatalogueProblem { line: 1, message: format!("the `{key}:` header is missing"), header: true });
         }
     }
     if let Some(p) = &prefix {
         if !valid_code(p) {
-            problems.push(CatalogueProblem { line: 1, message: format!("the prefix \"{}\" must be 1 to 12 capital letters or digits", shorten(p)) });
+            problems.push(CatalogueProblem { line: 1, message: format!("the prefix \"{}\" must be 1 to 12 capital letters or digits", shown(p)), header: true });
         }
     }
     problems.sort_by_key(|p| p.line);
@@ -288,19 +322,12 @@ pub fn parse(text: &str) -> Loaded {
         name: name.unwrap_or_else(|| "Unnamed catalogue".into()),
         version: version.unwrap_or_default(),
         prefix: prefix.unwrap_or_default(),
-        notice,
+        notice: notice.unwrap_or_default(),
         items,
     };
     Loaded { catalogue, problems }
 }
 
-fn shorten(text: &str) -> String {
-    let mut short: String = text.chars().take(40).collect();
-    if text.chars().count() > 40 {
-        short.push('…');
-    }
-    short
-}
 
 #[cfg(test)]
 mod tests {
@@ -362,6 +389,19 @@ mod tests {
             assert_eq!(*line, want_line, "{message}");
             assert!(message.starts_with(want), "line {line}: {message:?} should start with {want:?}");
         }
+    }
+
+    #[test]
+    fn messages_show_hidden_characters_from_the_file_as_their_codes() {
+        let text = "catalogue: T\nversion: 1\nprefix: T\n\u{1b}[2J\u{0}\u{202E}evil\nsec\u{1b}]0;owned\u{7}tion S1: x\nsection \u{1b}[31m: y\n";
+        let loaded = parse(text);
+        assert_eq!(loaded.problems.len(), 3, "{:?}", loaded.problems);
+        for p in &loaded.problems {
+            assert!(!p.message.chars().any(|c| c.is_control() || crate::text::is_hidden(c)), "{:?}", p.message);
+        }
+        assert!(loaded.problems[0].message.contains("<U+001B>[2J<U+0000><U+202E>evil"), "{:?}", loaded.problems[0]);
+        assert!(loaded.problems[1].message.contains("sec<U+001B>]0;owned<U+0007>tion"), "{:?}", loaded.problems[1]);
+        assert!(loaded.problems[2].message.contains("<U+001B>[31m"), "{:?}", loaded.problems[2]);
     }
 
     #[test]

@@ -8,10 +8,14 @@
 //!   over the final name, and the folder is flushed too; a crash leaves the old file or the
 //!   new one, never a mix;
 //! - `link_new` puts a finished file in place only if nothing is there yet, so two programs
-//!   that race to create the same file cannot both win.
+//!   that race to create the same file cannot both win;
+//! - a file the person chose is read through `read_limited` (or streamed through `Capped`),
+//!   which counts the bytes as they arrive and stops one past the limit, so `/dev/zero`, a
+//!   FIFO or a file that grows while it is read can never exhaust memory: the file's size
+//!   as its metadata reports it is never trusted.
 
 use std::fs::{self, File, OpenOptions};
-use std::io::{self, Write};
+use std::io::{self, BufRead, Read, Write};
 use std::path::{Path, PathBuf};
 
 use rand::rngs::OsRng;
@@ -223,6 +227,146 @@ pub fn random_hex(bytes: usize) -> String {
     buffer.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// How much of a chosen file is read, and what kind of file it is, for the message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limit {
+    /// What the file is, as a message names it: "a CTF", "a catalogue file".
+    pub kind: &'static str,
+    /// The most it may hold, in megabytes (MiB).
+    pub megabytes: u64,
+}
+
+impl Limit {
+    pub const fn new(kind: &'static str, megabytes: u64) -> Limit {
+        Limit { kind, megabytes }
+    }
+
+    pub const fn bytes(self) -> u64 {
+        self.megabytes * 1024 * 1024
+    }
+
+    /// The refusal for a file past this limit, naming the file and the limit.
+    pub fn refusal(self, file: &str) -> Error {
+        Error::Refused(format!(
+            "{file} is larger than {} MB, the most {} may be, so it was not read; check that it is the right file",
+            self.megabytes, self.kind
+        ))
+    }
+}
+
+/// A CTF: a 34,000-pupil file is about 51 MB.
+pub const CTF_LIMIT: Limit = Limit::new("a CTF", 100);
+/// A CSV export: 20,000 pupils with 40 columns is well under 20 MB.
+pub const CSV_LIMIT: Limit = Limit::new("a CSV file", 50);
+/// A provision catalogue: a real framework is well under 1 MB.
+pub const CATALOGUE_LIMIT: Limit = Limit::new("a catalogue file", 5);
+/// An evidence rules file: the shipped ones are under 2 KB.
+pub const RULES_LIMIT: Limit = Limit::new("an evidence rules file", 1);
+/// A national figures file: the shipped one is about 2 KB.
+pub const NATIONAL_LIMIT: Limit = Limit::new("a national figures file", 1);
+/// A stage document for `senco cycle record --file`.
+pub const STAGE_LIMIT: Limit = Limit::new("a stage document", 2);
+
+/// Reads a whole file the person chose, refusing it (naming the file and the limit) once more
+/// than `limit` bytes have arrived. The bytes are counted as they are read, through
+/// `Read::take`, so a device, a FIFO or a file that grows cannot make it read for ever.
+pub fn read_limited(path: &Path, limit: Limit) -> Result<Vec<u8>> {
+    let unreadable = |e: io::Error| Error::Refused(format!("{} could not be read: {}", path.display(), crate::error::plain_cause(&e)));
+    let file = File::open(path).map_err(unreadable)?;
+    let mut bytes = Vec::new();
+    file.take(limit.bytes() + 1).read_to_end(&mut bytes).map_err(unreadable)?;
+    if bytes.len() as u64 > limit.bytes() {
+        return Err(limit.refusal(&path.display().to_string()));
+    }
+    Ok(bytes)
+}
+
+/// `read_limited`, as UTF-8 text (a byte-order mark is dropped); text that is not UTF-8 is
+/// refused, naming the first byte that is not.
+pub fn read_text_limited(path: &Path, limit: Limit) -> Result<String> {
+    let bytes = read_limited(path, limit)?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        Error::Refused(format!("{} is not UTF-8 text (byte {} is not valid): save it as UTF-8", path.display(), e.utf8_error().valid_up_to() + 1))
+    })?;
+    Ok(match text.strip_prefix('\u{FEFF}') {
+        Some(rest) => rest.to_string(),
+        None => text,
+    })
+}
+
+/// A stream that gives at most `limit` bytes in all, and at most `piece` bytes between two
+/// calls of `start_piece`, then fails with `exceeded` set. A streaming reader such as the
+/// CTF's calls `start_piece` before each element, so one endless text or tag cannot grow its
+/// buffer past `piece` either.
+pub struct Capped<R> {
+    inner: R,
+    limit: u64,
+    piece: u64,
+    total: u64,
+    in_piece: u64,
+    exceeded: Option<Exceeded>,
+}
+
+/// Which limit a `Capped` stream reached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exceeded {
+    Total,
+    Piece,
+}
+
+impl<R: BufRead> Capped<R> {
+    pub fn new(inner: R, limit: u64, piece: u64) -> Capped<R> {
+        Capped { inner, limit, piece, total: 0, in_piece: 0, exceeded: None }
+    }
+
+    /// Starts counting a new piece (an element) from here.
+    pub fn start_piece(&mut self) {
+        self.in_piece = 0;
+    }
+
+    /// Which limit was reached, if one was.
+    pub fn exceeded(&self) -> Option<Exceeded> {
+        self.exceeded
+    }
+
+    fn room(&self) -> u64 {
+        (self.limit - self.total.min(self.limit)).min(self.piece - self.in_piece.min(self.piece))
+    }
+}
+
+impl<R: BufRead> Read for Capped<R> {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        let available = self.fill_buf()?;
+        let n = available.len().min(out.len());
+        out[..n].copy_from_slice(&available[..n]);
+        self.consume(n);
+        Ok(n)
+    }
+}
+
+impl<R: BufRead> BufRead for Capped<R> {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        let room = self.room();
+        if room == 0 {
+            // Only a stream with more to give has gone past a limit.
+            if self.inner.fill_buf()?.is_empty() {
+                return Ok(&[]);
+            }
+            self.exceeded = Some(if self.total >= self.limit { Exceeded::Total } else { Exceeded::Piece });
+            return Err(io::Error::other("the file is larger than its limit"));
+        }
+        let available = self.inner.fill_buf()?;
+        let n = available.len().min(usize::try_from(room).unwrap_or(usize::MAX));
+        Ok(&available[..n])
+    }
+
+    fn consume(&mut self, n: usize) {
+        self.total += n as u64;
+        self.in_piece += n as u64;
+        self.inner.consume(n);
+    }
+}
+
 #[cfg(all(test, unix))]
 mod tests {
     use super::*;
@@ -322,5 +466,60 @@ mod tests {
         make_private(&file, false).unwrap();
         assert_eq!(mode(&file), 0o600);
     }
-}
 
+    #[test]
+    fn a_chosen_file_is_read_only_up_to_its_limit_however_it_is_made() {
+        let dir = tempfile::tempdir().unwrap();
+        let small = dir.path().join("small.txt");
+        fs::write(&small, "\u{FEFF}hello").unwrap();
+        assert_eq!(read_text_limited(&small, RULES_LIMIT).unwrap(), "hello");
+        let exact = dir.path().join("exact.bin");
+        fs::write(&exact, vec![b'a'; RULES_LIMIT.bytes() as usize]).unwrap();
+        assert_eq!(read_limited(&exact, RULES_LIMIT).unwrap().len() as u64, RULES_LIMIT.bytes(), "a file of exactly the limit is read");
+        fs::write(&exact, vec![b'a'; RULES_LIMIT.bytes() as usize + 1]).unwrap();
+        let err = read_limited(&exact, RULES_LIMIT).unwrap_err().to_string();
+        assert!(err.contains("exact.bin is larger than 1 MB, the most an evidence rules file may be"), "{err}");
+        // A device has no size in its metadata and never ends: the limit still stops it.
+        let err = read_limited(Path::new("/dev/zero"), NATIONAL_LIMIT).unwrap_err().to_string();
+        assert!(err.contains("/dev/zero is larger than 1 MB, the most a national figures file may be"), "{err}");
+        let err = read_text_limited(&dir.path().join("missing.txt"), RULES_LIMIT).unwrap_err().to_string();
+        assert!(err.contains("missing.txt could not be read: it does not exist"), "{err}");
+        fs::write(&small, b"ab\xffcd").unwrap();
+        let err = read_text_limited(&small, RULES_LIMIT).unwrap_err().to_string();
+        assert!(err.contains("small.txt is not UTF-8 text (byte 3 is not valid)"), "{err}");
+    }
+
+    #[test]
+    fn a_capped_stream_stops_at_its_total_and_at_each_piece() {
+        let mut capped = Capped::new(io::BufReader::with_capacity(7, io::repeat(b'x')), 100, 30);
+        for _ in 0..3 {
+            capped.start_piece();
+            let mut buf = [0u8; 20];
+            assert!(capped.read(&mut buf).unwrap() > 0, "each piece starts with room again");
+        }
+        assert_eq!(capped.exceeded(), None);
+        let mut all = Vec::new();
+        assert!(capped.read_to_end(&mut all).is_err(), "an endless piece is stopped");
+        assert_eq!(capped.exceeded(), Some(Exceeded::Piece));
+        assert!(all.len() <= 30, "{}", all.len());
+
+        let mut capped = Capped::new(io::BufReader::new(io::repeat(b'x')), 100, 30);
+        let mut total = 0;
+        let failed = loop {
+            capped.start_piece();
+            let mut buf = [0u8; 16];
+            match capped.read(&mut buf) {
+                Ok(n) => total += n,
+                Err(_) => break true,
+            }
+        };
+        assert!(failed && total == 100, "{total}");
+        assert_eq!(capped.exceeded(), Some(Exceeded::Total));
+
+        // A stream that ends exactly at the limit is not past it.
+        let mut exact = Capped::new(&[b'y'; 100][..], 100, 100);
+        let mut all = Vec::new();
+        exact.read_to_end(&mut all).unwrap();
+        assert_eq!((all.len(), exact.exceeded()), (100, None));
+    }
+}

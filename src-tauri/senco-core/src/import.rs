@@ -84,7 +84,7 @@ impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.place)?;
         if !self.upn.is_empty() {
-            write!(f, " (UPN {})", shown(&self.upn))?;
+            write!(f, " (UPN {})", crate::text::shown(&self.upn))?;
         }
         if !self.field.is_empty() {
             match Field::from_name(&self.field) {
@@ -362,24 +362,6 @@ impl Parsed {
     pub fn failed(source: Source, problem: Problem) -> Parsed {
         Parsed { source, facts: FileFacts::default(), pupils: Vec::new(), problems: vec![problem], warnings: Vec::new(), ignored: BTreeMap::new() }
     }
-}
-
-/// Text from a file made safe to quote in a message: hidden and control characters are
-/// written as their code, and anything over 40 characters is cut short.
-pub fn shown(text: &str) -> String {
-    let mut out = String::new();
-    for (i, c) in text.chars().enumerate() {
-        if i == 40 {
-            out.push('…');
-            break;
-        }
-        if c.is_control() || crate::text::is_hidden(c) {
-            out.push_str(&format!("<U+{:04X}>", c as u32));
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -25,6 +25,8 @@ pub mod keys;
 pub mod library;
 pub mod pack;
 pub mod pdf;
+#[cfg(test)]
+mod print_tests;
 pub mod people;
 pub mod pupil;
 pub mod readiness;

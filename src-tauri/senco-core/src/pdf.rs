@@ -4,7 +4,9 @@
 //! whose header row repeats on every page they run onto. Nothing is cut off at any length:
 //! a word wider than its column is broken, a table row taller than a page goes on over the
 //! page (header repeated), and characters the font cannot draw print as "?" rather than as
-//! empty boxes.
+//! empty boxes. Widths are added with saturating arithmetic, so text of any length (millions
+//! of characters in one word) lays out without overflow, and text that has one line to itself
+//! (the running header and footer) is cut short with "…" to fit, never run off the page.
 //!
 //! Output is a pure function of what is laid out: fonts are subset to the glyphs used and
 //! named `F1`/`F2`, bookmarks get fixed ids, and the document ID in the trailer is made from
@@ -105,8 +107,12 @@ impl Metrics {
     fn scale(&self, size: f32) -> f32 {
         size * PT_TO_MM / self.upem
     }
+    /// A run of text's width in font units, saturating rather than overflowing.
+    fn units_of(&self, text: &str) -> u32 {
+        text.chars().fold(0u32, |sum, c| sum.saturating_add(self.units(c)))
+    }
     fn width(&self, text: &str, size: f32) -> f32 {
-        text.chars().map(|c| self.units(c)).sum::<u32>() as f32 * self.scale(size)
+        self.units_of(text) as f32 * self.scale(size)
     }
     fn has(&self, c: char) -> bool {
         match self.common.get(c as usize) {
@@ -246,8 +252,8 @@ impl Document {
         for para in text.split('\n') {
             let (mut line, mut used) = (String::new(), 0u32);
             for word in para.split(' ').filter(|w| !w.is_empty()) {
-                let w: u32 = word.chars().map(|c| m.units(c)).sum();
-                let with = if line.is_empty() { w } else { used + space + w };
+                let w = m.units_of(word);
+                let with = if line.is_empty() { w } else { used.saturating_add(space).saturating_add(w) };
                 if with <= limit {
                     if !line.is_empty() {
                         line.push(' ');
@@ -268,12 +274,12 @@ impl Document {
                 // A word wider than the line is broken where it must be.
                 for c in word.chars() {
                     let cw = m.units(c);
-                    if !line.is_empty() && used + cw > limit {
+                    if !line.is_empty() && used.saturating_add(cw) > limit {
                         lines.push(std::mem::take(&mut line));
                         used = 0;
                     }
                     line.push(c);
-                    used += cw;
+                    used = used.saturating_add(cw);
                 }
             }
             lines.push(line);
@@ -282,6 +288,27 @@ impl Document {
             lines.pop();
         }
         lines
+    }
+
+    /// `text` (already cleaned) on one line of `width` mm: whole if it fits, otherwise cut
+    /// short with "…".
+    fn fit(&self, text: &str, style: Style, width: f32) -> String {
+        let m = self.metrics(style);
+        let limit = (width.max(0.0) / m.scale(style.size)) as u32;
+        if m.units_of(text) <= limit {
+            return text.to_string();
+        }
+        let room = limit.saturating_sub(m.units('…'));
+        let (mut out, mut used) = (String::new(), 0u32);
+        for c in text.chars() {
+            used = used.saturating_add(m.units(c));
+            if used > room {
+                break;
+            }
+            out.push(c);
+        }
+        out.push('…');
+        out
     }
 
     /// A bookmark to the current page; outline entries are sorted by page and then by name
@@ -463,7 +490,7 @@ impl Document {
         for (name, colour) in &chart.series {
             let top = self.y;
             self.mark(Mark::Box { x, y: top - 3.2, w: 3.2, h: 3.2, fill: Some(*colour), stroke: false });
-            let name = self.clean(name);
+            let name = self.fit(&self.clean(name), small, (WIDTH - label_w) / chart.series.len().max(1) as f32 - 10.0);
             let w = self.width_of(&name, small);
             self.put(small, x + 4.5, top - 2.9, name);
             x += w + 10.0;
@@ -513,24 +540,34 @@ impl Document {
 
     /// Lays out the running header and footer and writes the PDF.
     pub fn finish(mut self) -> Result<Vec<u8>> {
+        self.running_header_and_footer();
+        self.write()
+    }
+
+    /// Puts the running header (from page 2) and the footer on every page.
+    fn running_header_and_footer(&mut self) {
         let total = self.pages.len();
         let small = Style::regular(8.5);
+        let head = Style::bold(8.5);
+        // The running header and footer have a line each: what does not fit is cut short.
+        let (l, r) = self.header.clone();
+        let r = self.fit(&r, head, WIDTH * 0.6);
+        let l = self.fit(&l, head, WIDTH - self.width_of(&r, head) - 6.0);
+        let widest_footer = self.width_of(&format!("Page {total} of {total}"), small);
+        let left = self.fit(&self.footer_left, small, WIDTH - widest_footer - 6.0);
         for page in 1..=total {
             let footer = format!("Page {page} of {total}");
             let x = PAGE_W - MARGIN - self.width_of(&footer, small);
             self.mark_on(page, Mark::Text { style: small, x, y: MARGIN - 4.0, text: footer });
-            let left = self.footer_left.clone();
-            self.mark_on(page, Mark::Text { style: small, x: LEFT, y: MARGIN - 4.0, text: left });
+            self.mark_on(page, Mark::Text { style: small, x: LEFT, y: MARGIN - 4.0, text: left.clone() });
             if page > 1 {
-                let (l, r) = self.header.clone();
-                let head = Style::bold(8.5);
+                let (l, r) = (l.clone(), r.clone());
                 let rx = PAGE_W - MARGIN - self.width_of(&r, head);
                 self.mark_on(page, Mark::Text { style: head, x: LEFT, y: PAGE_H - MARGIN + 1.0, text: l });
                 self.mark_on(page, Mark::Text { style: head, x: rx, y: PAGE_H - MARGIN + 1.0, text: r });
                 self.mark_on(page, Mark::Rule { x1: LEFT, x2: PAGE_W - MARGIN, y: PAGE_H - MARGIN - 1.5, grey: 0.6, width: 0.4 });
             }
         }
-        self.write()
     }
 
     fn write(self) -> Result<Vec<u8>> {
@@ -708,6 +745,28 @@ mod tests {
         assert_eq!(lines.concat(), word);
         for line in &lines {
             assert!(d.width_of(line, Style::regular(10.0)) <= 40.0, "{line}");
+        }
+    }
+
+    #[test]
+    fn a_word_of_three_million_characters_lays_out_without_overflow_and_stays_on_the_page() {
+        // Andika's W is about 1,900 units wide: three million of them overflowed a u32 sum.
+        let word = "W".repeat(3_000_000);
+        let mut d = Document::new("Test", ("OFFICIAL-SENSITIVE", &word), &word, NaiveDate::from_ymd_opt(2026, 11, 26).unwrap()).unwrap();
+        let style = Style::regular(10.0);
+        assert!(d.width_of(&word, style) > PAGE_W, "the width saturates, it does not wrap round");
+        let lines = d.wrap(&word, style, 40.0);
+        assert_eq!(lines.iter().map(|l| l.len()).sum::<usize>(), word.len(), "nothing is lost");
+        assert!(lines.iter().all(|l| d.width_of(l, style) <= 40.0));
+        d.paragraph("First page");
+        d.new_page();
+        d.bar_chart(&BarChart { title: word[..5000].into(), unit: "%".into(), series: vec![(word[..5000].into(), (0.2, 0.4, 0.6)); 3], rows: vec![(word[..5000].into(), vec![Some(1.0); 3])], max: 1.0 });
+        d.running_header_and_footer();
+        for mark in d.pages.iter().flatten() {
+            if let Mark::Text { style, x, text, .. } = mark {
+                let right = x + d.width_of(text, *style);
+                assert!(*x >= LEFT - 0.01 && right <= PAGE_W - MARGIN + 0.01, "{} characters from {x} to {right} mm", text.chars().count());
+            }
         }
     }
 

@@ -129,6 +129,12 @@ pub const SHIPPED: [(PackType, &str); 3] = [
     (PackType::Lift, include_str!("../../../assets/packs/kent-lift.json")),
 ];
 
+/// The longest name, version, rule id and rule title a rules file may give, in characters.
+pub const RULES_NAME_MAX: usize = 100;
+pub const RULES_VERSION_MAX: usize = 40;
+pub const RULE_ID_MAX: usize = 60;
+pub const RULE_TITLE_MAX: usize = 200;
+
 /// Reads a rules file, naming the line and column of anything wrong with it.
 pub fn parse_rules(source: &str, text: &str) -> Result<RuleSet> {
     let set: RuleSet = serde_json::from_str(text).map_err(|e| Error::Refused(format!("{source}, line {}, column {}: {}", e.line(), e.column(), e)))?;
@@ -137,6 +143,15 @@ pub fn parse_rules(source: &str, text: &str) -> Result<RuleSet> {
     }
     if set.schema_version == 0 || set.schema_version > RULES_SCHEMA {
         return Err(Error::Refused(format!("{source} is rules format {}; this version of the app reads format {RULES_SCHEMA}", set.schema_version)));
+    }
+    // The name, version and titles are printed in packs and on screen: one line each, with
+    // no hidden characters, whatever the file holds.
+    let line = |field: &str, text: &str, max: usize| crate::text::line(field, field, text, max).map_err(|p| Error::Refused(format!("{source}: {}", p.message)));
+    line("name", &set.name, RULES_NAME_MAX)?;
+    line("version", &set.version, RULES_VERSION_MAX)?;
+    for (i, rule) in set.rules.iter().enumerate() {
+        line(&format!("rules[{i}].id"), &rule.id, RULE_ID_MAX)?;
+        line(&format!("rules[{i}].title"), &rule.title, RULE_TITLE_MAX)?;
     }
     let mut seen = std::collections::HashSet::new();
     if let Some(rule) = set.rules.iter().find(|r| !seen.insert(r.id.as_str())) {
@@ -551,6 +566,28 @@ mod tests {
         assert!(parse_rules("x.json", &foreign).unwrap_err().to_string().contains("not an evidence rules file"));
         let unknown_check = good.replacen("\"parentViews\"", "\"horoscope\"", 1);
         assert!(parse_rules("x.json", &unknown_check).unwrap_err().to_string().contains("x.json, line"));
+    }
+
+    #[test]
+    fn a_rules_file_name_or_title_that_is_too_long_or_hidden_is_refused() {
+        let good = include_str!("../../../assets/packs/kent-ehcna.json");
+        let mut set: serde_json::Value = serde_json::from_str(good).unwrap();
+        let with = |field: &str, value: String| {
+            let mut changed = set.clone();
+            match field {
+                "title" => changed["rules"][0]["title"] = value.into(),
+                other => changed[other] = value.into(),
+            }
+            parse_rules("x.json", &changed.to_string()).unwrap_err().to_string()
+        };
+        let error = with("name", "W".repeat(3_000_000));
+        assert!(error.contains("x.json: the name is 3000000 characters long; at most 100"), "{error}");
+        assert!(with("version", "1".repeat(41)).contains("the version is 41 characters long"));
+        assert!(with("title", "T".repeat(201)).contains("the rules[0].title is 201 characters long"));
+        let error = with("name", "Kent \u{1b}[2J\u{202E}".into());
+        assert!(error.contains("invisible control character (U+001B)") && !error.contains('\u{1b}'), "{error}");
+        set["name"] = "Kent (2026)".into();
+        assert!(parse_rules("x.json", &set.to_string()).is_ok());
     }
 
     #[test]

@@ -10,16 +10,9 @@ use crate::context::Context;
 use crate::output::{self, Failure};
 
 
+/// Reads at most `files::CATALOGUE_LIMIT`, counted as it arrives.
 fn read(file: &Path) -> Result<String, Failure> {
-    let cause = |e: std::io::Error| Failure::Refused(format!("{} could not be read: {}", file.display(), senco_core::error::plain_cause(&e)));
-    let size = std::fs::metadata(file).map_err(cause)?.len();
-    if size > catalogue::FILE_MAX_BYTES as u64 {
-        return Err(Failure::Refused(format!("{} is {size} bytes; a catalogue file is at most {} bytes", file.display(), catalogue::FILE_MAX_BYTES)));
-    }
-    let bytes = std::fs::read(file).map_err(cause)?;
-    String::from_utf8(bytes).map_err(|e| {
-        Failure::Refused(format!("{} is not UTF-8 text (byte {} is not valid): save it as UTF-8", file.display(), e.utf8_error().valid_up_to() + 1))
-    })
+    Ok(senco_core::files::read_text_limited(file, senco_core::files::CATALOGUE_LIMIT)?)
 }
 
 /// Prints every problem as `FILE:LINE: message`; exit 1 if there is any.

@@ -10,9 +10,6 @@ use crate::args::{CycleCommand, RecordFormat};
 use crate::context::Context;
 use crate::output::{self, Failure};
 
-/// The largest stage document read.
-const FILE_MAX_BYTES: u64 = 2 * 1024 * 1024;
-
 pub fn run(context: &Context, command: CycleCommand) -> Result<ExitCode, Failure> {
     match command {
         CycleCommand::List { pupil, format } => {
@@ -44,12 +41,8 @@ pub fn run(context: &Context, command: CycleCommand) -> Result<ExitCode, Failure
             }
         }
         CycleCommand::Record { pupil, file, cycle } => {
-            let cause = |e: std::io::Error| Failure::Refused(format!("{} could not be read: {}", file.display(), senco_core::error::plain_cause(&e)));
-            if std::fs::metadata(&file).map_err(cause)?.len() > FILE_MAX_BYTES {
-                return Err(Failure::Refused(format!("{} is larger than {FILE_MAX_BYTES} bytes; a stage document is much smaller", file.display())));
-            }
-            let text = std::fs::read_to_string(&file).map_err(cause)?;
-            let document: StageDocument = serde_json::from_str(text.trim_start_matches('\u{FEFF}'))
+            let text = senco_core::files::read_text_limited(&file, senco_core::files::STAGE_LIMIT)?;
+            let document: StageDocument = serde_json::from_str(&text)
                 .map_err(|e| Failure::Refused(format!("{} is not a stage document: {e}", file.display())))?;
             let mut store = context.open()?;
             let record = store.pupil_by_upn(&pupil)?;

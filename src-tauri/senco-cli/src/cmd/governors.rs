@@ -85,7 +85,10 @@ pub fn budget(context: &Context, args: BudgetArgs) -> Result<ExitCode, Failure> 
 pub fn national(context: &Context, args: NationalArgs) -> Result<ExitCode, Failure> {
     let mut store = context.open()?;
     let national = match args.load.as_deref() {
-        Some(file) => store.load_national(&read(file)?, &file.display().to_string(), context.stamp)?,
+        Some(file) => {
+            let text = senco_core::files::read_text_limited(file, senco_core::files::NATIONAL_LIMIT)?;
+            store.load_national(&text, &file.display().to_string(), context.stamp)?
+        }
         None => store.national()?,
     };
     let mut out = format!("{} (updated {})\n", national.name, dates::short(national.updated));

@@ -37,7 +37,7 @@ fn parse<'a>(store: &Store, command: &'a ImportCommand, today: chrono::NaiveDate
             Ok((parsed, args))
         }
         ImportCommand::Csv { common, profile } => {
-            let bytes = std::fs::read(&common.file).map_err(|e| cannot_read(&common.file, &e))?;
+            let bytes = senco_core::files::read_limited(&common.file, senco_core::files::CSV_LIMIT)?;
             let choice = if profile == "auto" { Choice::Auto } else { Choice::Named(profile.clone()) };
             Ok((csv::read(&bytes, &choice, &store.import_profiles()?), common))
         }

@@ -59,7 +59,7 @@ fn rules_for(kind: PackKind, file: Option<&Path>) -> Result<readiness::RuleSet, 
     let pack = pack_type(kind);
     let rules = match file {
         Some(file) => {
-            let text = std::fs::read_to_string(file).map_err(|e| Failure::Refused(format!("{} could not be read: {}", file.display(), senco_core::error::plain_cause(&e))))?;
+            let text = senco_core::files::read_text_limited(file, senco_core::files::RULES_LIMIT)?;
             readiness::parse_rules(&file.display().to_string(), &text)?
         }
         None => readiness::shipped(pack)?,

@@ -1,13 +1,28 @@
 //! National figures to compare the school with, from a dated data file: the one shipped in
 //! `assets/national/sen-in-england.json`, or a newer one the SENCO has loaded. Nothing here
 //! is hard-coded but the measures' names.
+//!
+//! A file is refused whole, naming the file and the figure, when it cannot be true: no
+//! figures (loading it would replace every national figure with none), a percentage outside
+//! 0 to 100, SEN support and EHC plans adding up to more than all SEN, a source that is not
+//! an https address, hidden characters or over-long text, or (when loaded) a date after today.
+//! Whatever it quotes from the file is shown through `text::shown`.
 
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use super::disclosure::{Comparison, PublishedTable};
 use super::Figure;
+use crate::text::shown;
 use crate::{Error, Result};
+
+/// The longest name, note and source accepted, in characters.
+pub const NAME_MAX: usize = 200;
+pub const NOTE_MAX: usize = 1000;
+pub const SOURCE_MAX: usize = 500;
+/// Published percentages are rounded to one decimal place, so SEN support and EHC plans may
+/// add up to all SEN plus this much.
+const ROUNDING: f64 = 0.1 + 1e-9;
 
 pub const SHIPPED: &str = include_str!("../../../../assets/national/sen-in-england.json");
 
@@ -39,15 +54,43 @@ impl National {
         National::parse(SHIPPED, "the shipped national figures").expect("the shipped file is checked by a test")
     }
 
+    /// Reads a newly chosen national figures file: everything `parse` checks, and its dates
+    /// are not after `today` (the Stamp's).
+    pub fn load(text: &str, file: &str, today: NaiveDate) -> Result<National> {
+        let national = National::parse(text, file)?;
+        if national.updated > today {
+            return Err(Error::Refused(format!(
+                "{file}: updated: {} is after today ({}), so the file cannot be right; check its date",
+                national.updated,
+                today
+            )));
+        }
+        if let Some((i, f)) = national.figures.iter().enumerate().find(|(_, f)| f.year > today.year()) {
+            return Err(Error::Refused(format!("{file}: figures[{i}]: the census of {} has not happened yet", f.year)));
+        }
+        Ok(national)
+    }
+
     /// Reads a national figures file, naming the file and what is wrong with it.
     pub fn parse(text: &str, file: &str) -> Result<National> {
         let national: National = serde_json::from_str(text)
-            .map_err(|e| Error::Refused(format!("{file} is not a national figures file: line {}, column {}: {e}", e.line(), e.column())))?;
+            .map_err(|e| Error::Refused(format!("{file} is not a national figures file: line {}, column {}: {}", e.line(), e.column(), shown_error(&e))))?;
+        let refuse = |problem: crate::error::FieldProblem| Error::Refused(format!("{file}: {}", problem.message));
+        crate::text::line("name", "name", &national.name, NAME_MAX).map_err(refuse)?;
+        crate::text::note("note", "note", &national.note).map_err(refuse)?;
+        if national.note.chars().count() > NOTE_MAX {
+            return Err(Error::Refused(format!("{file}: the note is {} characters long; at most {NOTE_MAX} are allowed", national.note.chars().count())));
+        }
+        if national.figures.is_empty() {
+            return Err(Error::Refused(format!(
+                "{file} gives no figures; loading it would remove every national figure, so it was not loaded"
+            )));
+        }
         for (i, f) in national.figures.iter().enumerate() {
             let at = format!("{file}: figures[{i}]");
             if !MEASURES.iter().any(|(m, _)| *m == f.measure) {
                 let known: Vec<&str> = MEASURES.iter().map(|(m, _)| *m).collect();
-                return Err(Error::Refused(format!("{at}: unknown measure {:?}; the measures are {}", f.measure, known.join(", "))));
+                return Err(Error::Refused(format!("{at}: unknown measure \"{}\"; the measures are {}", shown(&f.measure), known.join(", "))));
             }
             if !(0.0..=100.0).contains(&f.value) || !f.value.is_finite() {
                 return Err(Error::Refused(format!("{at}: {} is not a percentage from 0 to 100", f.value)));
@@ -58,8 +101,26 @@ impl National {
             if f.source.trim().is_empty() {
                 return Err(Error::Refused(format!("{at}: every figure needs its source")));
             }
+            crate::text::line("source", "source", &f.source, SOURCE_MAX).map_err(|p| Error::Refused(format!("{at}: {}", p.message)))?;
+            if !is_https_address(&f.source) {
+                return Err(Error::Refused(format!(
+                    "{at}: the source \"{}\" is not an https address; give the web page the figure is published on (https://…)",
+                    shown(&f.source)
+                )));
+            }
             if national.figures[..i].iter().any(|g| g.year == f.year && g.measure == f.measure) {
                 return Err(Error::Refused(format!("{at}: {} for {} is given twice", f.measure, f.year)));
+            }
+        }
+        for f in national.figures.iter().filter(|f| f.measure == "all_sen_pct") {
+            let part = |measure: &str| national.figures.iter().find(|g| g.year == f.year && g.measure == measure).map(|g| g.value);
+            if let (Some(k), Some(e)) = (part("sen_support_pct"), part("ehc_plan_pct")) {
+                if k + e > f.value + ROUNDING {
+                    return Err(Error::Refused(format!(
+                        "{file}: for {}, SEN support ({k}%) and EHC plans ({e}%) add up to more than all pupils with SEN ({}%), which cannot be true",
+                        f.year, f.value
+                    )));
+                }
             }
         }
         Ok(national)
@@ -90,5 +151,82 @@ impl National {
                 self.latest(measure, census).map(|f| Comparison { label: label.to_string(), school, national: f.value, national_year: f.year, source: f.source.clone() })
             })
             .collect()
+    }
+}
+
+/// `https://host/…`: an https address with a host and no spaces.
+fn is_https_address(text: &str) -> bool {
+    let Some(rest) = text.strip_prefix("https://") else { return false };
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    !host.is_empty() && host.contains('.') && !text.chars().any(char::is_whitespace)
+}
+
+/// serde_json's message, which may quote the file, with hidden characters shown as codes.
+fn shown_error(error: &serde_json::Error) -> String {
+    error.to_string().chars().map(|c| if c.is_control() || crate::text::is_hidden(c) { format!("<U+{:04X}>", c as u32) } else { c.to_string() }).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SOURCE: &str = "https://explore-education-statistics.service.gov.uk/find-statistics/special-educational-needs-in-england";
+
+    fn file(updated: &str, figures: &[(i32, &str, f64, &str)]) -> String {
+        let figures: Vec<serde_json::Value> = figures
+            .iter()
+            .map(|(year, measure, value, source)| serde_json::json!({ "year": year, "measure": measure, "value": value, "source": source }))
+            .collect();
+        serde_json::json!({ "name": "Newer figures", "updated": updated, "figures": figures }).to_string()
+    }
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 26).unwrap()
+    }
+
+    fn refused(text: &str, why: &str) {
+        let err = National::load(text, "new.json", today()).unwrap_err().to_string();
+        assert!(err.starts_with("new.json") && err.contains(why), "expected {why:?} in {err:?}");
+        assert!(!err.chars().any(|c| c.is_control() || crate::text::is_hidden(c)), "{err:?}");
+    }
+
+    #[test]
+    fn figures_that_cannot_be_true_are_refused_naming_the_file_and_the_figure() {
+        let good = file("2026-06-11", &[(2026, "sen_support_pct", 14.0, SOURCE), (2026, "ehc_plan_pct", 5.9, SOURCE), (2026, "all_sen_pct", 19.9, SOURCE)]);
+        assert_eq!(National::load(&good, "new.json", today()).unwrap().figures.len(), 3);
+        // Rounded figures may add up to a tenth more than all SEN.
+        let rounded = file("2026-06-11", &[(2026, "sen_support_pct", 14.05, SOURCE), (2026, "ehc_plan_pct", 5.95, SOURCE), (2026, "all_sen_pct", 19.9, SOURCE)]);
+        assert!(National::load(&rounded, "new.json", today()).is_ok());
+
+        refused(&file("2026-06-11", &[]), "gives no figures");
+        refused(&file("2026-06-11", &[(2026, "ehc_plan_pct", 100.5, SOURCE)]), "figures[0]: 100.5 is not a percentage from 0 to 100");
+        refused(&file("2026-06-11", &[(2026, "ehc_plan_pct", -0.5, SOURCE)]), "is not a percentage");
+        refused(
+            &file("2026-06-11", &[(2026, "sen_support_pct", 14.0, SOURCE), (2026, "ehc_plan_pct", 5.9, SOURCE), (2026, "all_sen_pct", 18.0, SOURCE)]),
+            "add up to more than all pupils with SEN",
+        );
+        refused(&file("2027-01-02", &[(2026, "ehc_plan_pct", 5.9, SOURCE)]), "2027-01-02 is after today (2026-11-26)");
+        refused(&file("2026-06-11", &[(2027, "ehc_plan_pct", 5.9, SOURCE)]), "the census of 2027 has not happened yet");
+        refused(&file("2026-06-11", &[(2026, "ehc_plan_pct", 5.9, "http://example.org/x")]), "is not an https address");
+        refused(&file("2026-06-11", &[(2026, "ehc_plan_pct", 5.9, "javascript:alert(1)")]), "is not an https address");
+        refused(&file("2026-06-11", &[(2026, "ehc_plan_pct", 5.9, "DfE, June 2026")]), "is not an https address");
+        refused(&file("2026-06-11", &[(2026, "ehc_plan_pct", 5.9, "https://")]), "is not an https address");
+        refused(&file("2026-06-11", &[(2026, "ehc\u{1b}[2J", 5.9, SOURCE)]), "unknown measure \"ehc<U+001B>[2J\"");
+    }
+
+    #[test]
+    fn hidden_characters_and_over_long_text_in_a_name_or_source_are_refused_not_echoed() {
+        let named = |name: &str| serde_json::json!({ "name": name, "updated": "2026-06-11", "figures": [{ "year": 2026, "measure": "ehc_plan_pct", "value": 5.9, "source": SOURCE }] }).to_string();
+        refused(&named("DfE \u{1b}]0;owned\u{7}"), "invisible control character (U+001B)");
+        refused(&named("DfE \u{202E}gnidaer"), "hidden formatting character (U+202E)");
+        refused(&named(&"N".repeat(NAME_MAX + 1)), "the name is 201 characters long");
+        refused(&file("2026-06-11", &[(2026, "ehc_plan_pct", 5.9, "https://example.org/\u{1b}[2J")]), "invisible control character (U+001B)");
+        refused("{\"name\": \"\u{1b}[2J\", \u{1b}", "is not a national figures file");
+    }
+
+    #[test]
+    fn the_shipped_figures_pass_every_check() {
+        let shipped = National::shipped();
+        assert!(National::load(SHIPPED, "shipped", shipped.updated).is_ok());
     }
 }

@@ -18,7 +18,8 @@ use ts_rs::TS;
 
 use crate::census::SenStatus;
 
-use super::{shown, values, Field, FileFacts, MisNeed, MisPupil, MisSen, Parsed, Place, Problem, Source};
+use crate::text::shown;
+use super::{values, Field, FileFacts, MisNeed, MisPupil, MisSen, Parsed, Place, Problem, Source};
 
 pub const MAX_CELLS: usize = 1000;
 pub const MAX_CELL_CHARS: usize = 10_000;
@@ -285,6 +286,7 @@ pub struct Headings {
 
 /// Reads the heading line and the first rows' values.
 pub fn headings(bytes: &[u8]) -> Result<Headings, String> {
+    within_limit(bytes)?;
     let (text, encoding) = decode(bytes)?;
     let (delimiter, name) = delimiter(&text);
     let (rows, problems) = rows(&text, delimiter);
@@ -298,8 +300,20 @@ pub fn headings(bytes: &[u8]) -> Result<Headings, String> {
     Ok(Headings { headings, examples, encoding: encoding.to_string(), delimiter: name.to_string() })
 }
 
+/// Refuses a file past `files::CSV_LIMIT`, whichever shell read it.
+fn within_limit(bytes: &[u8]) -> Result<(), String> {
+    let limit = crate::files::CSV_LIMIT;
+    if bytes.len() as u64 > limit.bytes() {
+        return Err(format!("the file is larger than {} MB, the most {} may be, so it was not read; check that it is the right file", limit.megabytes, limit.kind));
+    }
+    Ok(())
+}
+
 /// Reads a CSV export with the chosen profile. `profiles` holds the shipped and saved ones.
 pub fn read(bytes: &[u8], choice: &Choice, profiles: &[ImportProfile]) -> Parsed {
+    if let Err(message) = within_limit(bytes) {
+        return Parsed::failed(Source::Csv, Problem::file(message));
+    }
     let (text, encoding) = match decode(bytes) {
         Ok(decoded) => decoded,
         Err(message) => return Parsed::failed(Source::Csv, Problem::file(message)),

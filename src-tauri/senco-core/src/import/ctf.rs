@@ -7,6 +7,9 @@
 //!   entity-expansion attacks such as "billion laughs" work); references other than XML's
 //!   five and character references refuse it too;
 //! - no deep nesting (64 levels) and no text over 64 KiB in one element;
+//! - at most `files::CTF_LIMIT` (100 MB) in all and 1 MB in any one tag, text or comment,
+//!   counted as the bytes arrive (`files::Capped`), so an endless stream (`/dev/zero`) stops
+//!   with a message naming the limit instead of filling memory;
 //! - every element it does not read is counted by its path, not silently dropped;
 //! - a pupil with a problem is reported with its record number and kept out of the list.
 
@@ -18,8 +21,10 @@ use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 
 use crate::census::SenStatus;
+use crate::files::{Capped, Exceeded, CTF_LIMIT};
 
-use super::{shown, values, FileFacts, MisNeed, MisPupil, MisSen, Parsed, Place, Problem, Source, Field};
+use crate::text::shown;
+use super::{values, FileFacts, MisNeed, MisPupil, MisSen, Parsed, Place, Problem, Source, Field};
 
 /// The oldest CTF version read: the one for the 2020/21 school year.
 pub const OLDEST_VERSION: u32 = 20;
@@ -33,6 +38,8 @@ const MAX_IGNORED: usize = 200;
 /// At most this many repeated groups (SEN entries, needs, meal periods…) in one pupil.
 const MAX_GROUPS: usize = 1000;
 const MAX_TEXT: usize = 64 * 1024;
+/// The most quick-xml may buffer for one event (a tag, a run of text, a comment).
+const MAX_EVENT: u64 = 1024 * 1024;
 
 /// Elements the reader uses, by their path below `CTfile`.
 const KNOWN: &[&str] = &[
@@ -140,7 +147,7 @@ struct Header {
 /// importing school's LA and establishment number, whose entry in a pupil's school history
 /// gives their admission date.
 pub fn read(input: impl BufRead, today: NaiveDate, here: (&str, &str)) -> Parsed {
-    let mut reader = Reader::from_reader(input);
+    let mut reader = Reader::from_reader(Capped::new(input, CTF_LIMIT.bytes(), MAX_EVENT));
     // Text is trimmed once, when its element closes: trimming each piece would lose the
     // spaces around an entity ("SMITH &amp; JONES").
     reader.config_mut().trim_text(false);
@@ -155,12 +162,24 @@ pub fn read(input: impl BufRead, today: NaiveDate, here: (&str, &str)) -> Parsed
         ignored: BTreeMap::new(),
     };
     let failure = loop {
+        reader.get_mut().start_piece();
         let event = match reader.read_event_into(&mut buf) {
             Ok(event) => event,
             Err(error) => {
                 let at = reader.error_position();
                 let inside = if state.records > 0 { format!(" (in or after pupil record {})", state.records) } else { String::new() };
-                break Some(format!("the file is not well-formed XML at byte {at}{inside}: {}", xml_cause(&error)));
+                break Some(match reader.get_ref().exceeded() {
+                    Some(Exceeded::Total) => format!(
+                        "the file is larger than {} MB, the most {} may be, so it was not read; check that it is the right file",
+                        CTF_LIMIT.megabytes, CTF_LIMIT.kind
+                    ),
+                    Some(Exceeded::Piece) => format!(
+                        "the file has a tag, text or comment of more than {} MB near byte {}{inside}, which no CTF has, so it was not read",
+                        MAX_EVENT / (1024 * 1024),
+                        reader.buffer_position()
+                    ),
+                    None => format!("the file is not well-formed XML at byte {at}{inside}: {}", xml_cause(&error)),
+                });
             }
         };
         let step = match event {

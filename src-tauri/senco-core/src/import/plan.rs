@@ -24,7 +24,8 @@ use crate::census::{NeedCode, SenStatus};
 use crate::pupil::{display_name, PupilId, PupilInput, Sex};
 use crate::upn::Upn;
 
-use super::{shown, Field, FileFacts, MisNeed, MisPupil, Parsed, Place, Problem, Source};
+use crate::text::shown;
+use super::{Field, FileFacts, MisNeed, MisPupil, Parsed, Place, Problem, Source};
 
 /// A pupil already on the register, as the plan compares them.
 #[derive(Debug, Clone, PartialEq)]

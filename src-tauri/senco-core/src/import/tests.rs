@@ -135,6 +135,51 @@ fn hostile_ctfs_are_refused_with_a_reason() {
     refused(b"<CTfile><CTFpupilData/></CTfile>", "no <Header>");
 }
 
+/// A stream that repeats `pattern` for ever after `head`, like a device or a FIFO.
+struct Endless {
+    head: &'static [u8],
+    pattern: &'static [u8],
+    at: usize,
+}
+
+impl std::io::Read for Endless {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        let mut n = 0;
+        while n < out.len() {
+            out[n] = if self.at < self.head.len() { self.head[self.at] } else { self.pattern[(self.at - self.head.len()) % self.pattern.len()] };
+            self.at += 1;
+            n += 1;
+        }
+        Ok(n)
+    }
+}
+
+#[test]
+fn an_endless_or_oversized_ctf_stops_at_its_limit_with_a_message_naming_it() {
+    let endless = |head: &'static [u8], pattern: &'static [u8]| std::io::BufReader::new(Endless { head, pattern, at: 0 });
+    // `/dev/zero`: one endless run of text, stopped at the 1 MB an event may be.
+    let parsed = ctf::read(endless(b"", b"\0"), today(), ("886", "2001"));
+    let message = &parsed.problems.last().unwrap().message;
+    assert!(message.contains("a tag, text or comment of more than 1 MB"), "{message}");
+    let parsed = ctf::read(endless(b"<CTfile><Header><CTFversion>", b"9"), today(), ("886", "2001"));
+    assert!(parsed.problems.last().unwrap().message.contains("more than 1 MB"), "{:?}", parsed.problems);
+    // Small elements for ever: stopped at the 100 MB a CTF may be.
+    let parsed = ctf::read(endless(b"<CTfile>", b"<!-- a comment, one of very many, each well under the limit of one event -->\n"), today(), ("886", "2001"));
+    assert!(parsed.pupils.is_empty());
+    let message = &parsed.problems.last().unwrap().message;
+    assert!(message.contains("larger than 100 MB, the most a CTF may be"), "{message}");
+}
+
+#[test]
+fn an_oversized_csv_is_refused_naming_the_limit() {
+    let limit = crate::files::CSV_LIMIT.bytes() as usize;
+    let mut bytes = sims(&[]);
+    bytes.resize(limit + 1, b' ');
+    let parsed = read_csv(&bytes, "sims");
+    assert!(parsed.problems.iter().any(|p| p.message.contains("larger than 50 MB, the most a CSV file may be")), "{:?}", parsed.problems);
+    assert!(csv::headings(&bytes).unwrap_err().contains("larger than 50 MB"));
+}
+
 #[test]
 fn elements_the_toolkit_does_not_read_are_skipped_however_deep_and_counted() {
     let deep = format!("{}{}", "<Extra>".repeat(500), "</Extra>".repeat(500));

@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 use crate::census::{NeedCode, SenStatus};
 use crate::pupil::Sex;
 
-use super::shown;
+use crate::text::shown;
 
 /// Letters and digits only, upper-cased: "Autistic Spectrum Disorder" → "AUTISTICSPECTRUMDISORDER".
 pub fn squash(text: &str) -> String {

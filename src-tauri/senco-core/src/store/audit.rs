@@ -59,7 +59,7 @@ impl Store {
 
     /// Names who acts through this store from now on, e.g. "senco command line (jsmith)".
     pub fn set_actor(&mut self, actor: &str) -> Result<()> {
-        set_actor(&self.conn, &crate::import::shown(actor))
+        set_actor(&self.conn, &crate::text::shown(actor))
     }
 }
 
@@ -101,7 +101,7 @@ static PROCESS_ACTOR: std::sync::OnceLock<String> = std::sync::OnceLock::new();
 
 /// Names who acts through this process; the first call wins.
 pub fn set_process_actor(actor: &str) {
-    let _ = PROCESS_ACTOR.set(crate::import::shown(actor));
+    let _ = PROCESS_ACTOR.set(crate::text::shown(actor));
 }
 
 pub(super) fn process_actor() -> &'static str {

@@ -477,7 +477,7 @@ pub fn plan_restore(file: &Path, target: &Path, unlock: &Unlock<'_>) -> Result<R
 fn shown_time(iso: &str) -> String {
     match chrono::NaiveDateTime::parse_from_str(iso, "%Y-%m-%dT%H:%M:%S") {
         Ok(t) => format!("{} at {}", crate::dates::short(t.date()), t.format("%H:%M")),
-        Err(_) => crate::import::shown(iso),
+        Err(_) => crate::text::shown(iso),
     }
 }
 

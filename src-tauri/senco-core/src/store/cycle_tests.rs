@@ -283,8 +283,26 @@ fn a_catalogue_file_over_the_limit_is_refused_and_loads_nothing() {
     while huge.len() <= crate::catalogue::FILE_MAX_BYTES {
         huge.push_str("# padding padding padding padding padding padding padding padding\n");
     }
-    assert!(refused(store.load_catalogue(&huge, day("2025-09-01"))).contains("at most 5242880 bytes"));
+    assert!(refused(store.load_catalogue(&huge, day("2025-09-01"))).contains("larger than 5 MB, the most a catalogue file may be"));
     assert_eq!(store.catalogues().unwrap().len(), 1, "only the shipped catalogue");
+}
+
+#[test]
+fn a_catalogue_without_its_headers_is_refused_by_load_as_check_refuses_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, ..) = new_school(dir.path());
+    let body = "section S1: All\n  heading H: One\n    item 01: Fine\n";
+    let no_name = format!("prefix: OAP\n{body}");
+    let why = refused(store.load_catalogue(&no_name, day("2025-09-01")));
+    assert!(why.contains("the `catalogue:` header is missing") && why.contains("nothing was loaded"), "{why}");
+    let long_name = format!("catalogue: {}\nversion: 1\nprefix: OAP\n{body}", "N".repeat(101));
+    let why = refused(store.load_catalogue(&long_name, day("2025-09-01")));
+    assert!(why.contains("the catalogue header is 101 characters long; at most 100"), "{why}");
+    let long_version = format!("catalogue: Other LA\nversion: {}\nprefix: OAP\n{body}", "9".repeat(41));
+    assert!(refused(store.load_catalogue(&long_version, day("2025-09-01"))).contains("the version header is 41 characters long"));
+    assert_eq!(store.catalogues().unwrap().len(), 1, "only the shipped catalogue");
+    let good = format!("catalogue: Other LA\nversion: 3\nprefix: OAP\n{body}");
+    assert_eq!(store.load_catalogue(&good, day("2025-09-01")).unwrap().0.name, "Other LA");
 }
 
 #[test]

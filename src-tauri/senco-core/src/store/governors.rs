@@ -224,9 +224,10 @@ impl Store {
         }
     }
 
-    /// Loads a newer national figures file (checked first; a bad file changes nothing).
+    /// Loads a newer national figures file (checked first, against the Stamp's today; a bad
+    /// file changes nothing).
     pub fn load_national(&mut self, text: &str, file: &str, stamp: Stamp) -> Result<National> {
-        let national = National::parse(text, file)?;
+        let national = National::load(text, file, stamp.today)?;
         let tx = self.begin(stamp)?;
         let stored = serde_json::to_string(&national).map_err(|e| Error::Refused(e.to_string()))?;
         tx.execute("INSERT INTO setting (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value", params![NATIONAL_SETTING, stored])?;

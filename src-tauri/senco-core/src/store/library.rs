@@ -54,18 +54,15 @@ impl Store {
     pub fn load_catalogue(&mut self, text: &str, stamp: Stamp) -> Result<(Catalogue, Vec<CatalogueProblem>)> {
         self.refuse_in_demo("loading a catalogue of provision")?;
         if text.len() > catalogue::FILE_MAX_BYTES {
-            return Err(Error::Refused(format!(
-                "the file is {} bytes; a catalogue file is at most {} bytes, so nothing was loaded",
-                text.len(),
-                catalogue::FILE_MAX_BYTES
-            )));
+            return Err(crate::files::CATALOGUE_LIMIT.refusal("the file"));
         }
         let loaded = catalogue::parse(text);
-        let c = &loaded.catalogue;
-        if c.items.is_empty() || c.prefix.is_empty() {
-            let first = loaded.problems.first().map(|p| format!(" (line {}: {})", p.line, p.message)).unwrap_or_default();
-            return Err(Error::Refused(format!("the file has no usable catalogue items{first}; nothing was loaded")));
+        // The same header checks as `senco catalogue check`: a file without its name, version
+        // or prefix is refused whole, not loaded as an unnamed catalogue.
+        if let Some(why) = loaded.refusal() {
+            return Err(Error::Refused(format!("{why}; nothing was loaded")));
         }
+        let c = &loaded.catalogue;
         if c.prefix == catalogue::shipped().prefix || c.prefix == "SCHOOL" {
             return Err(Error::Refused(format!("the prefix {} is taken by a catalogue the app provides: give the file another prefix", c.prefix)));
         }

@@ -123,7 +123,7 @@ impl Store {
             None => RETENTION_DEFAULT_YEARS,
             Some(text) => text.parse().ok().filter(|y| (RETENTION_MIN_YEARS..=RETENTION_MAX_YEARS).contains(y)).ok_or_else(|| Error::Damaged {
                 path: Some(self.path.clone()),
-                detail: format!("the retention period is stored as {:?}", crate::import::shown(&text)),
+                detail: format!("the retention period is stored as {:?}", crate::text::shown(&text)),
             })?,
         };
         Ok(RetentionSetting { years, default_years: RETENTION_DEFAULT_YEARS, min_years: RETENTION_MIN_YEARS, max_years: RETENTION_MAX_YEARS })
