@@ -831,11 +831,17 @@ fn earlier_rules(tables: &[CountTable], earlier: &[&Published]) -> Earlier {
     let shown: Vec<(BTreeSet<String>, HashMap<Place, Figure>)> =
         earlier.iter().map(|e| (e.tables.iter().map(|t| t.id.clone()).collect(), published_places(&e.tables).into_iter().collect())).collect();
     for table in tables {
-        if shown.iter().any(|(ids, _)| !ids.contains(&table.id)) {
-            let note = match DETAIL.iter().find(|(id, _)| *id == table.id) {
-                Some((_, note)) => note.to_string(),
-                None => format!("The table \"{}\" is not shown, because an earlier summary for this census day left it out.", table.title),
-            };
+        if let Some(i) = shown.iter().position(|(ids, _)| !ids.contains(&table.id)) {
+            // The reason the earlier summary gave, so the same summary reads the same.
+            let quoted = format!("\"{}\"", table.title);
+            let detail = DETAIL.iter().find(|(id, _)| *id == table.id).map(|(_, note)| note.to_string());
+            let note = earlier[i]
+                .notes
+                .iter()
+                .find(|n| n.contains(&quoted))
+                .cloned()
+                .or(detail)
+                .unwrap_or_else(|| format!("The table {quoted} is not shown, because an earlier summary for this census day left it out."));
             rules.leave_out.insert(table.id.clone(), note);
         }
     }
@@ -931,7 +937,7 @@ pub fn publish_after(aggregate: &Aggregate, threshold: u32, national: &super::na
 fn publish_with(aggregate: &Aggregate, threshold: u32, national: &super::national::National, earlier: &[&Published]) -> Published {
     let rules = earlier_rules(&aggregate.tables, earlier);
     let mut leave_out = rules.leave_out.clone();
-    let (tables, hidden, mut notes) = loop {
+    let (tables, hidden, detail_notes) = loop {
         let (tables, hidden, notes) = suppress_tables(aggregate, threshold, &rules.hide, &leave_out);
         let grouped = whole_groups(&published_tables(&tables, &hidden), threshold);
         if grouped.is_empty() {
@@ -945,11 +951,15 @@ fn publish_with(aggregate: &Aggregate, threshold: u32, national: &super::nationa
             );
         }
     };
+    let mut notes = aggregate.notes.clone();
     if rules.changed {
         notes.push(CHANGED_NOTE.to_string());
     }
-    // In the aggregate's order, so the notes read the same way every time.
-    notes.extend(aggregate.tables.iter().filter_map(|t| leave_out.get(&t.id).cloned()));
+    // Why each table is left out, in the aggregate's order whatever the reason, so the same
+    // summary reads the same way every time.
+    let mut why: BTreeMap<String, String> = detail_notes;
+    why.extend(leave_out);
+    notes.extend(aggregate.tables.iter().filter_map(|t| why.get(&t.id).cloned()));
     let published = published_tables(&tables, &hidden);
     let measures = super::report::measures(aggregate, &published, threshold);
     let comparisons = national.comparisons(aggregate.census_date, &published);
@@ -969,12 +979,12 @@ fn publish_with(aggregate: &Aggregate, threshold: u32, national: &super::nationa
 
 /// The tables to publish and the figures to hide in them: the aggregate's tables less
 /// `leave_out`, with every figure at a place in `hide` hidden from the start.
-fn suppress_tables(aggregate: &Aggregate, threshold: u32, hide: &BTreeSet<Place>, leave_out: &BTreeMap<String, String>) -> (Vec<CountTable>, BTreeSet<Fig>, Vec<String>) {
+fn suppress_tables(aggregate: &Aggregate, threshold: u32, hide: &BTreeSet<Place>, leave_out: &BTreeMap<String, String>) -> (Vec<CountTable>, BTreeSet<Fig>, BTreeMap<String, String>) {
     let is_detail = |t: &CountTable| DETAIL.iter().any(|(id, _)| *id == t.id);
     let start_of = |tables: &[CountTable]| -> BTreeSet<Fig> { Model::new(tables).figures.iter().copied().filter(|f| hide.contains(&place_of(tables, *f))).collect() };
     let mut tables: Vec<CountTable> = aggregate.tables.iter().filter(|t| !is_detail(t) && !leave_out.contains_key(&t.id)).cloned().collect();
     let mut hidden = suppress_from(&tables, threshold, &start_of(&tables));
-    let mut notes = aggregate.notes.clone();
+    let mut notes = BTreeMap::new();
     for (id, note) in DETAIL {
         let Some(detail) = aggregate.tables.iter().find(|t| t.id == id) else { continue };
         if leave_out.contains_key(id) {
@@ -1008,7 +1018,7 @@ fn suppress_tables(aggregate: &Aggregate, threshold: u32, hide: &BTreeSet<Place>
             tables = trial;
             hidden = trial_hidden;
         } else {
-            notes.push(note.to_string());
+            notes.insert(id.to_string(), note.to_string());
         }
     }
     (tables, hidden, notes)

@@ -780,6 +780,7 @@ fn a_school_of_six_does_not_show_that_every_sen_pupil_has_free_meals_or_that_the
         assert!(p.tables.iter().all(|t| t.id != id), "the {id} table is left out");
     }
     assert!(p.notes.iter().any(|n| n.contains("Free school meals") && n.contains("falls wholly in one category")), "{:?}", p.notes);
+    assert!(report::html(&p).contains("Free school meals&quot; is not shown, because in it a small group"), "the page says so too");
     assert!(recoverable(&v).is_empty());
 }
 
