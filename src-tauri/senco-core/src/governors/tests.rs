@@ -799,10 +799,13 @@ fn refused(v: &Value, says: &str) {
     assert!(err.contains("broken.json") && err.contains(says), "{err} should say {says:?}");
 }
 
+/// A hand edit of an aggregation file.
+type Breaks = Box<dyn Fn(&mut Value)>;
+
 #[test]
 fn a_roll_up_refuses_hand_edited_files_that_do_not_add_up_or_cannot_be_true() {
     let sex_count = |v: &mut Value| table_mut(v, "sex")["rows"][0]["cells"][0].as_u64().unwrap();
-    let cases: Vec<(&str, Box<dyn Fn(&mut Value)>)> = vec![
+    let cases: Vec<(&str, Breaks)> = vec![
         ("table sex", Box::new(move |v| {
             let n = sex_count(v);
             table_mut(v, "sex")["rows"][0]["cells"][0] = (n + 7).into();
