@@ -199,6 +199,103 @@ pub fn write_new(folder: &Path, stem: &str, ext: &str, bytes: &[u8]) -> Result<(
     written
 }
 
+/// A file written to a temporary name and given its final name, but not yet put there:
+/// for an output that must arrive together with its record in the store. The caller
+/// records `path` (and `temporary`), commits, then calls `settle`; if the record fails it
+/// calls `abandon`. A program stopped in between leaves only the temporary file, which the
+/// record lets the next run put in place (or, unrecorded, clear away).
+#[derive(Debug)]
+pub struct Staged {
+    /// None when the same bytes are already at `path`: nothing is left to put in place.
+    pub temporary: Option<PathBuf>,
+    pub path: PathBuf,
+}
+
+/// Writes `bytes` as `stem.ext` (or `stem-2.ext`…, never over another file) in `folder`,
+/// to a temporary file only: `path` is the first free name or one already holding the same
+/// bytes, leaving out the names in `reserved` (other outputs not yet in place).
+pub fn stage_new(folder: &Path, stem: &str, ext: &str, bytes: &[u8], reserved: &[PathBuf]) -> Result<Staged> {
+    for n in 1..1000 {
+        let path = if n == 1 { folder.join(format!("{stem}.{ext}")) } else { folder.join(format!("{stem}-{n}.{ext}")) };
+        if reserved.contains(&path) {
+            continue;
+        }
+        match fs::symlink_metadata(&path) {
+            Ok(_) => {
+                if fs::read(&path).is_ok_and(|old| old == bytes) {
+                    return Ok(Staged { temporary: None, path });
+                }
+            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                let temporary = temporary_sibling(&path);
+                let written = (|| {
+                    let mut file = create_private_file(&temporary)?;
+                    file.write_all(bytes).map_err(file_error(&temporary, "write"))?;
+                    file.sync_all().map_err(file_error(&temporary, "write"))
+                })();
+                if let Err(e) = written {
+                    let _ = fs::remove_file(&temporary);
+                    return Err(e);
+                }
+                sync_folder(&temporary);
+                return Ok(Staged { temporary: Some(temporary), path });
+            }
+            Err(e) => return Err(file_error(&path, "read")(e)),
+        }
+    }
+    Err(Error::Refused(format!("{} already holds 999 files named {stem}: move some elsewhere first", folder.display())))
+}
+
+impl Staged {
+    /// Puts the file in place (never over another file) and removes the temporary one.
+    pub fn settle(&self) -> Result<()> {
+        match &self.temporary {
+            Some(temporary) => settle(temporary, &self.path),
+            None => Ok(()),
+        }
+    }
+
+    /// Removes the temporary file: its record was never made.
+    pub fn abandon(&self) {
+        if let Some(temporary) = &self.temporary {
+            let _ = fs::remove_file(temporary);
+        }
+    }
+}
+
+/// Puts the temporary file `temporary` at `path` unless something is there already, then
+/// removes it. Done when `temporary` is gone (another run settled it first) or `path`
+/// holds the same bytes; refused, naming `path`, if it holds a different file.
+pub fn settle(temporary: &Path, path: &Path) -> Result<()> {
+    match link_new(temporary, path) {
+        Ok(()) => sync_folder(path),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+            let same = match (fs::read(temporary), fs::read(path)) {
+                (Ok(ours), Ok(theirs)) => ours == theirs,
+                (Err(e), _) if e.kind() == io::ErrorKind::NotFound => true,
+                _ => false,
+            };
+            if !same {
+                return Err(Error::Refused(format!(
+                    "{} was made by another program while this output was written; the output is kept as {}",
+                    path.display(),
+                    temporary.display()
+                )));
+            }
+        }
+        Err(e) => return Err(file_error(path, "write")(e)),
+    }
+    match fs::remove_file(temporary) {
+        Ok(()) => {
+            sync_folder(temporary);
+            Ok(())
+        }
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(file_error(temporary, "remove")(e)),
+    }
+}
+
 /// Flushes a folder's entries, so a rename survives a power cut. Best effort: some
 /// platforms cannot open a folder for this, and the rename itself is still atomic.
 pub fn sync_folder(path: &Path) {

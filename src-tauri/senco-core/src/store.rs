@@ -121,6 +121,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0007_consent_training_reviews.sql"),
     include_str!("../migrations/0008_mis_import.sql"),
     include_str!("../migrations/0009_audit_retention.sql"),
+    include_str!("../migrations/0010_publications.sql"),
 ];
 
 /// The migration after which the provision library is seeded from `assets/library`.
@@ -251,6 +252,18 @@ impl Store {
             )));
         }
         Ok(self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?)
+    }
+}
+
+/// The school's write lock, held until dropped (then released, having changed nothing).
+pub struct WriteLock<'a>(#[allow(dead_code)] Transaction<'a>);
+
+impl Store {
+    /// Takes the school's write lock, as another program in the middle of a long change
+    /// holds it, until the guard is dropped: for tests of what waits on it (and gives up
+    /// after `BUSY_TIMEOUT`).
+    pub fn hold_write_lock(&mut self, stamp: Stamp) -> Result<WriteLock<'_>> {
+        Ok(WriteLock(self.begin(stamp)?))
     }
 }
 

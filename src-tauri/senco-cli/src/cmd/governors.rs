@@ -44,9 +44,7 @@ pub fn rollup(context: &Context, args: RollupArgs) -> Result<ExitCode, Failure> 
     let threshold = disclosure::threshold(args.threshold)?;
     let mut inputs = Vec::with_capacity(args.files.len());
     for file in &args.files {
-        let name = file.display().to_string();
-        let aggregate = rollup::read(&name, &read(file)?)?;
-        inputs.push((name, aggregate));
+        inputs.push((file.display().to_string(), rollup::read_file(file)?));
     }
     let merged = rollup::merge(&inputs)?;
     senco_core::files::create_private_dir(&args.out)?;

@@ -281,6 +281,16 @@ impl Model {
         }
     }
 
+    /// Each figure that counts a known set of pupils, with the key of that set and its value.
+    pub(crate) fn keyed_values(&self) -> Vec<(Fig, String, u64)> {
+        self.figures.iter().enumerate().filter_map(|(i, f)| self.key_list[i].clone().map(|k| (*f, k, self.values[i]))).collect()
+    }
+
+    /// The index of the table a figure is in.
+    pub(crate) fn table_of(&self, fig: Fig) -> usize {
+        fig.table()
+    }
+
     pub(crate) fn value(&self, fig: Fig) -> u64 {
         self.exprs[&fig].iter().map(|a| self.atom_value[*a]).sum()
     }
@@ -563,14 +573,9 @@ const PAIRS: usize = 5;
 /// How many companions are tried for each disclosed figure before settling for the best guess.
 const TRIES: usize = 8;
 
-/// Which figures to hide: every count from 1 to below the threshold, then as many more as
-/// it takes for none to be worked out.
-pub(crate) fn suppress(tables: &[CountTable], threshold: u32) -> BTreeSet<Fig> {
-    suppress_from(tables, threshold, &BTreeSet::new())
-}
-
-/// As `suppress`, starting with `start` hidden as well (what another set of the same tables
-/// needed), so adding a table does not redo the work.
+/// Which figures to hide: every count from 1 to below the threshold and every figure in
+/// `start` (what an earlier summary or another set of the same tables needed), then as many
+/// more as it takes for none to be worked out.
 fn suppress_from(tables: &[CountTable], threshold: u32, start: &BTreeSet<Fig>) -> BTreeSet<Fig> {
     let model = Model::new(tables);
     let classes = model.classes();
@@ -754,48 +759,207 @@ fn place(tables: &[CountTable], f: Fig) -> (String, u8, usize, usize) {
     }
 }
 
-/// The governors' summary of an aggregate (one school's or a roll-up's) at a threshold.
-///
-/// The summary tables are suppressed first. Each detailed table (year groups, individual
-/// needs) is then added only if nothing in it has to be hidden (year groups) or it hides
-/// nothing more in the other tables (needs); otherwise a note says why it is left out.
-pub fn publish(aggregate: &Aggregate, threshold: u32, national: &super::national::National) -> Published {
-    let is_detail = |t: &CountTable| DETAIL.iter().any(|(id, _)| *id == t.id);
-    let mut tables: Vec<CountTable> = aggregate.tables.iter().filter(|t| !is_detail(t)).cloned().collect();
-    let mut hidden = suppress(&tables, threshold);
-    let mut notes = aggregate.notes.clone();
-    for (id, note) in DETAIL {
-        let Some(detail) = aggregate.tables.iter().find(|t| t.id == id) else { continue };
-        // Put it back where it was, before the table summed from it.
-        let mut trial = tables.clone();
-        let at = trial.iter().position(|t| t.derived.as_ref().is_some_and(|d| d.from == id)).map_or(trial.len(), |i| i + 1);
-        trial.insert(at, detail.clone());
-        // What the other tables needed stays hidden; the trial only adds to it.
-        let moved = |f: Fig| -> Fig {
-            let t = f.table();
-            let t = if t >= at { t + 1 } else { t };
-            match f {
-                Fig::Cell(_, r, c) => Fig::Cell(t, r, c),
-                Fig::Row(_, r) => Fig::Row(t, r),
-                Fig::Col(_, c) => Fig::Col(t, c),
-                Fig::Grand(_) => Fig::Grand(t),
+/// Where a figure stands in a table, by names rather than positions, so the same figure can
+/// be found in a summary made earlier: (table id, row label, column label); `None` for a
+/// total over that direction.
+pub type Place = (String, Option<String>, Option<String>);
+
+fn place_of(tables: &[CountTable], f: Fig) -> Place {
+    let t = &tables[f.table()];
+    match f {
+        Fig::Cell(_, r, c) => (t.id.clone(), Some(t.rows[r].label.clone()), Some(t.columns[c].clone())),
+        Fig::Row(_, r) => (t.id.clone(), Some(t.rows[r].label.clone()), None),
+        Fig::Col(_, c) => (t.id.clone(), None, Some(t.columns[c].clone())),
+        Fig::Grand(_) => (t.id.clone(), None, None),
+    }
+}
+
+/// Every figure of published tables with its place.
+fn published_places(tables: &[PublishedTable]) -> Vec<(Place, Figure)> {
+    let mut out = Vec::new();
+    for t in tables {
+        for row in &t.rows {
+            for (cell, column) in row.cells.iter().zip(&t.columns) {
+                out.push(((t.id.clone(), Some(row.label.clone()), Some(column.clone())), cell.count));
             }
-        };
-        let start: BTreeSet<Fig> = hidden.iter().map(|f| moved(*f)).collect();
-        let trial_hidden = suppress_from(&trial, threshold, &start);
-        let before: BTreeSet<_> = hidden.iter().map(|f| place(&tables, *f)).collect();
-        let after: BTreeSet<_> = trial_hidden.iter().filter(|f| f.table() != at).map(|f| place(&trial, *f)).collect();
-        let safe = match id {
-            "year" => !trial_hidden.iter().any(|f| f.table() == at),
-            _ => before == after,
-        };
-        if safe {
-            tables = trial;
-            hidden = trial_hidden;
-        } else {
-            notes.push(note.to_string());
+            out.push(((t.id.clone(), Some(row.label.clone()), None), row.total));
+        }
+        for (total, column) in t.column_totals.iter().zip(&t.columns) {
+            out.push(((t.id.clone(), None, Some(column.clone())), *total));
+        }
+        if let Some(grand) = t.grand_total {
+            out.push(((t.id.clone(), None, None), grand));
         }
     }
+    out
+}
+
+impl Published {
+    /// The figures this summary shows as `c`, as "table / row / column" ("total" for a total).
+    pub fn hidden_places(&self) -> Vec<String> {
+        published_places(&self.tables)
+            .into_iter()
+            .filter(|(_, f)| *f == Figure::Suppressed)
+            .map(|((t, r, c), _)| format!("{t} / {} / {}", r.unwrap_or_else(|| "total".into()), c.unwrap_or_else(|| "total".into())))
+            .collect()
+    }
+}
+
+/// What earlier summaries of the same census day oblige a new one to do, so that all of
+/// them together show no more than the first did: hide every figure any of them hid (or
+/// did not show, or showed with another value, if the records have changed since), and
+/// leave out every table any of them left out.
+#[derive(Default)]
+struct Earlier {
+    /// Figures to hide, by place.
+    hide: BTreeSet<Place>,
+    /// Tables to leave out, with the reason.
+    leave_out: BTreeMap<String, String>,
+    /// Whether a figure has changed since an earlier summary showed it.
+    changed: bool,
+}
+
+const EARLIER_NOTE: &str = "A summary for this census day was made before. Every count it hid is hidden here too, and every table it left out is left out, so that the summaries together show no more than the first one did.";
+const CHANGED_NOTE: &str = "Some figures for this census day have changed since an earlier summary was made for it; they are hidden (c), so that the change cannot be traced to a child.";
+
+fn earlier_rules(tables: &[CountTable], earlier: &[&Published]) -> Earlier {
+    let mut rules = Earlier::default();
+    if earlier.is_empty() {
+        return rules;
+    }
+    let model = Model::new(tables);
+    let shown: Vec<(BTreeSet<String>, HashMap<Place, Figure>)> =
+        earlier.iter().map(|e| (e.tables.iter().map(|t| t.id.clone()).collect(), published_places(&e.tables).into_iter().collect())).collect();
+    for table in tables {
+        if let Some(i) = shown.iter().position(|(ids, _)| !ids.contains(&table.id)) {
+            // The reason the earlier summary gave, so the same summary reads the same.
+            let quoted = format!("\"{}\"", table.title);
+            let detail = DETAIL.iter().find(|(id, _)| *id == table.id).map(|(_, note)| note.to_string());
+            let note = earlier[i]
+                .notes
+                .iter()
+                .find(|n| n.contains(&quoted))
+                .cloned()
+                .or(detail)
+                .unwrap_or_else(|| format!("The table {quoted} is not shown, because an earlier summary for this census day left it out."));
+            rules.leave_out.insert(table.id.clone(), note);
+        }
+    }
+    for fig in &model.figures {
+        let place = place_of(tables, *fig);
+        if rules.leave_out.contains_key(&place.0) {
+            continue;
+        }
+        let value = model.value(*fig);
+        for (_, figures) in &shown {
+            let before = figures.get(&place).copied();
+            let must_hide = match before {
+                Some(Figure::Count(n)) if n == value => false,
+                Some(Figure::Count(_)) => {
+                    rules.changed = true;
+                    true
+                }
+                // Hidden before, or not there (a row that was not in the table then).
+                Some(Figure::Suppressed) => true,
+                None => value > 0,
+            };
+            if !must_hide {
+                continue;
+            }
+            if value == 0 {
+                // A true 0 is never hidden (every c stands for at least 1), so a figure
+                // hidden before that is 0 now can only be kept from view with its table.
+                let title = &tables[fig.table()].title;
+                rules.leave_out.insert(place.0.clone(), format!("The table \"{title}\" is not shown, because its figures have changed since an earlier summary for this census day."));
+            } else {
+                rules.hide.insert(place.clone());
+            }
+        }
+    }
+    rules
+}
+
+/// Tables in which a group whose size is hidden falls wholly in one category: a row or a
+/// column whose total is `c` and whose other cells are all 0 tells the reader something
+/// about every child in that group ("every pupil with an EHC plan is a girl"), though no
+/// small count is shown. This is group (attribute) disclosure.
+pub fn whole_groups(tables: &[PublishedTable], threshold: u32) -> Vec<String> {
+    let small = |f: Figure| match f {
+        Figure::Suppressed => true,
+        Figure::Count(n) => n >= 1 && n < threshold as u64,
+    };
+    let one_category = |cells: &mut dyn Iterator<Item = Figure>| -> bool {
+        let mut width = 0;
+        let mut members = 0;
+        for f in cells {
+            width += 1;
+            if f != Figure::Count(0) {
+                members += 1;
+            }
+        }
+        width >= 2 && members == 1
+    };
+    let mut out = Vec::new();
+    for t in tables {
+        let rows = t.rows.iter().any(|r| small(r.total) && one_category(&mut r.cells.iter().map(|c| c.count)));
+        let columns = t.column_totals.iter().enumerate().any(|(c, total)| small(*total) && one_category(&mut t.rows.iter().map(|r| r.cells[c].count)));
+        if rows || columns {
+            out.push(t.id.clone());
+        }
+    }
+    out
+}
+
+/// The governors' summary of an aggregate (one school's or a roll-up's) at a threshold,
+/// as the first summary of its census day.
+pub fn publish(aggregate: &Aggregate, threshold: u32, national: &super::national::National) -> Published {
+    publish_after(aggregate, threshold, national, &[])
+}
+
+/// The governors' summary of an aggregate at a threshold, given every summary made earlier
+/// for its census day (others are ignored).
+///
+/// The summary tables are suppressed first, starting from every figure an earlier summary
+/// hid. Each detailed table (year groups, individual needs) is then added only if nothing
+/// in it has to be hidden (year groups) or it hides nothing more in the other tables
+/// (needs); otherwise a note says why it is left out. A table in which a small group falls
+/// wholly in one category is left out, with a note, and the rest suppressed again.
+pub fn publish_after(aggregate: &Aggregate, threshold: u32, national: &super::national::National, earlier: &[Published]) -> Published {
+    let earlier: Vec<&Published> = earlier.iter().filter(|e| e.census_date == aggregate.census_date && e.kind == PUBLISHED_KIND).collect();
+    let mut published = publish_with(aggregate, threshold, national, &earlier);
+    // Where the earlier summaries made this one hide more than it would alone, say why.
+    if !earlier.is_empty() && publish_with(aggregate, threshold, national, &[]).tables != published.tables {
+        published.notes.push(EARLIER_NOTE.to_string());
+    }
+    published
+}
+
+fn publish_with(aggregate: &Aggregate, threshold: u32, national: &super::national::National, earlier: &[&Published]) -> Published {
+    let rules = earlier_rules(&aggregate.tables, earlier);
+    let mut leave_out = rules.leave_out.clone();
+    let (tables, hidden, detail_notes) = loop {
+        let (tables, hidden, notes) = suppress_tables(aggregate, threshold, &rules.hide, &leave_out);
+        let grouped = whole_groups(&published_tables(&tables, &hidden), threshold);
+        if grouped.is_empty() {
+            break (tables, hidden, notes);
+        }
+        for id in grouped {
+            let title = tables.iter().find(|t| t.id == id).map_or(id.clone(), |t| t.title.clone());
+            leave_out.insert(
+                id,
+                format!("The table \"{title}\" is not shown, because in it a small group of pupils falls wholly in one category, which would say something about each of them."),
+            );
+        }
+    };
+    let mut notes = aggregate.notes.clone();
+    if rules.changed {
+        notes.push(CHANGED_NOTE.to_string());
+    }
+    // Why each table is left out, in the aggregate's order whatever the reason, so the same
+    // summary reads the same way every time.
+    let mut why: BTreeMap<String, String> = detail_notes;
+    why.extend(leave_out);
+    notes.extend(aggregate.tables.iter().filter_map(|t| why.get(&t.id).cloned()));
     let published = published_tables(&tables, &hidden);
     let measures = super::report::measures(aggregate, &published, threshold);
     let comparisons = national.comparisons(aggregate.census_date, &published);
@@ -811,4 +975,51 @@ pub fn publish(aggregate: &Aggregate, threshold: u32, national: &super::national
         measures,
         comparisons,
     }
+}
+
+/// The tables to publish and the figures to hide in them: the aggregate's tables less
+/// `leave_out`, with every figure at a place in `hide` hidden from the start.
+fn suppress_tables(aggregate: &Aggregate, threshold: u32, hide: &BTreeSet<Place>, leave_out: &BTreeMap<String, String>) -> (Vec<CountTable>, BTreeSet<Fig>, BTreeMap<String, String>) {
+    let is_detail = |t: &CountTable| DETAIL.iter().any(|(id, _)| *id == t.id);
+    let start_of = |tables: &[CountTable]| -> BTreeSet<Fig> { Model::new(tables).figures.iter().copied().filter(|f| hide.contains(&place_of(tables, *f))).collect() };
+    let mut tables: Vec<CountTable> = aggregate.tables.iter().filter(|t| !is_detail(t) && !leave_out.contains_key(&t.id)).cloned().collect();
+    let mut hidden = suppress_from(&tables, threshold, &start_of(&tables));
+    let mut notes = BTreeMap::new();
+    for (id, note) in DETAIL {
+        let Some(detail) = aggregate.tables.iter().find(|t| t.id == id) else { continue };
+        if leave_out.contains_key(id) {
+            continue;
+        }
+        // Put it back where it was, before the table summed from it.
+        let mut trial = tables.clone();
+        let at = trial.iter().position(|t| t.derived.as_ref().is_some_and(|d| d.from == id)).map_or(trial.len(), |i| i + 1);
+        trial.insert(at, detail.clone());
+        // What the other tables needed stays hidden; the trial only adds to it.
+        let moved = |f: Fig| -> Fig {
+            let t = f.table();
+            let t = if t >= at { t + 1 } else { t };
+            match f {
+                Fig::Cell(_, r, c) => Fig::Cell(t, r, c),
+                Fig::Row(_, r) => Fig::Row(t, r),
+                Fig::Col(_, c) => Fig::Col(t, c),
+                Fig::Grand(_) => Fig::Grand(t),
+            }
+        };
+        let mut start: BTreeSet<Fig> = hidden.iter().map(|f| moved(*f)).collect();
+        start.extend(start_of(&trial));
+        let trial_hidden = suppress_from(&trial, threshold, &start);
+        let before: BTreeSet<_> = hidden.iter().map(|f| place(&tables, *f)).collect();
+        let after: BTreeSet<_> = trial_hidden.iter().filter(|f| f.table() != at).map(|f| place(&trial, *f)).collect();
+        let safe = match id {
+            "year" => !trial_hidden.iter().any(|f| f.table() == at),
+            _ => before == after,
+        };
+        if safe {
+            tables = trial;
+            hidden = trial_hidden;
+        } else {
+            notes.insert(id.to_string(), note.to_string());
+        }
+    }
+    (tables, hidden, notes)
 }

@@ -22,7 +22,7 @@ use ts_rs::TS;
 use crate::census::{BroadArea, NeedCode};
 use crate::pupil::{year_name, Sex};
 
-pub use disclosure::{publish, Figure, Published};
+pub use disclosure::{publish, publish_after, Figure, Published};
 
 /// The version of the aggregate and published JSON. Bump it when a field's meaning changes.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -686,6 +686,16 @@ pub enum OutputFormat {
 }
 
 impl OutputFormat {
+    /// The word the store records it by.
+    pub fn code(self) -> &'static str {
+        match self {
+            OutputFormat::Pdf => "pdf",
+            OutputFormat::Html => "html",
+            OutputFormat::Json => "json",
+            OutputFormat::Aggregate => "aggregate",
+        }
+    }
+
     pub const ALL: [OutputFormat; 4] = [OutputFormat::Pdf, OutputFormat::Html, OutputFormat::Json, OutputFormat::Aggregate];
 
     pub fn extension(self) -> &'static str {
@@ -707,8 +717,16 @@ impl OutputFormat {
 }
 
 /// An output's file name without extension, and its bytes. Pure: the same aggregate, format,
-/// threshold, figures and date give the same bytes.
+/// threshold, figures and date give the same bytes. The summary is published as the first
+/// of its census day; `render_published` writes one published with earlier ones in mind.
 pub fn render(aggregate: &Aggregate, format: OutputFormat, threshold: u32, national: &national::National, today: NaiveDate) -> crate::Result<(String, Vec<u8>)> {
+    let published = (format != OutputFormat::Aggregate).then(|| publish(aggregate, threshold, national));
+    render_published(aggregate, format, published.as_ref(), today)
+}
+
+/// As `render`, with the summary already published (`None` only for the aggregate, which
+/// shows exact counts and needs none).
+pub fn render_published(aggregate: &Aggregate, format: OutputFormat, published: Option<&Published>, today: NaiveDate) -> crate::Result<(String, Vec<u8>)> {
     let census = aggregate.census_date;
     let who = match aggregate.schools.as_slice() {
         [one] => format!("urn{}", one.urn.chars().filter(char::is_ascii_alphanumeric).collect::<String>()),
@@ -719,11 +737,12 @@ pub fn render(aggregate: &Aggregate, format: OutputFormat, threshold: u32, natio
         bytes.push(b'\n');
         bytes
     };
+    let summary = || published.ok_or_else(|| crate::Error::Refused(format!("the {} needs the published summary", format.label())));
     Ok(match format {
         OutputFormat::Aggregate => (format!("governors-aggregate-{who}-{census}"), json(aggregate)),
-        OutputFormat::Json => (format!("governors-{who}-{census}"), json(&publish(aggregate, threshold, national))),
-        OutputFormat::Html => (format!("governors-{who}-{census}"), report::html(&publish(aggregate, threshold, national)).into_bytes()),
-        OutputFormat::Pdf => (format!("governors-{who}-{census}"), report::pdf(&publish(aggregate, threshold, national), today)?),
+        OutputFormat::Json => (format!("governors-{who}-{census}"), json(summary()?)),
+        OutputFormat::Html => (format!("governors-{who}-{census}"), report::html(summary()?).into_bytes()),
+        OutputFormat::Pdf => (format!("governors-{who}-{census}"), report::pdf(summary()?, today)?),
     })
 }
 

@@ -195,6 +195,10 @@ pub fn pdf(published: &Published, today: NaiveDate) -> Result<Vec<u8>> {
     doc.paragraph_styled(&title, Style::bold(17.0));
     doc.paragraph(&format!("Census day {}. Smallest count shown: {}.", dates::long(published.census_date), published.threshold));
     doc.banner(&published.method, Style::regular(9.0), (0.93, 0.95, 0.98));
+    // What is left out, and why.
+    for note in &published.notes {
+        doc.paragraph_styled(note, Style::regular(8.5));
+    }
     doc.heading("At a glance");
     if !published.comparisons.is_empty() {
         let rows: Vec<Vec<String>> = published
@@ -315,6 +319,9 @@ pub fn html(published: &Published) -> String {
         published.threshold,
         escape(&published.method)
     ));
+    for note in &published.notes {
+        h.push_str(&format!("<p class=\"note\">{}</p>", escape(note)));
+    }
     h.push_str("<h2>At a glance</h2>");
     if !published.comparisons.is_empty() {
         h.push_str("<div class=\"scroll\"><table><thead><tr><th></th><th>This summary</th><th>England</th></tr></thead><tbody>");

@@ -2,10 +2,49 @@
 //! one aggregate (school by school and in total), which is then published with disclosure
 //! control applied again, as for one school.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::io::Read;
+use std::path::Path;
 
 use super::{Aggregate, CountRow, CountTable, Derived, Link, Measures, PercentOf, AGGREGATE_KIND, MARKING, SCHEMA_VERSION};
 use crate::{Error, Result};
+
+/// The largest aggregation file read: a school's is some tens of kilobytes.
+pub const FILE_LIMIT: u64 = 4 * 1024 * 1024;
+
+/// The most pupils one count in a school's file may hold: more than any school in England.
+pub const COUNT_LIMIT: u64 = 100_000;
+
+/// The longest school name, as the app accepts one (`school::SCHOOL_NAME_MAX`).
+const NAME_LIMIT: usize = crate::school::SCHOOL_NAME_MAX;
+
+/// The longest label, title or note of a table, and the most tables, rows and columns.
+const LABEL_LIMIT: usize = 200;
+const NOTE_LIMIT: usize = 1_000;
+const TABLE_LIMIT: usize = 100;
+const ROW_LIMIT: usize = 1_000;
+const COLUMN_LIMIT: usize = 20;
+
+/// The most the planned cost or the budget of one school may be, in pence (£100 million,
+/// as the budget setting allows).
+const PENCE_LIMIT: i64 = 10_000_000_000;
+
+/// Reads and checks one aggregation file at `path`, stopping at `FILE_LIMIT` bytes as it
+/// reads (a special file or a pipe may say nothing of its size, or never end).
+pub fn read_file(path: &Path) -> Result<Aggregate> {
+    let name = path.display().to_string();
+    let file = std::fs::File::open(path).map_err(|e| Error::Refused(format!("{name} could not be read: {}", crate::error::plain_cause(&e))))?;
+    let mut bytes = Vec::new();
+    file.take(FILE_LIMIT + 1).read_to_end(&mut bytes).map_err(|e| Error::Refused(format!("{name} could not be read: {}", crate::error::plain_cause(&e))))?;
+    if bytes.len() as u64 > FILE_LIMIT {
+        return Err(Error::Refused(format!(
+            "{name} is larger than {} MB, the most an aggregation file may be; a school's file is far smaller, so this is not one",
+            FILE_LIMIT / (1024 * 1024)
+        )));
+    }
+    let text = String::from_utf8(bytes).map_err(|_| Error::Refused(format!("{name} is not text (UTF-8), so it is not an aggregation file")))?;
+    read(&name, &text)
+}
 
 /// Reads one aggregation file, naming the file and what is wrong with it.
 pub fn read(file: &str, text: &str) -> Result<Aggregate> {
@@ -49,7 +88,121 @@ pub fn read(file: &str, text: &str) -> Result<Aggregate> {
         Some(r) if r.columns.len() == 1 && r.rows.len() == 3 => {}
         _ => return Err(Error::Refused(format!("{file} is damaged: it has no register table of No SEN, SEN support and EHC plan"))),
     }
+    check(file, &aggregate)?;
     Ok(aggregate)
+}
+
+/// Checks a school's aggregate as the app's own would be: names and labels of a sensible
+/// length, the school's URN and LA code as digits, counts no school could have, money that
+/// is not negative, each table once, and every table adding up to the register where both
+/// count the same pupils. Names the file and the table.
+fn check(file: &str, aggregate: &Aggregate) -> Result<()> {
+    let refuse = |what: String| Err(Error::Refused(format!("{file} is damaged: {what}")));
+    let digits = |text: &str, n: usize| text.len() == n && text.bytes().all(|b| b.is_ascii_digit());
+    for school in &aggregate.schools {
+        if school.name.chars().count() > NAME_LIMIT || school.name.chars().any(char::is_control) {
+            return refuse(format!("the school's name is longer than {NAME_LIMIT} characters or holds control characters"));
+        }
+        if !digits(&school.urn, 6) {
+            return refuse("the school's URN is not six digits".into());
+        }
+        if !digits(&school.la_code, 3) {
+            return refuse("the school's LA code is not three digits".into());
+        }
+    }
+    if aggregate.notes.len() > TABLE_LIMIT || aggregate.notes.iter().any(|n| n.chars().count() > NOTE_LIMIT) {
+        return refuse(format!("its notes are more than {TABLE_LIMIT}, or one is longer than {NOTE_LIMIT} characters"));
+    }
+    if aggregate.tables.len() > TABLE_LIMIT {
+        return refuse(format!("it has {} tables; a school's file has about 20", aggregate.tables.len()));
+    }
+    let mut ids = HashSet::new();
+    for t in &aggregate.tables {
+        let table = |what: String| refuse(format!("table {}: {what}", t.id.chars().take(LABEL_LIMIT).collect::<String>()));
+        if !ids.insert(t.id.as_str()) {
+            return table("it appears twice".into());
+        }
+        let long = |text: &str, limit: usize| text.chars().count() > limit || text.chars().any(|c| c.is_control() && c != '\n');
+        if long(&t.id, LABEL_LIMIT) || long(&t.title, LABEL_LIMIT) || long(&t.note, NOTE_LIMIT) {
+            return table(format!("its name or title is longer than {LABEL_LIMIT} characters, or its note longer than {NOTE_LIMIT}, or one holds control characters"));
+        }
+        if t.rows.len() > ROW_LIMIT || t.columns.len() > COLUMN_LIMIT || t.columns.is_empty() {
+            return table(format!("it has {} rows and {} columns; at most {ROW_LIMIT} and from 1 to {COLUMN_LIMIT} are read", t.rows.len(), t.columns.len()));
+        }
+        let labels = t.columns.iter().chain(t.rows.iter().map(|r| &r.label));
+        let conditions = t.link.iter().flat_map(|l| std::iter::once(&l.base).chain(&l.rows).chain(&l.columns));
+        if let Some(text) = labels.chain(conditions).find(|text| long(text, LABEL_LIMIT)) {
+            return table(format!("a label of {} characters; at most {LABEL_LIMIT} are read", text.chars().count()));
+        }
+        let mut rows = HashSet::new();
+        for row in &t.rows {
+            if !rows.insert(row.label.as_str()) {
+                return table(format!("row {:?} appears twice", row.label));
+            }
+            if let Some(n) = row.cells.iter().find(|n| **n > COUNT_LIMIT) {
+                return table(format!("row {:?} counts {n}, more than the {COUNT_LIMIT} pupils any school has", row.label));
+            }
+        }
+        if let Some(d) = &t.derived {
+            let base = aggregate.tables.iter().find(|b| b.id == d.from).expect("read checked the base is there");
+            for (row, group) in t.rows.iter().zip(&d.groups) {
+                for (c, cell) in row.cells.iter().enumerate() {
+                    // The base's counts are checked against the limit in their own turn.
+                    let sum = group.iter().try_fold(0u64, |s, g| s.checked_add(base.rows[*g].cells[c]).filter(|s| *s <= COUNT_LIMIT * ROW_LIMIT as u64));
+                    if sum != Some(*cell) {
+                        let sum = sum.map_or("more than any school has".to_string(), |s| s.to_string());
+                        return table(format!("row {:?} shows {cell} in column {:?}, but the rows of {} it adds up make {sum}", row.label, t.columns[c], d.from));
+                    }
+                }
+            }
+        }
+    }
+    // The same pupils counted in two tables must be the same number (the sex table's
+    // columns and the register's rows, say).
+    let model = super::disclosure::Model::new(&aggregate.tables);
+    let mut by_pupils: BTreeMap<String, (usize, u64)> = BTreeMap::new();
+    for (fig, key, value) in model.keyed_values() {
+        match by_pupils.get(&key) {
+            Some((other, seen)) if *seen != value => {
+                let (a, b) = (&aggregate.tables[model.table_of(fig)], &aggregate.tables[*other]);
+                return refuse(format!(
+                    "table {} counts {value} pupils where table {} counts {seen} of the same pupils ({}); the tables do not add up",
+                    a.id,
+                    b.id,
+                    describe(&key)
+                ));
+            }
+            Some(_) => {}
+            None => {
+                by_pupils.insert(key, (model.table_of(fig), value));
+            }
+        }
+    }
+    let m = &aggregate.measures;
+    let money = [("the planned cost", Some(m.spend_pence)), ("the budget", m.budget_pence), ("the planned cost against the budget", Some(m.spend_with_budget_pence))];
+    if let Some((what, Some(p))) = money.iter().find(|(_, p)| p.is_some_and(|p| !(0..=PENCE_LIMIT).contains(&p))) {
+        return refuse(format!("measures: {what} is {p} pence; it must be from 0 to £100,000,000"));
+    }
+    if m.budget_schools > 1 || (m.budget_schools == 1) != m.budget_pence.is_some() {
+        return refuse("measures: budget_schools does not match the budget".into());
+    }
+    for i in 0..3 {
+        let (sum, pupils) = (m.attendance_sum[i], m.attendance_pupils[i] as f64);
+        if !sum.is_finite() || sum < 0.0 || sum > 100.0 * pupils || m.attendance_pupils[i] as u64 > COUNT_LIMIT {
+            return refuse("measures: attendance is not a percentage of the pupils counted".into());
+        }
+    }
+    Ok(())
+}
+
+/// A population key ("KE|need=ASD") in words for a message.
+fn describe(key: &str) -> String {
+    let (statuses, rest) = key.split_once('|').unwrap_or((key, ""));
+    let mut out = format!("statuses {}", if statuses.is_empty() { "none" } else { statuses });
+    if !rest.is_empty() {
+        out.push_str(&format!(", {rest}"));
+    }
+    out
 }
 
 /// Sort key for merged rows that are years, key stages or census points: the current census
@@ -117,7 +270,11 @@ pub fn merge(inputs: &[(String, Aggregate)]) -> Result<Aggregate> {
             for (r, row) in t.rows.iter().enumerate() {
                 let cond = t.link.as_ref().map(|l| l.rows[r].clone()).unwrap_or_default();
                 match merged.rows.iter_mut().find(|m| m.label == row.label) {
-                    Some(m) => m.cells.iter_mut().zip(&row.cells).for_each(|(a, b)| *a += b),
+                    Some(m) => {
+                        for (a, b) in m.cells.iter_mut().zip(&row.cells) {
+                            *a = a.checked_add(*b).ok_or_else(|| too_big(file, &t.id))?;
+                        }
+                    }
                     None => {
                         merged.rows.push(row.clone());
                         known.push((row.label.clone(), cond.clone()));
@@ -171,7 +328,9 @@ pub fn merge(inputs: &[(String, Aggregate)]) -> Result<Aggregate> {
             })
             .collect();
         for (row, g) in t.rows.iter_mut().zip(&new_groups) {
-            row.cells = (0..row.cells.len()).map(|c| g.iter().map(|i| base.rows[*i].cells[c]).sum()).collect();
+            row.cells = (0..row.cells.len())
+                .map(|c| g.iter().try_fold(0u64, |sum, i| sum.checked_add(base.rows[*i].cells[c])).ok_or_else(|| too_big("the roll-up", &t.id)))
+                .collect::<Result<Vec<u64>>>()?;
         }
         t.derived = Some(Derived { from, groups: new_groups });
     }
@@ -198,17 +357,26 @@ pub fn merge(inputs: &[(String, Aggregate)]) -> Result<Aggregate> {
     tables.insert(at, by_school);
 
     let mut measures = Measures::default();
-    for (_, a) in inputs {
+    for (file, a) in inputs {
         let m = &a.measures;
-        measures.spend_pence += m.spend_pence;
+        let add = |a: i64, b: i64| a.checked_add(b).ok_or_else(|| too_big(file, "measures"));
+        measures.spend_pence = add(measures.spend_pence, m.spend_pence)?;
         if let Some(b) = m.budget_pence {
-            measures.budget_pence = Some(measures.budget_pence.unwrap_or(0) + b);
+            measures.budget_pence = Some(add(measures.budget_pence.unwrap_or(0), b)?);
         }
-        measures.budget_schools += m.budget_schools;
-        measures.spend_with_budget_pence += m.spend_with_budget_pence;
+        measures.budget_schools = measures.budget_schools.checked_add(m.budget_schools).ok_or_else(|| too_big(file, "measures"))?;
+        measures.spend_with_budget_pence = add(measures.spend_with_budget_pence, m.spend_with_budget_pence)?;
         for i in 0..3 {
             measures.attendance_sum[i] += m.attendance_sum[i];
-            measures.attendance_pupils[i] += m.attendance_pupils[i];
+            measures.attendance_pupils[i] = measures.attendance_pupils[i].checked_add(m.attendance_pupils[i]).ok_or_else(|| too_big(file, "measures"))?;
+        }
+    }
+    // Every total the published summary will add up must fit, too.
+    for t in &tables {
+        let mut grand = 0u64;
+        for row in &t.rows {
+            let total = row.cells.iter().try_fold(0u64, |s, c| s.checked_add(*c)).ok_or_else(|| too_big("the roll-up", &t.id))?;
+            grand = grand.checked_add(total).ok_or_else(|| too_big("the roll-up", &t.id))?;
         }
     }
     Ok(Aggregate {
@@ -226,4 +394,8 @@ pub fn merge(inputs: &[(String, Aggregate)]) -> Result<Aggregate> {
             notes
         },
     })
+}
+
+fn too_big(file: &str, table: &str) -> Error {
+    Error::Refused(format!("{file}: table {table} adds up to more than a count can hold; the files cannot be merged"))
 }

@@ -112,6 +112,10 @@ impl Expr {
 
 struct Attacker {
     vars: usize,
+    /// Figures some file shows, by name: hidden in another file, they are known all the same.
+    known: BTreeMap<String, f64>,
+    /// Hidden figures by name, so two files hiding the same figure share one unknown.
+    named: BTreeMap<String, Expr>,
     /// (expression, value) pairs that must be equal: `expr = value` or `a - b = 0`.
     equations: Vec<(Vec<(usize, f64)>, f64)>,
     /// Each hidden figure, named, with its expression and true value, for the report.
@@ -123,7 +127,14 @@ impl Attacker {
         match v {
             Value::Number(n) => Expr { vars: vec![], constant: n.as_f64().expect("a count") },
             Value::String(c) if c == "c" => {
+                if let Some(known) = self.known.get(&name) {
+                    return Expr { vars: vec![], constant: *known };
+                }
+                if let Some(e) = self.named.get(&name) {
+                    return e.clone();
+                }
                 let e = Expr { vars: vec![self.vars], constant: 0.0 };
+                self.named.insert(name.clone(), e.clone());
                 self.vars += 1;
                 self.hidden.push((name, e.clone()));
                 e
@@ -170,7 +181,52 @@ impl Attacker {
 
 /// Every hidden figure an attacker can pin to one value, from the published JSON alone.
 fn recoverable(published: &Value) -> Vec<String> {
-    let mut a = Attacker { vars: 0, equations: vec![], hidden: vec![] };
+    recoverable_all(std::slice::from_ref(published))
+}
+
+/// The name every file gives a figure, with its shown value (None for c).
+fn named_figures(published: &Value) -> Vec<(String, Option<f64>)> {
+    let mut out = Vec::new();
+    for t in published["tables"].as_array().expect("tables") {
+        let id = t["id"].as_str().expect("id");
+        let columns: Vec<&str> = t["columns"].as_array().expect("columns").iter().map(|c| c.as_str().expect("column")).collect();
+        for r in t["rows"].as_array().expect("rows") {
+            let label = r["label"].as_str().expect("label");
+            for (c, cell) in r["cells"].as_array().expect("cells").iter().enumerate() {
+                out.push((format!("{id} / {label} / {}", columns[c]), cell["count"].as_f64()));
+            }
+            out.push((format!("{id} / {label} / total"), r["total"].as_f64()));
+        }
+        for (c, v) in t["column_totals"].as_array().expect("column totals").iter().enumerate() {
+            out.push((format!("{id} / total / {}", columns[c]), v.as_f64()));
+        }
+        if !t["grand_total"].is_null() {
+            out.push((format!("{id} / grand total"), t["grand_total"].as_f64()));
+        }
+    }
+    out
+}
+
+/// Every figure hidden somewhere that an attacker holding all the files (the same census
+/// day, so the same pupils) can pin to one value.
+fn recoverable_all(files: &[Value]) -> Vec<String> {
+    let known: BTreeMap<String, f64> = files.iter().flat_map(named_figures).filter_map(|(name, v)| v.map(|v| (name, v))).collect();
+    let mut a = Attacker { vars: 0, known, named: BTreeMap::new(), equations: vec![], hidden: vec![] };
+    for published in files {
+        equations_of(&mut a, published);
+    }
+    let mut out = Vec::new();
+    for (name, expr) in &a.hidden {
+        let (lo, hi) = a.range(expr);
+        if hi - lo < 0.5 {
+            out.push(format!("{name} = {lo}"));
+        }
+    }
+    out
+}
+
+/// Adds what one published file says to the attacker's equations.
+fn equations_of(a: &mut Attacker, published: &Value) {
     // Each table's cells, row totals, column sums and totals, as expressions.
     struct Table {
         id: String,
@@ -215,8 +271,9 @@ fn recoverable(published: &Value) -> Vec<String> {
     // What anyone knows: the register's three counts are the same pupils as every table by
     // status; areas are sums of needs; key stages are sums of year groups.
     let find = |id: &str| tables.iter().find(|t| t.id == id);
-    let register = find("register").expect("a register table");
-    let status: BTreeMap<String, Expr> = register.rows.iter().map(|(label, cells)| (label.clone(), cells[0].clone())).collect();
+    // A tiny school's register may be left out (all its pupils in one status); then
+    // nothing links to it.
+    let status: BTreeMap<String, Expr> = find("register").map(|register| register.rows.iter().map(|(label, cells)| (label.clone(), cells[0].clone())).collect()).unwrap_or_default();
     let mut links: Vec<(Expr, Expr)> = Vec::new();
     for t in &tables {
         let by_status = matches!(
@@ -224,7 +281,7 @@ fn recoverable(published: &Value) -> Vec<String> {
             "schools" | "area" | "need" | "key_stage" | "year" | "sex" | "pupil_premium" | "fsm" | "eal" | "looked_after" | "parent_meetings"
         );
         if by_status {
-            for (c, column) in t.columns.iter().enumerate() {
+            for (c, column) in t.columns.iter().enumerate().filter(|(_, column)| status.contains_key(*column)) {
                 links.push((t.column_sums[c].clone(), status[column].clone()));
             }
         }
@@ -232,13 +289,13 @@ fn recoverable(published: &Value) -> Vec<String> {
         if t.id == "persistent_absence" {
             let everyone = |id: &str| published["tables"].as_array().unwrap().iter().find(|x| x["id"] == id).map(|x| x["grand_total"].clone());
             if everyone("persistent_absence").is_some_and(|g| g.is_number() && Some(g) == everyone("register")) {
-                for (c, column) in t.columns.iter().enumerate() {
+                for (c, column) in t.columns.iter().enumerate().filter(|(_, column)| status.contains_key(*column)) {
                     links.push((t.column_sums[c].clone(), status[column].clone()));
                 }
             }
         }
         if t.id == "trend" {
-            for (c, column) in t.columns.iter().enumerate() {
+            for (c, column) in t.columns.iter().enumerate().filter(|(_, column)| status.contains_key(*column)) {
                 links.push((t.rows[0].1[c].clone(), status[column].clone()));
             }
         }
@@ -282,14 +339,6 @@ fn recoverable(published: &Value) -> Vec<String> {
     for (x, y) in links {
         a.equal(&x, &y);
     }
-    let mut out = Vec::new();
-    for (name, expr) in &a.hidden {
-        let (lo, hi) = a.range(expr);
-        if hi - lo < 0.5 {
-            out.push(format!("{name} = {lo}"));
-        }
-    }
-    out
 }
 
 fn counts(published: &Value) -> Vec<(String, Value)> {
@@ -556,4 +605,266 @@ fn hostile_names_are_text_in_the_html_and_printable_in_the_pdf() {
     assert!(!html.contains('\u{202E}') && !html.contains('\u{0007}'), "direction and control characters are dropped");
     let (_, pdf) = render(&aggregate, OutputFormat::Pdf, DEFAULT_THRESHOLD, &national, day("2026-02-01")).unwrap();
     assert!(pdf.starts_with(b"%PDF-"));
+}
+
+/// The summaries a school makes of one census day at thresholds in `order`, each made
+/// knowing the ones before, as the store makes them.
+fn published_in_order(aggregate: &Aggregate, order: &[u32]) -> Vec<Published> {
+    let mut made: Vec<Published> = Vec::new();
+    for threshold in order {
+        let next = publish_after(aggregate, *threshold, &National::shipped(), &made);
+        made.push(next);
+    }
+    made
+}
+
+fn values(made: &[Published]) -> Vec<Value> {
+    made.iter().map(|p| serde_json::to_value(p).expect("serialises")).collect()
+}
+
+/// The schools of the differencing tests: small to middling, where thresholds 5, 10 and
+/// 20 hide different cells.
+fn differencing_schools() -> Vec<(u64, usize)> {
+    vec![(40, 45), (41, 90), (42, 150), (43, 260), (44, 120), (45, 70)]
+}
+
+#[test]
+fn the_attacker_works_out_hidden_counts_from_summaries_made_at_two_thresholds_each_alone() {
+    // The defect: each file alone is safe, but the same census day published at 5 and at
+    // 10 (or 20) apart gives hidden counts away. The attacker must find that, or its
+    // silence below proves nothing.
+    let found: Vec<String> = differencing_schools()
+        .into_iter()
+        .flat_map(|(seed, pupils)| {
+            let aggregate = summarise(&school(seed, pupils));
+            let files: Vec<Value> = [5, 10, 20].iter().map(|t| serde_json::to_value(publish(&aggregate, *t, &National::shipped())).unwrap()).collect();
+            for file in &files {
+                assert!(recoverable(file).is_empty(), "school {seed}: each file alone is safe");
+            }
+            recoverable_all(&files)
+        })
+        .collect();
+    assert!(!found.is_empty(), "summaries made apart at thresholds 5, 10 and 20 give counts away");
+}
+
+#[test]
+fn summaries_of_one_census_day_at_thresholds_5_10_and_20_in_any_order_give_nothing_away_together() {
+    let orders: [[u32; 3]; 6] = [[5, 10, 20], [5, 20, 10], [10, 5, 20], [10, 20, 5], [20, 5, 10], [20, 10, 5]];
+    for (seed, pupils) in differencing_schools() {
+        let aggregate = summarise(&school(seed, pupils));
+        for order in orders {
+            let made = published_in_order(&aggregate, &order);
+            let found = recoverable_all(&values(&made));
+            assert!(found.is_empty(), "school {seed} ({pupils} pupils), thresholds in the order {order:?}: {found:?}");
+            // Each later summary hides at least what every earlier one hid.
+            for (i, later) in made.iter().enumerate().skip(1) {
+                let hidden: std::collections::BTreeSet<String> = later.hidden_places().into_iter().collect();
+                let shown_tables: Vec<&str> = later.tables.iter().map(|t| t.id.as_str()).collect();
+                for earlier in &made[..i] {
+                    for place in earlier.hidden_places() {
+                        let table = place.split(" / ").next().unwrap();
+                        assert!(hidden.contains(&place) || !shown_tables.contains(&table), "school {seed}, order {order:?}: {place} shown after being hidden");
+                    }
+                    for t in &later.tables {
+                        assert!(earlier.tables.iter().any(|e| e.id == t.id), "school {seed}, order {order:?}: table {} shown after being left out", t.id);
+                    }
+                }
+                let alone = publish(&aggregate, later.threshold, &National::shipped());
+                assert_eq!(later.notes.iter().any(|n| n.contains("made before")), alone.tables != later.tables, "the later summary says why it hides more: {:?}", later.notes);
+            }
+        }
+    }
+}
+
+#[test]
+fn a_summary_made_after_the_records_for_its_census_day_changed_hides_the_changed_counts() {
+    let facts = school(46, 200);
+    let first = publish(&summarise(&facts), DEFAULT_THRESHOLD, &National::shipped());
+    // Three pupils' statuses on the census day are corrected afterwards.
+    let mut corrected = facts.clone();
+    let mut moved = 0;
+    for p in corrected.cohorts[0].pupils.iter_mut().filter(|p| p.status == CensusStatus::N) {
+        p.status = CensusStatus::K;
+        p.need = Some(NeedCode::SLCN);
+        moved += 1;
+        if moved == 3 {
+            break;
+        }
+    }
+    let second = publish_after(&summarise(&corrected), DEFAULT_THRESHOLD, &National::shipped(), std::slice::from_ref(&first));
+    let shown = |p: &Published| -> BTreeMap<String, Value> {
+        named_figures(&serde_json::to_value(p).unwrap()).into_iter().filter_map(|(n, v)| v.map(|v| (n, Value::from(v)))).collect()
+    };
+    let (before, after) = (shown(&first), shown(&second));
+    for (name, value) in &after {
+        assert_eq!(before.get(name), Some(value), "{name} is shown only as the first summary showed it");
+    }
+    assert!(second.notes.iter().any(|n| n.contains("changed since")), "{:?}", second.notes);
+}
+
+/// Tables in which a row or column whose total is hidden has one cell that is not a shown
+/// 0: every member of a small group is in one category. Written apart from the code.
+fn groups_in_one_category(published: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    let zero = |v: &Value| v.as_u64() == Some(0);
+    for t in published["tables"].as_array().unwrap() {
+        let id = t["id"].as_str().unwrap();
+        let rows = t["rows"].as_array().unwrap();
+        for r in rows {
+            let cells = r["cells"].as_array().unwrap();
+            if r["total"] == "c" && cells.len() > 1 && cells.iter().filter(|c| !zero(&c["count"])).count() == 1 {
+                out.push(format!("{id} / {}", r["label"]));
+            }
+        }
+        for (c, total) in t["column_totals"].as_array().unwrap().iter().enumerate() {
+            if total == "c" && rows.len() > 1 && rows.iter().filter(|r| !zero(&r["cells"][c]["count"])).count() == 1 {
+                out.push(format!("{id} / {}", t["columns"][c]));
+            }
+        }
+    }
+    out
+}
+
+/// Tiny schools, from 6 to 30 pupils.
+fn tiny_schools() -> Vec<(u64, usize)> {
+    let mut rng = ChaCha8Rng::seed_from_u64(620);
+    (0..30).map(|seed| (500 + seed, rng.gen_range(6..=30))).collect()
+}
+
+#[test]
+fn on_tiny_schools_no_small_group_falls_wholly_in_one_category_and_nothing_hidden_can_be_worked_out() {
+    let mut left_out = 0;
+    for (seed, pupils) in tiny_schools() {
+        for threshold in [5, 10] {
+            let (p, v) = published(&school(seed, pupils), threshold);
+            let groups = groups_in_one_category(&v);
+            assert!(groups.is_empty(), "school {seed} ({pupils} pupils), threshold {threshold}: {groups:?}");
+            let found = recoverable(&v);
+            assert!(found.is_empty(), "school {seed} ({pupils} pupils), threshold {threshold}: {found:?}");
+            left_out += p.notes.iter().filter(|n| n.contains("falls wholly in one category")).count();
+        }
+    }
+    assert!(left_out > 0, "tiny schools do have such groups, and the notes say which tables went");
+}
+
+#[test]
+fn a_school_of_six_does_not_show_that_every_sen_pupil_has_free_meals_or_that_the_plan_is_a_girl_s() {
+    // The school: six pupils, every one eligible for free school meals; one girl
+    // with an EHC plan for autism, the rest on SEN support or none.
+    let census = day("2026-01-15");
+    let pupil = |status, need, sex| CensusPupil {
+        status,
+        need,
+        year: 3,
+        sex,
+        pupil_premium: true,
+        fsm: true,
+        eal: false,
+        looked_after: false,
+        attendance: Some(95.0),
+        parent_meetings: 3,
+    };
+    let pupils = vec![
+        pupil(CensusStatus::E, Some(NeedCode::ASD), Sex::F),
+        pupil(CensusStatus::K, Some(NeedCode::SLCN), Sex::M),
+        pupil(CensusStatus::K, Some(NeedCode::SLCN), Sex::F),
+        pupil(CensusStatus::N, None, Sex::M),
+        pupil(CensusStatus::N, None, Sex::M),
+        pupil(CensusStatus::N, None, Sex::F),
+    ];
+    let mut facts = school(47, 30);
+    facts.cohorts = vec![Cohort { date: census, pupils, flags_known: true }];
+    let (p, v) = published(&facts, DEFAULT_THRESHOLD);
+    assert_eq!(groups_in_one_category(&v), Vec::<String>::new());
+    for id in ["fsm", "sex"] {
+        assert!(p.tables.iter().all(|t| t.id != id), "the {id} table is left out");
+    }
+    assert!(p.notes.iter().any(|n| n.contains("Free school meals") && n.contains("falls wholly in one category")), "{:?}", p.notes);
+    assert!(report::html(&p).contains("Free school meals&quot; is not shown, because in it a small group"), "the page says so too");
+    assert!(recoverable(&v).is_empty());
+}
+
+/// An aggregation file of one school, as JSON to break.
+fn aggregate_json(seed: u64) -> Value {
+    serde_json::to_value(summarise(&school(seed, 120))).unwrap()
+}
+
+fn table_mut<'a>(v: &'a mut Value, id: &str) -> &'a mut Value {
+    v["tables"].as_array_mut().unwrap().iter_mut().find(|t| t["id"] == id).unwrap()
+}
+
+/// Reads a broken file; the refusal must name the file and `says`.
+fn refused(v: &Value, says: &str) {
+    let err = rollup::read("broken.json", &v.to_string()).expect_err(says).to_string();
+    assert!(err.contains("broken.json") && err.contains(says), "{err} should say {says:?}");
+}
+
+/// A hand edit of an aggregation file.
+type Breaks = Box<dyn Fn(&mut Value)>;
+
+#[test]
+fn a_roll_up_refuses_hand_edited_files_that_do_not_add_up_or_cannot_be_true() {
+    let sex_count = |v: &mut Value| table_mut(v, "sex")["rows"][0]["cells"][0].as_u64().unwrap();
+    let cases: Vec<(&str, Breaks)> = vec![
+        ("table sex", Box::new(move |v| {
+            let n = sex_count(v);
+            table_mut(v, "sex")["rows"][0]["cells"][0] = (n + 7).into();
+        })),
+        ("more than the 100000 pupils", Box::new(|v| table_mut(v, "register")["rows"][0]["cells"][0] = 4_000_000_000_000u64.into())),
+        ("more than the 100000 pupils", Box::new(|v| table_mut(v, "training")["rows"][0]["cells"][0] = (u64::MAX - 3).into())),
+        ("the planned cost", Box::new(|v| v["measures"]["spend_pence"] = (-500).into())),
+        ("the budget", Box::new(|v| v["measures"]["budget_pence"] = (-1).into())),
+        ("table reviews: it appears twice", Box::new(|v| {
+            let t = table_mut(v, "reviews").clone();
+            v["tables"].as_array_mut().unwrap().push(t);
+        })),
+        ("URN is not six digits", Box::new(|v| v["schools"][0]["urn"] = "../../etc/x".into())),
+        ("LA code is not three digits", Box::new(|v| v["schools"][0]["la_code"] = "8/6".into())),
+        ("longer than 120 characters", Box::new(|v| v["schools"][0]["name"] = "A".repeat(4_000_000).into())),
+        ("table interventions: a label", Box::new(|v| table_mut(v, "interventions")["rows"][0]["label"] = "x".repeat(10_000).into())),
+        ("table area", Box::new(|v| table_mut(v, "area")["rows"][0]["cells"][0] = 9_999.into())),
+        ("attendance", Box::new(|v| v["measures"]["attendance_sum"][0] = (-3.0).into())),
+    ];
+    for (says, break_it) in cases {
+        let mut v = aggregate_json(48);
+        break_it(&mut v);
+        refused(&v, says);
+    }
+}
+
+#[test]
+fn the_app_s_own_aggregation_files_read_back_and_merge() {
+    let files: Vec<(String, Aggregate)> = sizes()
+        .into_iter()
+        .map(|(seed, pupils)| {
+            let text = serde_json::to_string(&summarise(&school(seed, pupils))).unwrap();
+            (format!("school-{seed}.json"), rollup::read(&format!("school-{seed}.json"), &text).unwrap_or_else(|e| panic!("school {seed}: {e}")))
+        })
+        .collect();
+    assert!(rollup::merge(&files).is_ok());
+}
+
+#[test]
+fn a_roll_up_of_counts_near_the_integer_limit_is_refused_not_crashed() {
+    // Each school's counts pass the per-file limit; the sum is checked all the same, so
+    // the merged aggregate itself is made with checked arithmetic.
+    let mut a = summarise(&school(49, 60));
+    let mut b = summarise(&school(50, 60));
+    for agg in [&mut a, &mut b] {
+        agg.measures.spend_pence = i64::MAX - 10;
+    }
+    let err = rollup::merge(&[("a.json".into(), a.clone()), ("b.json".into(), b.clone())]).unwrap_err().to_string();
+    assert!(err.contains("b.json") && err.contains("measures"), "{err}");
+    a.measures.spend_pence = 0;
+    b.measures.spend_pence = 0;
+    a.tables.iter_mut().find(|t| t.id == "training").unwrap().rows[0].cells[0] = u64::MAX - 1;
+    b.tables.iter_mut().find(|t| t.id == "training").unwrap().rows[0].cells[0] = 5;
+    let err = rollup::merge(&[("a.json".into(), a), ("b.json".into(), b)]).unwrap_err().to_string();
+    assert!(err.contains("b.json") && err.contains("training"), "{err}");
+}
+
+#[test]
+fn an_aggregation_file_is_read_only_up_to_its_limit_even_from_a_file_with_no_end() {
+    let err = rollup::read_file(std::path::Path::new("/dev/zero")).unwrap_err().to_string();
+    assert!(err.contains("/dev/zero") && err.contains("4 MB"), "{err}");
 }

@@ -168,27 +168,58 @@ impl Store {
         Ok(governors::summarise(&self.governor_facts(census, today)?))
     }
 
-    /// The governors' summary with small numbers hidden.
+    /// The governors' summary with small numbers hidden, as the next output for its census
+    /// day would show it: hiding everything the school's earlier outputs for that day hid.
     pub fn governor_summary(&self, census: NaiveDate, threshold: u32, today: NaiveDate) -> Result<Published> {
-        Ok(disclosure::publish(&self.governor_aggregate(census, today)?, threshold, &self.national()?))
+        let aggregate = self.governor_aggregate(census, today)?;
+        Ok(disclosure::publish_after(&aggregate, threshold, &self.national()?, &publications(&self.conn, census)?))
     }
 
-    /// Writes a governor output into `folder` (never over an earlier file) and audits it.
+    /// Writes a governor output into `folder` (never over an earlier file) and records it
+    /// in the same step: the publication (what it showed and hid, for later outputs of the
+    /// same census day) and the audit entry are committed before the file takes its name,
+    /// and a failure before the commit removes the file. A program stopped between the
+    /// commit and the rename leaves the file under a temporary name, which the next output
+    /// puts in place; one stopped before the commit leaves an unrecorded temporary file,
+    /// which the next output removes. So a file under its final name always has its entry.
     pub fn write_governor_output(&mut self, folder: &std::path::Path, format: OutputFormat, census: NaiveDate, threshold: u32, stamp: Stamp) -> Result<std::path::PathBuf> {
         let aggregate = self.governor_aggregate(census, stamp.today)?;
-        let (stem, bytes) = governors::render(&aggregate, format, threshold, &self.national()?, stamp.today)?;
+        let national = self.national()?;
         crate::files::create_private_dir(folder)?;
-        let (path, _) = crate::files::write_new(folder, &stem, format.extension(), &bytes)?;
-        self.audit_governor_export(&format!("{} for the census of {census}, smallest count {threshold}: {}", format.label(), path.display()), stamp)?;
-        Ok(path)
-    }
-
-    /// Records that a governor output was written, without what it holds.
-    pub fn audit_governor_export(&mut self, what: &str, stamp: Stamp) -> Result<()> {
+        // The write lock is taken before anything is written, so a program holding the
+        // school for longer than the busy timeout leaves no file behind.
         let tx = self.begin(stamp)?;
-        audit::record(&tx, stamp, "governor-export", "school", None, what)?;
-        tx.commit()?;
-        Ok(())
+        let reserved = settle_outputs(&tx, folder)?;
+        let earlier = publications(&tx, census)?;
+        let published = (format != OutputFormat::Aggregate).then(|| disclosure::publish_after(&aggregate, threshold, &national, &earlier));
+        let (stem, bytes) = governors::render_published(&aggregate, format, published.as_ref(), stamp.today)?;
+        let staged = crate::files::stage_new(folder, &stem, format.extension(), &bytes, &reserved)?;
+        let recorded = (|| -> Result<()> {
+            let hidden = published.as_ref().map(|p| p.hidden_places()).unwrap_or_default();
+            let json = |value: &dyn Fn() -> serde_json::Result<String>| value().map_err(|e| Error::Refused(format!("the governors' summary cannot be recorded: {e}")));
+            tx.execute(
+                "INSERT INTO publication (census_date, threshold, format, made_at, path, pending, hidden, published) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![
+                    census,
+                    threshold,
+                    format.code(),
+                    stamp.at.format("%Y-%m-%dT%H:%M:%S").to_string(),
+                    path_text(&staged.path)?,
+                    staged.temporary.as_deref().map(path_text).transpose()?,
+                    json(&|| serde_json::to_string(&hidden))?,
+                    published.as_ref().map(|p| json(&|| serde_json::to_string(p))).transpose()?,
+                ],
+            )?;
+            let what = format!("{} for the census of {census}, smallest count {threshold}: {}", format.label(), staged.path.display());
+            audit::record(&tx, stamp, "governor-export", "school", None, &what)?;
+            Ok(())
+        })();
+        if let Err(error) = recorded.and_then(|()| tx.commit().map_err(Error::from)) {
+            staged.abandon();
+            return Err(error);
+        }
+        staged.settle()?;
+        Ok(staged.path)
     }
 
     /// The school's notional SEN budget for the year, if recorded.
@@ -235,4 +266,58 @@ impl Store {
         tx.commit()?;
         Ok(national)
     }
+}
+
+/// A path as the publication table keeps it: the store holds text, so a path that is not
+/// Unicode is refused (naming it) rather than recorded wrongly.
+fn path_text(path: &std::path::Path) -> Result<String> {
+    path.to_str().map(str::to_string).ok_or_else(|| Error::Refused(format!("{} is not a name the app can record; choose a folder with a plain name", path.display())))
+}
+
+/// The summaries published earlier for a census day (the exact counts sent to a trust are
+/// not published, so they are not among them).
+fn publications(conn: &rusqlite::Connection, census: NaiveDate) -> Result<Vec<Published>> {
+    let mut statement = conn.prepare_cached("SELECT id, published FROM publication WHERE census_date = ?1 AND published IS NOT NULL ORDER BY id")?;
+    let rows = statement.query_map([census], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?.collect::<rusqlite::Result<Vec<_>>>()?;
+    rows.into_iter()
+        .map(|(id, text)| {
+            serde_json::from_str(&text).map_err(|e| Error::Damaged { path: None, detail: format!("table publication, row {id}, field published cannot be read: {e}") })
+        })
+        .collect()
+}
+
+/// Finishes outputs a stopped program recorded but did not put in place, and removes from
+/// `folder` the temporary files of outputs that were never recorded. Runs inside the write
+/// transaction, so no other program is between writing its temporary file and recording
+/// it. Returns the names still waiting (a rename refused), which no new output may take.
+fn settle_outputs(tx: &rusqlite::Transaction<'_>, folder: &std::path::Path) -> Result<Vec<std::path::PathBuf>> {
+    let pending: Vec<(i64, String, String)> = tx
+        .prepare_cached("SELECT id, path, pending FROM publication WHERE pending IS NOT NULL")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut waiting = Vec::new();
+    let mut recorded = Vec::new();
+    for (id, path, temporary) in pending {
+        let (path, temporary) = (std::path::PathBuf::from(path), std::path::PathBuf::from(temporary));
+        match crate::files::settle(&temporary, &path) {
+            Ok(()) => {
+                tx.execute("UPDATE publication SET pending = NULL WHERE id = ?1", [id])?;
+            }
+            Err(_) => {
+                waiting.push(path);
+                recorded.push(temporary);
+            }
+        }
+    }
+    // Temporary files of governor outputs no record names: their program stopped before
+    // the record was made, so they were never an output.
+    if let Ok(entries) = std::fs::read_dir(folder) {
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.starts_with("governors-") && name.contains(".tmp-") && !recorded.contains(&entry.path()) {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
+    }
+    Ok(waiting)
 }
