@@ -375,14 +375,18 @@ fn a_subject_access_export_held_up_or_killed_at_any_moment_arrives_only_with_its
 
     // Another program holds the school for longer than the busy timeout (10 s): the export
     // says so, and neither a folder nor an entry is left.
+    let (taken, wait) = std::sync::mpsc::channel();
     let holder = {
         let db = db.clone();
         std::thread::spawn(move || {
             let mut store = senco_core::Store::open(&db, senco_core::Unlock::Demo).unwrap();
-            store.hold_write_lock(Duration::from_secs(15)).unwrap();
+            let lock = store.hold_write_lock(senco_core::Stamp::on(chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap())).unwrap();
+            taken.send(()).unwrap();
+            std::thread::sleep(Duration::from_secs(15));
+            drop(lock);
         })
     };
-    std::thread::sleep(Duration::from_millis(500));
+    wait.recv().unwrap();
     let held = run(sar());
     holder.join().unwrap();
     assert!(!held.status.success());

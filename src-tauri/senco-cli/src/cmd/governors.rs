@@ -1,7 +1,6 @@
 //! `senco governors`, `senco rollup`, `senco budget` and `senco national`: the governors'
 //! inclusion summary of one school, a trust's roll-up of many, and the two settings they use.
 
-use std::path::Path;
 use std::process::ExitCode;
 
 use senco_core::dates;
@@ -18,10 +17,6 @@ fn format(f: GovernorFormat) -> OutputFormat {
         GovernorFormat::Json => OutputFormat::Json,
         GovernorFormat::Aggregate => OutputFormat::Aggregate,
     }
-}
-
-fn read(file: &Path) -> Result<String, Failure> {
-    std::fs::read_to_string(file).map_err(|e| Failure::Refused(format!("{} could not be read: {}", file.display(), senco_core::error::plain_cause(&e))))
 }
 
 /// Writes the school's summary into `--out` and prints the file's path.

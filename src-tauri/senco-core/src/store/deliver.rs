@@ -224,16 +224,6 @@ impl Store {
         Ok(())
     }
 
-    /// Holds the school's write lock for `how_long`, as another program in the middle of a
-    /// long write would, then lets it go having changed nothing: for the tests of what an
-    /// export does when it cannot write its audit entry.
-    pub fn hold_write_lock(&mut self, how_long: std::time::Duration) -> Result<()> {
-        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        std::thread::sleep(how_long);
-        tx.rollback()?;
-        Ok(())
-    }
-
     /// Finishes what exports killed part-way left in `folder`: a staging folder whose audit
     /// entry was committed is put in place; one without is removed. Staging folders still
     /// held by a running program are left alone. Best effort: a folder that cannot be read
