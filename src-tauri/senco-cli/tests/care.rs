@@ -69,7 +69,7 @@ fn a_real_school_backed_up_by_the_command_line_restores_on_a_new_laptop_with_the
     let db = dir.path().join("school.db");
     let init = ok(run(senco(&db, &["init", "--name", "Test Primary", "--urn", "118000", "--estab", "2001"])));
     let recovery = text(&init.stdout).trim().to_string();
-    ok(run(senco(&db, &["pupil", "add", "--upn", "R886200124001", "--forename", "Ada", "--surname", "Okafor", "--dob", "14/03/2017", "--sex", "F", "--year", "4", "--admitted", "01/09/2021"])));
+    ok(run(senco(&db, &["pupil", "add", "--upn", "R886200124001", "--forename", "Ada", "--surname", "Okafor", "--dob", "14/03/2017", "--sex", "F", "--year", "4", "--admitted", "01/09/2021", "--today", "2026-11-23"])));
     let usb = dir.path().join("usb");
     fs::create_dir(&usb).unwrap();
     let file = usb.join("school.senco-backup");
@@ -105,7 +105,7 @@ fn an_older_backup_asks_before_it_replaces_a_newer_school_and_keeps_it() {
     ok(run(demo_cmd(&db, &["backup", "--out", file.to_str().unwrap()])));
     let before = register(&db, true);
     std::thread::sleep(Duration::from_millis(1100));
-    ok(run(demo_cmd(&db, &["pupil", "add", "--upn", "R886200124001", "--forename", "Ada", "--surname", "Okafor", "--dob", "14/03/2017", "--sex", "F", "--year", "4", "--admitted", "01/09/2021"])));
+    ok(run(demo_cmd(&db, &["pupil", "add", "--upn", "R886200124001", "--forename", "Ada", "--surname", "Okafor", "--dob", "14/03/2017", "--sex", "F", "--year", "4", "--admitted", "01/09/2021", "--today", "2026-11-23"])));
     let newer = register(&db, true);
 
     let refused = run(demo_cmd(&db, &["restore", file.to_str().unwrap()]));
@@ -235,7 +235,7 @@ fn a_restore_killed_at_any_moment_leaves_the_old_school_or_the_restored_one_and_
     let full = timed(demo_cmd(&db, &["restore", file.to_str().unwrap(), "--confirm-older"]));
     for step in 0..16u32 {
         // Make the live school differ from the backup, so the two can be told apart.
-        ok(run(demo_cmd(&db, &["pupil", "add", "--upn", "R886200124001", "--forename", "Ada", "--surname", "Okafor", "--dob", "14/03/2017", "--sex", "F", "--year", "4", "--admitted", "01/09/2021"])));
+        ok(run(demo_cmd(&db, &["pupil", "add", "--upn", "R886200124001", "--forename", "Ada", "--surname", "Okafor", "--dob", "14/03/2017", "--sex", "F", "--year", "4", "--admitted", "01/09/2021", "--today", "2026-11-23"])));
         let old = register(&db, true);
         kill_after(demo_cmd(&db, &["restore", file.to_str().unwrap(), "--confirm-older"]), full * step / 14);
         assert!(healthy(&db, true), "killed at step {step}: check finishes or leaves the school whole");

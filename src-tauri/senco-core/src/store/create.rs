@@ -160,6 +160,19 @@ impl Staging {
     /// A new staging folder `.<name>.<kind>-<random>` in `parent` (`kind` is `creating`
     /// for a new school, `restoring` for a restore).
     pub(super) fn new(parent: &Path, name: &str, kind: &str) -> Result<Staging> {
+        // Another program clearing abandoned folders may take a new, still empty one for a
+        // killed creator's in the moment before its lock file exists: then it is made again.
+        let mut tries = 0;
+        loop {
+            tries += 1;
+            match Staging::try_new(parent, name, kind) {
+                Err(Error::File { source, .. }) if source.kind() == std::io::ErrorKind::NotFound && tries < 4 => continue,
+                other => return other,
+            }
+        }
+    }
+
+    fn try_new(parent: &Path, name: &str, kind: &str) -> Result<Staging> {
         let prefix = format!(".{name}.{kind}-");
         let dir = parent.join(format!("{prefix}{}", files::random_hex(8)));
         let mut builder = fs::DirBuilder::new();
@@ -189,8 +202,12 @@ impl Staging {
             .filter(|e| e.file_name().to_string_lossy().starts_with(&self.prefix) && e.path() != self.dir)
             .map(|e| {
                 let dir = e.path();
-                let running = match File::open(dir.join("lock")) {
+                let empty = fs::read_dir(&dir).map(|mut d| d.next().is_none()).unwrap_or(false);
+                let lock = File::open(dir.join("lock")).or_else(|_| File::open(dir.join("lock.pending")));
+                let running = match lock {
                     Ok(lock) => matches!(lock.try_lock(), Err(fs::TryLockError::WouldBlock)),
+                    // Killed between making the folder and its lock file: nothing is in it.
+                    Err(_) if empty => false,
                     Err(_) => match (now, fs::metadata(&dir).and_then(|m| m.modified())) {
                         (Some(now), Ok(made)) => now.duration_since(made).unwrap_or_default() < UNLOCKED_GRACE,
                         _ => false,
