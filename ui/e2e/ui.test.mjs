@@ -701,7 +701,8 @@ test('the evidence check for a request names what is missing, links to the fix, 
 });
 
 test('a SENCO takes a pupil through a whole cycle: assess, plan, do, review, lock, and the next', async () => {
-  const page = await open('demo', { route: '#/worklist', viewport: { width: 1366, height: 768 } });
+  // A real school of the demo's pupils: it loads another LA's catalogue, which the demo refuses.
+  const page = await open('school', { route: '#/worklist', viewport: { width: 1366, height: 768 } });
   // The worklist is the first screen, most urgent first; Addie is on SEN support with no cycle.
   const row = page.locator('#worklist tr[data-kind="no_open_cycle"][data-upn="K886200724123"]');
   await row.waitFor();
@@ -854,7 +855,9 @@ test("the governors' view shows the published summary with its charts, saves the
   // Each chart is a named picture that Chart.js has drawn on (its axes and legend at least).
   const charts = page.locator('canvas[role="img"]');
   await charts.first().waitFor();
-  assert.ok(await charts.count() >= 2, 'the core gives at least two charts');
+  // On six pupils most tables are left out (a small group wholly in one category), so one
+  // chart may be all the core gives.
+  assert.ok(await charts.count() >= 1, 'the core gives at least one chart');
   assert.ok(await charts.first().isVisible());
   assert.match(await charts.first().getAttribute('aria-label'), /^Chart: /);
   const inked = await charts.first().evaluate((canvas) => {
