@@ -184,8 +184,11 @@ impl Scenario {
         scenario
     }
 
-    async fn close(self) {
-        self.c.close().await.expect("the app closes");
+    /// Closes the app; the folders it used stay until the returned home is dropped.
+    async fn close(self) -> tempfile::TempDir {
+        let Scenario { c, _home: home, .. } = self;
+        c.close().await.expect("the app closes");
+        home
     }
 }
 
@@ -290,7 +293,7 @@ async fn the_demo_school_opens_a_pupil_is_added_and_found_and_it_refuses_an_mis_
     click(c, "#import-setup-own").await;
     wait_for(c, "#school-name").await;
     let data = scenario.data.clone();
-    scenario.close().await;
+    let _home = scenario.close().await;
 
     // WebKit keeps its caches and storage in the cache folder, so "back up the data folder"
     // means exactly the school.
@@ -312,7 +315,7 @@ async fn the_evidence_check_is_fixed_through_its_link_and_the_pack_is_built() {
     add_marigold_on_sen_support(&scenario.c).await;
     let bundle = check_fix_and_build_a_pack(&scenario.c).await;
     let data = scenario.data.clone();
-    scenario.close().await;
+    let _home = scenario.close().await;
     assert!(bundle.starts_with(data.join("exports")), "the pack went to the exports folder: {}", bundle.display());
     let bytes = std::fs::read(&bundle).expect("the pack the app said it wrote is on disk");
     let (_, problems) = senco_core::pack::verify("the bundle", &bytes, None).expect("a bundle");
@@ -326,7 +329,7 @@ async fn the_governors_view_leads_to_no_pupil_and_saves_its_pdf() {
     let upn = add_marigold_on_sen_support(&scenario.c).await;
     let summary = governors_view_with_no_way_to_a_pupil(&scenario.c, &upn).await;
     let data = scenario.data.clone();
-    scenario.close().await;
+    let _home = scenario.close().await;
     assert!(summary.starts_with(data.join("exports")), "the governors' PDF went to the exports folder: {}", summary.display());
     assert!(std::fs::read(&summary).expect("the summary the app said it wrote is on disk").starts_with(b"%PDF-"));
 }
@@ -344,7 +347,7 @@ async fn the_records_screen_backs_up_and_lists_the_audit_trail() {
     let scenario = Scenario::demo().await;
     records_screen_backs_up_and_lists_the_audit_trail(&scenario.c).await;
     let data = scenario.data.clone();
-    scenario.close().await;
+    let _home = scenario.close().await;
     assert_eq!(names_in(&data.join("backups")).len(), 1, "one backup, from the Backup now button");
     assert!(data.join("../../cache/uk.senco-toolkit.app/webview").exists(), "the webview's data is in the cache folder");
 }
