@@ -221,7 +221,7 @@ fn cover(doc: &mut Document, pack: &Pack) {
     doc.facts(&[
         ("Date of birth", crate::dates::long(p.date_of_birth)),
         ("UPN", p.upn.clone()),
-        ("National curriculum year", format!("Year {}", p.nc_year)),
+        ("National curriculum year", crate::pupil::year_name(p.nc_year)),
         ("School", format!("{} (URN {})", pack.school_name, pack.school_urn)),
         ("SEN status", format!("{} since {}", p.status.label(), crate::dates::long(p.status_since))),
         ("Prepared on", crate::dates::long(pack.prepared_on)),
@@ -251,7 +251,7 @@ fn section(doc: &mut Document, pack: &Pack, n: usize) {
                 ("Date of birth", crate::dates::long(p.date_of_birth)),
                 ("Sex", p.sex.label().to_string()),
                 ("UPN", p.upn.clone()),
-                ("Year group", format!("Year {}", p.nc_year)),
+                ("Year group", crate::pupil::year_name(p.nc_year)),
                 ("Form", if p.form.is_empty() { "Not recorded".into() } else { p.form.clone() }),
                 ("School", pack.school_name.clone()),
                 ("Joined the school", crate::dates::long(p.admission_date)),
