@@ -1,6 +1,6 @@
 //! The DfE Common Transfer File, read as a stream and written for the demo school.
 //!
-//! A CTF is `CTfile` → `Header` and `CTFpupilData` → `Pupil`… (shared/domain.md §5.2).
+//! A CTF is `CTfile` → `Header` and `CTFpupilData` → `Pupil`….
 //! `read` walks it with quick-xml one event at a time, so a 50 MB file is never held in
 //! memory: only the pupils read so far are. It keeps:
 //! - no DTD: a `<!DOCTYPE` refuses the file (MIS exports never carry one, and a DTD is how
