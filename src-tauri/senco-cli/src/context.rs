@@ -81,9 +81,7 @@ impl Context {
 
 fn read_passphrase(file: Option<&Path>) -> Result<Option<String>, Failure> {
     if let Some(file) = file {
-        let text = std::fs::read_to_string(file).map_err(|e| {
-            Failure::Refused(format!("the passphrase file {} could not be read: {}", file.display(), senco_core::error::plain_cause(&e)))
-        })?;
+        let text = senco_core::files::read_text_limited(file, senco_core::files::SECRET_LIMIT)?;
         return Ok(Some(text.trim_end_matches(['\r', '\n']).to_string()));
     }
     Ok(std::env::var("SENCO_PASSPHRASE").ok().filter(|p| !p.is_empty()))

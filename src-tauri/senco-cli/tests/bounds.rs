@@ -84,6 +84,15 @@ fn every_file_senco_reads_stops_at_its_limit_even_from_dev_zero() {
         let out = refused(senco(&db, args));
         assert!(out.contains(want), "{args:?}: {out}");
     }
+    // Secrets kept in files: a passphrase, a pack's password, a recovery key.
+    let secret = "/dev/zero is larger than 1 MB, the most a passphrase, password or recovery key file may be";
+    let out = refused(senco(&real, &["register", "list", "--passphrase-file", "/dev/zero"]));
+    assert!(out.contains(secret), "{out}");
+    let packs = dir.path().join("packs");
+    let out = refused(senco(&db, &["pack", "build", "--pupil", &upn, "--type", "lift", "--out", packs.to_str().unwrap(), "--password-file", "/dev/zero"]));
+    assert!(out.contains(secret) && !packs.exists(), "{out}");
+    let out = refused(senco(&real, &["restore", dir.path().join("demo.senco").to_str().unwrap(), "--recovery-key-file", "/dev/zero"]));
+    assert!(out.contains(secret), "{out}");
 }
 
 #[test]

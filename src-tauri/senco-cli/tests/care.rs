@@ -47,6 +47,13 @@ fn register(db: &Path, demo: bool) -> String {
     text(&ok(run(if demo { demo_cmd(db, &args) } else { senco(db, &args) })).stdout)
 }
 
+/// The UPN of the demo school's first pupil on SEN support (who has cycles to show).
+fn on_sen_support(db: &Path) -> String {
+    let csv = register(db, true);
+    let row = csv.lines().skip(1).find(|l| l.split(',').nth(6) == Some("K")).expect("a pupil on SEN support");
+    row.split(',').next().unwrap().trim_start_matches('\u{feff}').to_string()
+}
+
 fn healthy(db: &Path, demo: bool) -> bool {
     let out = run(if demo { demo_cmd(db, &["check"]) } else { senco(db, &["check"]) });
     out.status.success() && text(&out.stdout).contains("healthy")
@@ -299,9 +306,7 @@ fn an_erasure_killed_at_any_moment_erases_all_or_nothing_and_leaves_an_anonymous
 fn a_subject_access_export_holds_the_whole_file_with_a_manifest_that_checks() {
     let dir = tempfile::tempdir().unwrap();
     let db = demo_school(dir.path(), "60");
-    let csv = register(&db, true);
-    // A pupil on SEN support has cycles to show.
-    let upn = csv.lines().skip(1).find(|l| l.contains(",K,")).unwrap().split(',').next().unwrap().trim_start_matches('\u{feff}').to_string();
+    let upn = on_sen_support(&db);
     let out = dir.path().join("sar");
     fs::create_dir(&out).unwrap();
     let written = ok(run(demo_cmd(&db, &["sar", "--pupil", &upn, "--out", out.to_str().unwrap()])));
@@ -366,8 +371,7 @@ fn loose(dir: &Path) -> Vec<String> {
 fn a_subject_access_export_held_up_or_killed_at_any_moment_arrives_only_with_its_audit_entry() {
     let dir = tempfile::tempdir().unwrap();
     let db = demo_school(dir.path(), "60");
-    let csv = register(&db, true);
-    let upn = csv.lines().skip(1).find(|l| l.contains(",K,")).unwrap().split(',').next().unwrap().trim_start_matches('\u{feff}').to_string();
+    let upn = on_sen_support(&db);
     let out = dir.path().join("sar");
     fs::create_dir(&out).unwrap();
     let sar = || demo_cmd(&db, &["sar", "--pupil", &upn, "--out", out.to_str().unwrap()]);
@@ -446,8 +450,7 @@ fn pupil_data_printed_or_written_by_the_command_line_is_audited_and_its_file_own
 fn a_pack_build_killed_at_any_moment_leaves_no_unprotected_bundle_behind() {
     let dir = tempfile::tempdir().unwrap();
     let db = demo_school(dir.path(), "60");
-    let csv = register(&db, true);
-    let upn = csv.lines().skip(1).find(|l| l.contains(",K,")).unwrap().split(',').next().unwrap().trim_start_matches('\u{feff}').to_string();
+    let upn = on_sen_support(&db);
     let out = dir.path().join("packs");
     fs::create_dir(&out).unwrap();
     let build = || demo_cmd(&db, &["pack", "build", "--pupil", &upn, "--type", "ehcna", "--out", out.to_str().unwrap()]);

@@ -47,6 +47,21 @@ fn have(tool: &str) -> bool {
     found
 }
 
+/// The bundle's `pack.pdf`, written into `dir` for the PDF tools to read.
+fn pack_pdf(bundle: &[u8], dir: &Path) -> std::path::PathBuf {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bundle)).unwrap();
+    let mut pdf = Vec::new();
+    zip.by_name("pack.pdf").unwrap().read_to_end(&mut pdf).unwrap();
+    let path = dir.join("pack.pdf");
+    std::fs::write(&path, &pdf).unwrap();
+    path
+}
+
+/// The PDF's text as `pdftotext -layout` lays it out.
+fn pdf_text(pdf: &Path) -> String {
+    text(&Command::new("pdftotext").arg("-layout").arg(pdf).arg("-").output().unwrap().stdout)
+}
+
 #[test]
 fn the_demo_has_pupils_ready_and_not_ready_for_each_pack() {
     let dir = tempfile::tempdir().unwrap();
@@ -99,12 +114,9 @@ fn a_pack_is_built_verifies_fails_when_tampered_and_is_the_same_twice() {
         let p = a["path"].as_str().unwrap();
         assert!(p.starts_with("attachments/") && !p.contains("..") && names.contains(&p.to_string()), "{p}");
     }
-    let mut pdf = Vec::new();
-    zip.by_name("pack.pdf").unwrap().read_to_end(&mut pdf).unwrap();
-    let pdf_path = dir.path().join("pack.pdf");
-    std::fs::write(&pdf_path, &pdf).unwrap();
+    let pdf_path = pack_pdf(&bytes, dir.path());
     if have("pdftotext") {
-        let words = text(&Command::new("pdftotext").arg("-layout").arg(&pdf_path).arg("-").output().unwrap().stdout);
+        let words = pdf_text(&pdf_path);
         for section in senco_core::pack::SECTIONS {
             assert!(words.contains(section), "the PDF has section {section}");
         }
@@ -149,6 +161,29 @@ fn a_pack_is_built_verifies_fails_when_tampered_and_is_the_same_twice() {
     let verify = senco(&db, &["pack", "verify", notzip.to_str().unwrap()]);
     assert_eq!(verify.status.code(), Some(1));
     assert!(text(&verify.stderr).contains("notes.zip is not an evidence pack bundle"), "{}", text(&verify.stderr));
+}
+
+/// The held-back check found "Year 0" on a Reception pupil's pack: the pack named the year
+/// group with its own words instead of the core's `year_name`. Every year group the demo
+/// holds, from Reception to Year 6, is named in the pack as the register names it.
+#[test]
+fn a_reception_pupils_pack_says_reception_never_year_0() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path());
+    let csv = ok(senco(&db, &["register", "list", "--year", "R", "--status", "K", "--format", "csv"]));
+    let upn = csv.lines().nth(1).expect("the demo has a Reception pupil on SEN support").split(',').next().unwrap().trim_start_matches('\u{FEFF}').to_string();
+    let out = dir.path().join("out");
+    let built = ok(senco(&db, &["pack", "build", "--pupil", &upn, "--type", "ehcna", "--out", out.to_str().unwrap()]));
+    let pdf_path = pack_pdf(&std::fs::read(built.lines().next().unwrap()).unwrap(), dir.path());
+    if have("pdftotext") {
+        let words = pdf_text(&pdf_path);
+        let named: Vec<&str> = words.lines().filter(|l| l.contains("National curriculum year") || l.contains("Year group")).collect();
+        assert_eq!(named.len(), 2, "the cover and section A name the year group: {named:?}");
+        for line in named {
+            assert!(line.trim_end().ends_with("Reception"), "{line}");
+        }
+        assert!(!words.contains("Year 0") && !words.contains("Year -1"), "no year group is a number below 1");
+    }
 }
 
 #[test]

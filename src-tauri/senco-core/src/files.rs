@@ -364,6 +364,11 @@ pub const NATIONAL_LIMIT: Limit = Limit::new("a national figures file", 1);
 /// A stage document for `senco cycle record --file`.
 pub const STAGE_LIMIT: Limit = Limit::new("a stage document", 2);
 
+/// A passphrase, pack password or recovery key kept in a file: a line of text.
+pub const SECRET_LIMIT: Limit = Limit::new("a passphrase, password or recovery key file", 1);
+/// A pack bundle to verify: its attachments are at most 10 MB each.
+pub const BUNDLE_LIMIT: Limit = Limit::new("a pack bundle", 1024);
+
 /// Reads a whole file the person chose, refusing it (naming the file and the limit) once more
 /// than `limit` bytes have arrived. The bytes are counted as they are read, through
 /// `Read::take`, so a device, a FIFO or a file that grows cannot make it read for ever.

@@ -13,9 +13,7 @@ use crate::context::Context;
 use crate::output::{self, Failure};
 
 fn read_recovery_key(file: &Path) -> Result<String, Failure> {
-    let text = std::fs::read_to_string(file).map_err(|e| {
-        Failure::Refused(format!("the recovery key file {} could not be read: {}", file.display(), senco_core::error::plain_cause(&e)))
-    })?;
+    let text = senco_core::files::read_text_limited(file, senco_core::files::SECRET_LIMIT)?;
     Ok(text.trim().to_string())
 }
 

@@ -72,7 +72,7 @@ fn rules_for(kind: PackKind, file: Option<&Path>) -> Result<readiness::RuleSet, 
 
 /// Reads a password from a file: its first line, without the line end.
 fn password(file: &Path) -> Result<String, Failure> {
-    let text = std::fs::read_to_string(file).map_err(|e| Failure::Refused(format!("{} could not be read: {}", file.display(), senco_core::error::plain_cause(&e))))?;
+    let text = senco_core::files::read_text_limited(file, senco_core::files::SECRET_LIMIT)?;
     let line = text.lines().next().unwrap_or("").to_string();
     if line.is_empty() {
         return Err(Failure::Refused(format!("{} holds no password on its first line", file.display())));
@@ -106,7 +106,7 @@ pub fn build(context: &Context, args: PackBuildArgs) -> Result<ExitCode, Failure
 /// Checks a bundle against its manifest.
 pub fn verify(bundle: &Path, password_file: Option<&Path>) -> Result<ExitCode, Failure> {
     let password = password_file.map(password).transpose()?;
-    let bytes = std::fs::read(bundle).map_err(|e| Failure::Refused(format!("{} could not be read: {}", bundle.display(), senco_core::error::plain_cause(&e))))?;
+    let bytes = senco_core::files::read_limited(bundle, senco_core::files::BUNDLE_LIMIT)?;
     let (manifest, problems) = senco_core::pack::verify(&bundle.display().to_string(), &bytes, password.as_deref())?;
     if problems.is_empty() {
         output::out(&format!("{}: all {} files match the manifest ({} pack, rules {} version {}).\n", bundle.display(), manifest.files.len(), readiness::pack_label(manifest.pack), manifest.rules_name, manifest.rules_version))?;
