@@ -646,14 +646,23 @@ test('the evidence check for a request names what is missing, links to the fix, 
   await decision.and(page.locator('[data-state="late"]')).waitFor();
   assert.match(await decision.innerText(), /done 5 days late/);
   await page.locator('#request-exception').click();
-  await page.locator('#request-exception-kind').selectOption('schoolClosed');
+  await page.locator('#request-exception-kind').selectOption('schoolClosure');
   await page.locator('#request-exception-save').click();
   await page.locator('#error-request-exception-reason, #error-request-exception-from').first().waitFor();
   await page.locator('#request-exception-reason').fill('The school was shut by a flood');
   await page.locator('#request-exception-from').fill(daysAgo(40));
   await page.locator('#request-exception-to').fill(daysAgo(20));
   await page.locator('#request-exception-save').click();
-  await decision.filter({ hasText: 'Explained: school closed or pupil absent for 4 weeks or more' }).waitFor();
+  await decision.filter({ hasText: 'Explained: school closure (reg 5(4)(a))' }).waitFor();
+  // The LA asks the school for its advice: the school's own 6 weeks (reg 8) start that day.
+  const advice = page.locator('#request-steps tr[data-step="adviceGiven"]');
+  assert.equal(await advice.getAttribute('data-state'), 'notYet');
+  await page.locator('#request-step').click();
+  await page.locator('#request-step-kind').selectOption('adviceAsked');
+  await page.locator('#request-step-date').fill(daysAgo(2));
+  await page.locator('#request-step-save').click();
+  await advice.and(page.locator('[data-state="due"]')).waitFor();
+  assert.match(await advice.innerText(), /due in 40 days/);
   assert.deepEqual(await axeViolations(page), [], 'the request and its clock');
   await page.locator('#request-heading').scrollIntoViewIfNeeded();
   await page.screenshot({ path: here('../test-results/request-clock-1366.png') });

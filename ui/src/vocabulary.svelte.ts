@@ -84,6 +84,7 @@ export const services = (): Term[] => loaded().services;
 export const assessDecisions = (): Term[] => loaded().assessDecisions;
 export const draftOutcomes = (): Term[] => loaded().draftOutcomes;
 export const exceptionKinds = (): Term[] => loaded().exceptionKinds;
+export const requestSteps = (): Term[] => loaded().requestSteps;
 export const packTypes = (): Term[] => loaded().packTypes;
 export const consentKinds = (): Term[] => loaded().consentKinds;
 export const packPasswordMin = (): number => loaded().packPasswordMin;

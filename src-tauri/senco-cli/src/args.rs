@@ -391,9 +391,10 @@ pub enum PackKind {
 
 #[derive(Subcommand)]
 pub enum RequestCommand {
-    /// The statutory dates of a request: the LA's decision whether to assess (6 weeks), the
-    /// draft plan or notice of no plan (16 weeks), the family's comments on a draft (15 days
-    /// from it) and the final plan (20 weeks). Needs no school and no passphrase.
+    /// The statutory dates of a request: the LA's decision whether to assess (6 weeks), a
+    /// notice of no plan (16 weeks; a draft plan has no limit of its own), the family's 15
+    /// days for comments (counting the day the draft was served) and the final plan (20
+    /// weeks). Needs no school and no passphrase.
     Clock(RequestClockArgs),
     /// Record a request for a pupil as sent to the LA (and received, if later).
     Add {
@@ -448,9 +449,17 @@ pub enum RequestCommand {
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum RequestStep {
+    /// The LA decided whether to assess (with --outcome assess or decline).
     Decision,
+    /// The LA asked the school for its advice: the school's 6 weeks start (reg 8).
+    AdviceAsked,
+    /// The school gave the LA its advice.
+    AdviceGiven,
+    /// The LA sent a draft plan or a notice of no plan (with --outcome draft-plan or no-plan).
     Draft,
+    /// The family's comments on the draft went back.
     Comments,
+    /// The LA issued the final EHC plan.
     Final,
 }
 
@@ -464,11 +473,15 @@ pub enum RequestOutcome {
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ExceptionArg {
-    /// The school was closed, or the pupil absent, for 4 weeks or more.
-    SchoolClosed,
-    /// Exceptional personal circumstances.
+    /// Reg 10(4)(a), 5(4)(a): the LA asked the school for advice from a week before a closure
+    /// of 4 weeks or more until a week before it reopened.
+    SchoolClosure,
+    /// Reg 10(4)(b): the same, for an early years provider.
+    EarlyYearsClosure,
+    /// Reg 10(4)(c), 5(4)(b): exceptional personal circumstances of the child or the parent.
     Personal,
-    /// Out of the area for 4 weeks or more.
+    /// Reg 10(4)(d), 5(4)(c): the child or the parent away from the LA's area for 4 weeks or
+    /// more in a row.
     OutOfArea,
 }
 

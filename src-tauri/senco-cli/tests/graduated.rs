@@ -187,11 +187,11 @@ fn a_request_is_recorded_and_its_clock_reaches_the_worklist() {
     let step = items["items"].as_array().unwrap().iter().find(|i| i["kind"] == "request_step_due").expect("the late decision is on the worklist").clone();
     assert_eq!((step["due"].as_str(), step["upn"].as_str()), (Some("2026-04-13"), Some(UPN)));
 
-    ok(senco(dir, "2026-04-20", &["request", "exception", "--pupil", UPN, "--kind", "school-closed", "--reason", "Flood: the school was shut for five weeks", "--from", "2026-03-16", "--to", "2026-04-17"]));
+    ok(senco(dir, "2026-04-20", &["request", "exception", "--pupil", UPN, "--kind", "school-closure", "--reason", "Flood: the LA asked for advice as the school shut for five weeks", "--from", "2026-03-16", "--to", "2026-04-17"]));
     ok(senco(dir, "2026-04-21", &["request", "record", "--pupil", UPN, "--step", "decision", "--outcome", "assess", "--date", "2026-04-20"]));
     let shown = ok(senco(dir, "2026-04-21", &["request", "show", "--pupil", UPN]));
     assert!(shown.contains("Mon 13 Apr 2026") && shown.contains("done 7 days late"), "{shown}");
-    assert!(shown.contains("explained by: school closed or pupil absent for 4 weeks or more from 16 Mar 2026 to 17 Apr 2026: Flood"), "{shown}");
+    assert!(shown.contains("explained by: school closure (reg 5(4)(a)) from 16 Mar 2026 to 17 Apr 2026: Flood"), "{shown}");
 
     let wrong = senco(dir, "2026-04-21", &["request", "record", "--pupil", UPN, "--step", "final", "--date", "2026-04-21"]);
     assert_eq!(wrong.status.code(), Some(1));

@@ -1,10 +1,13 @@
 //! The statutory clock: when each step of an EHC needs assessment is due, and each step of
 //! an EHC plan's annual review, as pure functions of their dates (no clock, no store).
 //!
-//! Weeks are counted in calendar days, as the SEND Regulations 2014 count them: the clock
-//! starts on the day the local authority receives the request, and "within 6 weeks" means
-//! by that day plus 42 days. Exceptions to the time limits (regs 10(4) and 13(3)) are
-//! recorded with a reason; they explain a late step, they never move its date.
+//! Each limit is coded from the words of the SEND Regulations 2014 (legislation.gov.uk),
+//! quoted beside its constant and again beside its test; docs/statutory-clock.md lists them.
+//! Weeks are counted in calendar days: the clock starts on the day the local authority
+//! receives the request, and "within 6 weeks" means by that day plus 42 days. A window
+//! "beginning with the day" something is served counts that day as its first. Exceptions to
+//! the time limits (regs 5(4) and 10(4), and 10(4) again through 13(3)) are recorded with a
+//! reason; they explain a late step, they never move its date.
 
 use chrono::{Months, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -14,17 +17,30 @@ use crate::dates;
 use crate::error::{Error, Result};
 use crate::text;
 
-/// Days from the request's receipt to the LA's decision whether to assess (reg 5).
+/// Reg 5(1): the LA notifies its decision whether to assess "as soon as practicable and in
+/// any event within 6 weeks of" receiving the request.
 pub const DECISION_DAYS: i64 = 6 * 7;
-/// Days to the draft plan or the notice that no plan will be issued (reg 10).
-pub const DRAFT_DAYS: i64 = 16 * 7;
-/// Days from the draft plan for the parent's or young person's comments.
+/// Reg 8: a person the LA asks for advice for an assessment (the school among them) gives it
+/// within 6 weeks of the LA's request.
+pub const ADVICE_DAYS: i64 = 6 * 7;
+/// Reg 10(1): the LA's notice that it will not issue a plan comes "within 16 weeks" of the
+/// request. A draft plan has no limit of its own: it is a step toward the final plan.
+pub const NO_PLAN_DAYS: i64 = 16 * 7;
+/// Reg 13(1)(a) (and 22(2)(c) for amendments after a review): the family has "at least 15
+/// days, beginning with the day on which the draft plan was served" to comment. The day it
+/// was served is the first of the 15, so a draft served on 15 June gives until 29 June.
+/// It is the least time the LA must allow, never a deadline on the family.
 pub const COMMENT_DAYS: i64 = 15;
-/// Days to the final EHC plan (reg 13).
+/// Reg 13(2): the final EHC plan "within 20 weeks" of the request.
 pub const FINAL_DAYS: i64 = 20 * 7;
 /// An annual review's papers go out at least this many days before the meeting, and the
 /// school's report within this many days after it.
 pub const REVIEW_PAPERS_DAYS: i64 = 14;
+
+/// The last day of a window of `days` days "beginning with the day" `first`.
+pub fn window_end(first: NaiveDate, days: i64) -> NaiveDate {
+    first + chrono::Duration::days(days - 1)
+}
 
 /// What the LA decided about assessing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -66,27 +82,68 @@ impl DraftOutcome {
     }
 }
 
-/// The exceptions the regulations allow to their time limits.
+/// The exceptions the regulations allow to their time limits: reg 10(4)(a) to (d) for the
+/// 16-week notice of no plan and, through reg 13(3), for the 20-week final plan; reg 5(4)
+/// for the 6-week decision, which has no early-years limb, so its limbs are lettered
+/// (a) to (c). A pupil's absence from school is not among them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub enum ExceptionKind {
-    /// The school was closed, or the pupil absent, for 4 weeks or more.
-    SchoolClosed,
-    /// Exceptional personal circumstances of the child, young person or parent.
+    /// (a): the LA asked a head teacher for advice in the period from one week before the
+    /// school closed for at least 4 continuous weeks to one week before it reopened.
+    /// (Requests stored before the limbs were told apart said `schoolClosed`; migration 0011
+    /// renamed them.)
+    SchoolClosure,
+    /// (b): the same, for an early years provider (reg 10(4) only).
+    EarlyYearsClosure,
+    /// (c): exceptional personal circumstances of the child or the parent.
     PersonalCircumstances,
-    /// The child, young person or parent was out of the area for 4 weeks or more.
+    /// (d): the child or the parent away from the LA's area for a continuous period of at
+    /// least 4 weeks.
     OutOfArea,
 }
 
 impl ExceptionKind {
-    pub const ALL: [ExceptionKind; 3] = [ExceptionKind::SchoolClosed, ExceptionKind::PersonalCircumstances, ExceptionKind::OutOfArea];
+    pub const ALL: [ExceptionKind; 4] = [ExceptionKind::SchoolClosure, ExceptionKind::EarlyYearsClosure, ExceptionKind::PersonalCircumstances, ExceptionKind::OutOfArea];
 
+    /// What the exception is, with the regulations that allow it.
     pub fn label(self) -> &'static str {
         match self {
-            ExceptionKind::SchoolClosed => "school closed or pupil absent for 4 weeks or more",
+            ExceptionKind::SchoolClosure => "The LA asked the school for advice from a week before a closure of 4 weeks or more until a week before it reopened (reg 5(4)(a), 10(4)(a))",
+            ExceptionKind::EarlyYearsClosure => "The LA asked an early years provider for advice from a week before its closure of 4 weeks or more until a week before it reopened (reg 10(4)(b))",
+            ExceptionKind::PersonalCircumstances => "Exceptional personal circumstances of the child or the parent (reg 5(4)(b), 10(4)(c))",
+            ExceptionKind::OutOfArea => "The child or the parent away from the LA's area for 4 weeks or more in a row (reg 5(4)(c), 10(4)(d))",
+        }
+    }
+
+    /// A short name for where the exception is quoted beside a step.
+    pub fn short(self) -> &'static str {
+        match self {
+            ExceptionKind::SchoolClosure => "school closure",
+            ExceptionKind::EarlyYearsClosure => "early years provider's closure",
             ExceptionKind::PersonalCircumstances => "exceptional personal circumstances",
-            ExceptionKind::OutOfArea => "out of the area for 4 weeks or more",
+            ExceptionKind::OutOfArea => "away from the LA's area",
+        }
+    }
+
+    /// The regulation and limb that let this exception explain the step `key` late, or
+    /// `None` when the law gives that step no such exception.
+    pub fn citation(self, key: &str) -> Option<&'static str> {
+        use ExceptionKind::*;
+        match (key, self) {
+            ("decision", SchoolClosure) => Some("reg 5(4)(a)"),
+            ("decision", PersonalCircumstances) => Some("reg 5(4)(b)"),
+            ("decision", OutOfArea) => Some("reg 5(4)(c)"),
+            ("draft", SchoolClosure) => Some("reg 10(4)(a)"),
+            ("draft", EarlyYearsClosure) => Some("reg 10(4)(b)"),
+            ("draft", PersonalCircumstances) => Some("reg 10(4)(c)"),
+            ("draft", OutOfArea) => Some("reg 10(4)(d)"),
+            ("finalPlan", SchoolClosure) => Some("reg 10(4)(a) through 13(3)"),
+            ("finalPlan", EarlyYearsClosure) => Some("reg 10(4)(b) through 13(3)"),
+            ("finalPlan", PersonalCircumstances) => Some("reg 10(4)(c) through 13(3)"),
+            ("finalPlan", OutOfArea) => Some("reg 10(4)(d) through 13(3)"),
+            _ => None,
         }
     }
 }
@@ -122,12 +179,18 @@ pub struct RequestDates {
     pub final_plan: Option<NaiveDate>,
     #[serde(default)]
     pub exceptions: Vec<Exception>,
+    /// When the LA asked the school for its advice for the assessment (reg 8's 6 weeks
+    /// start here), and when the school gave it.
+    #[serde(default)]
+    pub advice_asked: Option<NaiveDate>,
+    #[serde(default)]
+    pub advice_given: Option<NaiveDate>,
 }
 
 impl RequestDates {
     /// A request just sent: only its receipt is known.
     pub fn received(received: NaiveDate) -> RequestDates {
-        RequestDates { received, decision: None, draft: None, comments: None, final_plan: None, exceptions: Vec::new() }
+        RequestDates { received, decision: None, draft: None, comments: None, final_plan: None, exceptions: Vec::new(), advice_asked: None, advice_given: None }
     }
 }
 
@@ -147,9 +210,53 @@ impl RequestDates {
 #[ts(export)]
 pub enum RequestEvent {
     Decision { date: NaiveDate, decision: AssessDecision },
+    AdviceAsked { date: NaiveDate },
+    AdviceGiven { date: NaiveDate },
     Draft { date: NaiveDate, outcome: DraftOutcome },
     Comments { date: NaiveDate },
     FinalPlan { date: NaiveDate },
+}
+
+impl RequestEvent {
+    pub fn date(&self) -> NaiveDate {
+        match self {
+            RequestEvent::Decision { date, .. }
+            | RequestEvent::AdviceAsked { date }
+            | RequestEvent::AdviceGiven { date }
+            | RequestEvent::Draft { date, .. }
+            | RequestEvent::Comments { date }
+            | RequestEvent::FinalPlan { date } => *date,
+        }
+    }
+}
+
+/// The names of `RequestEvent`'s steps, in the order they happen, with what a SENCO calls
+/// each: the choices of "what happened".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum RequestStep {
+    Decision,
+    AdviceAsked,
+    AdviceGiven,
+    Draft,
+    Comments,
+    FinalPlan,
+}
+
+impl RequestStep {
+    pub const ALL: [RequestStep; 6] = [RequestStep::Decision, RequestStep::AdviceAsked, RequestStep::AdviceGiven, RequestStep::Draft, RequestStep::Comments, RequestStep::FinalPlan];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            RequestStep::Decision => "The LA decided whether to assess",
+            RequestStep::AdviceAsked => "The LA asked the school for its advice",
+            RequestStep::AdviceGiven => "The school gave the LA its advice",
+            RequestStep::Draft => "The LA sent a draft plan, or said it will not issue one",
+            RequestStep::Comments => "The family's comments on the draft went back",
+            RequestStep::FinalPlan => "The LA issued the final EHC plan",
+        }
+    }
 }
 
 fn refuse(field: &str, message: String) -> Error {
@@ -160,9 +267,7 @@ fn refuse(field: &str, message: String) -> Error {
 /// received, after `today`, or before the step it follows; a step out of order; a step
 /// already recorded; or a step after the process has ended.
 pub fn record(request: &RequestDates, event: &RequestEvent, today: NaiveDate) -> Result<RequestDates> {
-    let date = match event {
-        RequestEvent::Decision { date, .. } | RequestEvent::Draft { date, .. } | RequestEvent::Comments { date } | RequestEvent::FinalPlan { date } => *date,
-    };
+    let date = event.date();
     if date < request.received {
         return Err(refuse("date", format!("{} is before the LA received the request ({})", dates::short(date), dates::short(request.received))));
     }
@@ -185,6 +290,26 @@ pub fn record(request: &RequestDates, event: &RequestEvent, today: NaiveDate) ->
                 return Err(Error::Refused(format!("the LA's decision is already recorded ({})", dates::short(day))));
             }
             next.decision = Some((date, decision));
+        }
+        RequestEvent::AdviceAsked { .. } => {
+            let Some((decided, AssessDecision::Assess)) = request.decision else {
+                return Err(Error::Refused("record the LA's decision to assess before its request for the school's advice".into()));
+            };
+            if let Some(day) = request.advice_asked {
+                return Err(Error::Refused(format!("the LA's request for the school's advice is already recorded ({})", dates::short(day))));
+            }
+            after("date", decided, "decision to assess")?;
+            next.advice_asked = Some(date);
+        }
+        RequestEvent::AdviceGiven { .. } => {
+            let Some(asked) = request.advice_asked else {
+                return Err(Error::Refused("record when the LA asked for the school's advice before when it was given".into()));
+            };
+            if let Some(day) = request.advice_given {
+                return Err(Error::Refused(format!("the school's advice is already recorded as given ({})", dates::short(day))));
+            }
+            after("date", asked, "LA's request for advice")?;
+            next.advice_given = Some(date);
         }
         RequestEvent::Draft { outcome, .. } => {
             let Some((decided, AssessDecision::Assess)) = request.decision else {
@@ -245,6 +370,17 @@ pub enum StepState {
     NotYet,
     /// Not needed: an earlier step ended the process (no assessment, or no plan).
     Ended,
+    /// Done; the step has no time limit of its own (a draft plan, the family's comments).
+    Done,
+    /// Not done, and no time limit of its own falls on it now (a draft plan after the
+    /// 16-week point for a notice of no plan).
+    Waiting,
+    /// The least time the LA must give the family is still running, to its last day in
+    /// `days_left` days. Never a deadline on the family.
+    WindowOpen { days_left: i32 },
+    /// The least time the LA must give the family has run; they may still comment if the
+    /// LA allows. Never "overdue".
+    WindowRun,
 }
 
 /// One step of a clock.
@@ -293,6 +429,10 @@ pub fn describe(state: StepState) -> String {
         StepState::Overdue { days: n } => format!("overdue by {}", days(n)),
         StepState::NotYet => "date set by the step before".into(),
         StepState::Ended => "not needed".into(),
+        StepState::Done => "done".into(),
+        StepState::Waiting => "waiting; no time limit of its own".into(),
+        StepState::WindowOpen { days_left } => format!("open for {} more", days(days_left + 1)),
+        StepState::WindowRun => "the least time has run".into(),
     }
 }
 
@@ -313,9 +453,12 @@ fn step(key: &str, step: &str, owner: &str, limit: &str, start: NaiveDate, due: 
         exceptions
             .iter()
             .filter(|e| e.overlaps(start, end))
-            .map(|e| match e.to {
-                Some(to) => format!("{} from {} to {}: {}", e.kind.label(), dates::short(e.from), dates::short(to), e.reason),
-                None => format!("{} from {}: {}", e.kind.label(), dates::short(e.from), e.reason),
+            .filter_map(|e| {
+                let cited = e.kind.citation(key)?;
+                Some(match e.to {
+                    Some(to) => format!("{} ({cited}) from {} to {}: {}", e.kind.short(), dates::short(e.from), dates::short(to), e.reason),
+                    None => format!("{} ({cited}) from {}: {}", e.kind.short(), dates::short(e.from), e.reason),
+                })
             })
             .collect()
     } else {
@@ -328,17 +471,27 @@ fn waiting(key: &str, step: &str, owner: &str, limit: &str, state: StepState) ->
     ClockStep { key: key.into(), step: step.into(), owner: owner.into(), due: None, limit: limit.into(), done: None, status: state, status_text: describe(state), explained_by: Vec::new() }
 }
 
-/// The four steps of an EHC needs assessment on `today`: the decision whether to assess,
-/// the draft plan or notice of no plan, the family's comments on a draft, and the final
-/// plan. A decision not to assess, or a notice of no plan, ends the later steps.
+/// A step whose state and words are set here rather than by its due day; `named` is its key,
+/// its words, its owner and its limit.
+fn fixed(named: (&str, &str, &str, &str), due: Option<NaiveDate>, done: Option<NaiveDate>, status: StepState, status_text: String) -> ClockStep {
+    let (key, step, owner, limit) = named;
+    ClockStep { key: key.into(), step: step.into(), owner: owner.into(), due, limit: limit.into(), done, status, status_text, explained_by: Vec::new() }
+}
+
+/// The steps of an EHC needs assessment on `today`, in the order they happen: the LA's
+/// decision whether to assess; the school's advice, once the LA asks for it; the draft plan
+/// or the notice that no plan will be issued; the family's comments on a draft; and the
+/// final plan. A decision not to assess, or a notice of no plan, ends the later steps.
+/// Each step's key is the name of the `RequestEvent` that completes it.
 pub fn request_clock(request: &RequestDates, today: NaiveDate) -> Vec<ClockStep> {
     let start = request.received;
     let exceptions = &request.exceptions;
+    let days_to = |from: NaiveDate, to: NaiveDate| i32::try_from((to - from).num_days()).unwrap_or(i32::MAX);
     let mut steps = vec![step(
         "decision",
         "The LA decides whether to assess",
         "la",
-        "6 weeks from the request",
+        "6 weeks from the request (reg 5(1))",
         start,
         add(start, DECISION_DAYS),
         request.decision.map(|(day, _)| day),
@@ -346,20 +499,66 @@ pub fn request_clock(request: &RequestDates, today: NaiveDate) -> Vec<ClockStep>
         exceptions,
     )];
     let declined = matches!(request.decision, Some((_, AssessDecision::DeclineToAssess)));
-    let (draft_key, draft_step, draft_limit) = ("draft", "The LA sends a draft plan, or says it will not issue one", "16 weeks from the request");
-    steps.push(if declined {
-        waiting(draft_key, draft_step, "la", draft_limit, StepState::Ended)
-    } else {
-        step(draft_key, draft_step, "la", draft_limit, start, add(start, DRAFT_DAYS), request.draft.map(|(day, _)| day), today, exceptions)
-    });
     let no_plan = matches!(request.draft, Some((_, DraftOutcome::NoPlan)));
-    let (comments_key, comments_step, comments_limit) = ("comments", "The family comments on the draft and may ask for a school to be named", "15 days from the draft");
+
+    // Reg 8: the school's own deadline, from the day the LA asks it for advice.
+    let (advice_key, advice_step, advice_limit) = ("adviceGiven", "The school gives the LA its advice for the assessment", "6 weeks from the LA's request for it (reg 8)");
+    steps.push(match request.advice_asked {
+        Some(asked) => step(advice_key, advice_step, "school", advice_limit, asked, add(asked, ADVICE_DAYS), request.advice_given, today, &[]),
+        None if declined || !request.running() => waiting(advice_key, advice_step, "school", advice_limit, StepState::Ended),
+        None => fixed((advice_key, advice_step, "school", advice_limit), None, None, StepState::NotYet, "the 6 weeks start when the LA asks for the school's advice".into()),
+    });
+
+    // Reg 10(1) limits only the notice that no plan will be issued; a draft plan is a step
+    // toward the final plan of reg 13(2), with no limit of its own.
+    let (draft_key, draft_step, draft_limit) = (
+        "draft",
+        "The LA sends a draft plan, or says it will not issue one",
+        "a notice of no plan within 16 weeks (reg 10(1)); a draft plan has no limit of its own",
+    );
+    let notice_due = add(start, NO_PLAN_DAYS);
+    steps.push(match request.draft {
+        _ if declined => waiting(draft_key, draft_step, "la", draft_limit, StepState::Ended),
+        Some((day, DraftOutcome::NoPlan)) => step(draft_key, draft_step, "la", draft_limit, start, notice_due, Some(day), today, exceptions),
+        Some((day, DraftOutcome::DraftPlan)) => {
+            fixed((draft_key, draft_step, "la", draft_limit), None, Some(day), StepState::Done, "a draft plan came: a step toward the final plan".into())
+        }
+        None if today <= notice_due => fixed(
+            (draft_key, draft_step, "la", draft_limit),
+            Some(notice_due),
+            None,
+            StepState::Due { days_left: days_to(today, notice_due) },
+            format!("if the LA will not issue a plan, it must say so by {}", dates::short(notice_due)),
+        ),
+        None => fixed(
+            (draft_key, draft_step, "la", draft_limit),
+            None,
+            None,
+            StepState::Waiting,
+            format!("no notice of no plan came by {}: a draft plan is to come, in time for the final plan", dates::short(notice_due)),
+        ),
+    });
+
+    // Reg 13(1)(a): at least 15 days, beginning with the day the draft was served. The
+    // least time the LA must allow: the family is never late.
+    let (comments_key, comments_step, comments_limit) = ("comments", "The family comments on the draft and may ask for a school to be named", "at least 15 days from the draft, counting its day (reg 13(1)(a))");
     steps.push(match request.draft {
         _ if declined || no_plan => waiting(comments_key, comments_step, "family", comments_limit, StepState::Ended),
-        Some((drafted, _)) => step(comments_key, comments_step, "family", comments_limit, drafted, add(drafted, COMMENT_DAYS), request.comments, today, exceptions),
+        Some((served, _)) => {
+            let last = window_end(served, COMMENT_DAYS);
+            let (status, text) = match request.comments {
+                Some(_) => (StepState::Done, "the family's comments went back".to_string()),
+                None if today <= last => (
+                    StepState::WindowOpen { days_left: days_to(today, last) },
+                    format!("the family has until {}, and may take longer if the LA allows", dates::short(last)),
+                ),
+                None => (StepState::WindowRun, format!("the family had until {} at least, and may take longer if the LA allows", dates::short(last))),
+            };
+            fixed((comments_key, comments_step, "family", comments_limit), Some(last), request.comments, status, text)
+        }
         None => waiting(comments_key, comments_step, "family", comments_limit, StepState::NotYet),
     });
-    let (final_key, final_step, final_limit) = ("finalPlan", "The LA issues the final EHC plan", "20 weeks from the request");
+    let (final_key, final_step, final_limit) = ("finalPlan", "The LA issues the final EHC plan", "20 weeks from the request (reg 13(2))");
     steps.push(if declined || no_plan {
         waiting(final_key, final_step, "la", final_limit, StepState::Ended)
     } else {
@@ -418,26 +617,27 @@ mod tests {
         steps.iter().map(|s| s.due.map(|d| d.to_string())).collect()
     }
 
+    fn by_key<'a>(steps: &'a [ClockStep], key: &str) -> &'a ClockStep {
+        steps.iter().find(|s| s.key == key).unwrap_or_else(|| panic!("a step {key}"))
+    }
+
     /// Worked example: a request received on Monday 2 March 2026. Six weeks is 42 days
     /// (Monday 13 April), sixteen weeks 112 days (Monday 22 June), twenty weeks 140 days
     /// (Monday 20 July); each falls on the same weekday as the receipt.
     #[test]
     fn a_request_received_on_2_march_2026_runs_to_20_july() {
         let steps = request_clock(&RequestDates::received(d("2026-03-02")), d("2026-03-02"));
-        let expected = [Some("2026-04-13".to_string()), Some("2026-06-22".to_string()), None, Some("2026-07-20".to_string())];
+        let expected = [Some("2026-04-13".to_string()), None, Some("2026-06-22".to_string()), None, Some("2026-07-20".to_string())];
         assert_eq!(dues(&steps), expected);
         assert_eq!(steps[0].status, StepState::Due { days_left: 42 });
-        assert_eq!(steps[2].status, StepState::NotYet, "the comments wait for a draft");
-        let tags: Vec<String> = [
-            RequestEvent::Decision { date: d("2026-04-01"), decision: AssessDecision::Assess },
-            RequestEvent::Draft { date: d("2026-04-01"), outcome: DraftOutcome::DraftPlan },
-            RequestEvent::Comments { date: d("2026-04-01") },
-            RequestEvent::FinalPlan { date: d("2026-04-01") },
-        ]
-        .iter()
-        .map(|e| serde_json::to_value(e).unwrap()["step"].as_str().unwrap().to_string())
-        .collect();
-        assert_eq!(steps.iter().map(|s| s.key.clone()).collect::<Vec<_>>(), tags, "each step's key is how it is recorded");
+        assert_eq!(by_key(&steps, "comments").status, StepState::NotYet, "the comments wait for a draft");
+        assert_eq!(by_key(&steps, "adviceGiven").status, StepState::NotYet, "the school's 6 weeks wait for the LA to ask");
+        let names: Vec<String> = RequestStep::ALL.iter().map(|s| serde_json::to_value(s).unwrap().as_str().unwrap().to_string()).collect();
+        for step in &steps {
+            assert!(names.contains(&step.key), "each step's key is the event that completes it: {}", step.key);
+        }
+        let event = RequestEvent::AdviceGiven { date: d("2026-04-01") };
+        assert!(names.contains(&serde_json::to_value(&event).unwrap()["step"].as_str().unwrap().to_string()), "the vocabulary names each event");
     }
 
     /// Worked example across a leap day and the clocks changing: received 20 February 2028.
@@ -445,7 +645,7 @@ mod tests {
     fn weeks_are_calendar_days_across_a_leap_day() {
         let steps = request_clock(&RequestDates::received(d("2028-02-20")), d("2028-02-20"));
         assert_eq!(steps[0].due, Some(d("2028-04-02")), "20 Feb + 42 days, with 29 Feb in between");
-        assert_eq!(steps[3].due, Some(d("2028-07-09")));
+        assert_eq!(by_key(&steps, "finalPlan").due, Some(d("2028-07-09")));
     }
 
     #[test]
@@ -456,13 +656,16 @@ mod tests {
         let steps = request_clock(&request, d("2026-07-27"));
         assert_eq!(steps[0].status, StepState::Late { days: 7 });
         assert!(steps[0].unexplained_delay());
-        assert_eq!(steps[1].status, StepState::OnTime);
-        assert_eq!((steps[2].due, steps[2].status), (Some(d("2026-06-30")), StepState::Overdue { days: 27 }), "15 days from the draft");
-        assert_eq!((steps[3].due, steps[3].status), (Some(d("2026-07-20")), StepState::Overdue { days: 7 }));
+        assert_eq!(by_key(&steps, "draft").status, StepState::Done, "a draft has no limit of its own");
+        let comments = by_key(&steps, "comments");
+        assert_eq!((comments.due, comments.status), (Some(d("2026-06-29")), StepState::WindowRun), "15 days from the draft, counting its day");
+        assert!(!comments.unexplained_delay(), "the family is never late");
+        let last = by_key(&steps, "finalPlan");
+        assert_eq!((last.due, last.status), (Some(d("2026-07-20")), StepState::Overdue { days: 7 }));
 
         request.exceptions.push(Exception {
-            kind: ExceptionKind::SchoolClosed,
-            reason: "Easter holiday and a flood closed the school".into(),
+            kind: ExceptionKind::SchoolClosure,
+            reason: "The LA asked for advice the week before the school shut for five weeks".into(),
             from: d("2026-03-30"),
             to: Some(d("2026-04-27")),
         });
@@ -470,8 +673,108 @@ mod tests {
         assert_eq!(explained[0].due, Some(d("2026-04-13")), "the date does not move");
         assert_eq!(explained[0].status, StepState::Late { days: 7 });
         assert!(!explained[0].unexplained_delay());
-        assert!(explained[0].explained_by[0].contains("30 Mar 2026 to 27 Apr 2026: Easter holiday"), "{:?}", explained[0].explained_by);
-        assert!(explained[2].explained_by.is_empty(), "the closure was over before the draft came");
+        assert!(explained[0].explained_by[0].starts_with("school closure (reg 5(4)(a)) from 30 Mar 2026 to 27 Apr 2026: The LA asked"), "{:?}", explained[0].explained_by);
+        assert!(by_key(&explained, "finalPlan").explained_by[0].contains("(reg 10(4)(a) through 13(3))"), "the final plan's exception is reg 10(4) applied by 13(3)");
+    }
+
+    /// Reg 13(1)(a): the draft plan gives the family "at least 15 days, beginning with the
+    /// day on which the draft plan was served". Served on 15 June: 15 June is the first day
+    /// and 29 June the fifteenth, not 30 June. It is the least the LA must allow, so the
+    /// family is never shown as late, on any day after.
+    #[test]
+    fn the_familys_15_days_begin_with_the_day_the_draft_is_served_and_never_fall_overdue() {
+        let mut request = RequestDates::received(d("2026-03-02"));
+        request.decision = Some((d("2026-04-10"), AssessDecision::Assess));
+        request.draft = Some((d("2026-06-15"), DraftOutcome::DraftPlan));
+        fn on_day(request: &RequestDates, today: &str) -> ClockStep {
+            by_key(&request_clock(request, d(today)), "comments").clone()
+        }
+        assert_eq!(on_day(&request, "2026-06-15").due, Some(d("2026-06-29")));
+        assert_eq!(on_day(&request, "2026-06-29").status, StepState::WindowOpen { days_left: 0 });
+        assert_eq!(on_day(&request, "2026-06-29").status_text, "the family has until 29 Jun 2026, and may take longer if the LA allows");
+        for later in 0..90 {
+            let step = on_day(&request, &add(d("2026-06-30"), later).to_string());
+            assert_eq!(step.status, StepState::WindowRun);
+            assert!(!step.unexplained_delay() && !step.status_text.contains("overdue") && !step.status_text.contains("late"), "{}", step.status_text);
+        }
+        // Worked example: a draft served on the last day of a month.
+        request.draft = Some((d("2027-01-31"), DraftOutcome::DraftPlan));
+        assert_eq!(on_day(&request, "2027-01-31").due, Some(d("2027-02-14")));
+        // And one whose fifteenth day is a leap day.
+        request.draft = Some((d("2028-02-15"), DraftOutcome::DraftPlan));
+        assert_eq!(on_day(&request, "2028-02-15").due, Some(d("2028-02-29")));
+    }
+
+    /// Reg 10(1): the notice that the LA will not issue a plan comes "within 16 weeks" of the
+    /// request. A draft plan has no limit of its own; it is a step toward the final plan,
+    /// which reg 13(2) wants "within 20 weeks".
+    #[test]
+    fn sixteen_weeks_limits_the_notice_of_no_plan_and_a_draft_after_it_is_no_breach() {
+        let mut request = RequestDates::received(d("2026-03-02"));
+        request.decision = Some((d("2026-04-10"), AssessDecision::Assess));
+        let before = by_key(&request_clock(&request, d("2026-06-20")), "draft").clone();
+        assert_eq!((before.due, before.status), (Some(d("2026-06-22")), StepState::Due { days_left: 2 }));
+        assert_eq!(before.status_text, "if the LA will not issue a plan, it must say so by 22 Jun 2026");
+        let after = by_key(&request_clock(&request, d("2026-07-01")), "draft").clone();
+        assert_eq!(after.status, StepState::Waiting, "nothing by 16 weeks is not a breach");
+        assert!(!after.unexplained_delay());
+        request.draft = Some((d("2026-07-01"), DraftOutcome::DraftPlan));
+        let drafted = by_key(&request_clock(&request, d("2026-07-01")), "draft").clone();
+        assert_eq!((drafted.status, drafted.due), (StepState::Done, None));
+        request.draft = Some((d("2026-07-01"), DraftOutcome::NoPlan));
+        let notice = by_key(&request_clock(&request, d("2026-07-01")), "draft").clone();
+        assert_eq!(notice.status, StepState::Late { days: 9 }, "a notice of no plan after 22 June is late");
+    }
+
+    /// Reg 5(4) (for the 6-week decision) and reg 10(4)(a) to (d) (for 16 weeks, and 20
+    /// weeks through reg 13(3)): the LA "need not comply with the time limit" when it asked
+    /// a school (a) or an early years provider (b) for advice around a closure of at least 4
+    /// continuous weeks, for exceptional personal circumstances (c), or when the child or
+    /// parent is away from the area for at least 4 weeks (d). Reg 5(4) has no early-years
+    /// limb. An exception explains a late step; it never moves its date.
+    #[test]
+    fn each_exception_is_labelled_by_its_regulation_and_limb_and_explains_only_the_steps_it_applies_to() {
+        for kind in ExceptionKind::ALL {
+            assert!(kind.label().contains("(reg "), "{}", kind.label());
+            assert!(!kind.label().to_lowercase().contains("pupil absent"), "a pupil's absence from school is not an exception");
+        }
+        assert_eq!(ExceptionKind::EarlyYearsClosure.citation("decision"), None);
+        assert_eq!(ExceptionKind::OutOfArea.citation("draft"), Some("reg 10(4)(d)"));
+        assert_eq!(ExceptionKind::PersonalCircumstances.citation("decision"), Some("reg 5(4)(b)"));
+        assert_eq!(ExceptionKind::SchoolClosure.citation("adviceGiven"), None, "the school's own 6 weeks are not the LA's to excuse");
+
+        // Worked example across a year end, with a closure that straddles the decision's date:
+        // received 14 December 2026, decided on 1 February 2027, a week after 25 January.
+        let mut request = RequestDates::received(d("2026-12-14"));
+        assert_eq!(dues(&request_clock(&request, d("2026-12-14")))[0], Some("2027-01-25".to_string()));
+        assert_eq!(by_key(&request_clock(&request, d("2026-12-14")), "finalPlan").due, Some(d("2027-05-03")));
+        request.decision = Some((d("2027-02-01"), AssessDecision::Assess));
+        request.exceptions.push(Exception { kind: ExceptionKind::EarlyYearsClosure, reason: "Nursery shut".into(), from: d("2027-01-20"), to: Some(d("2027-02-05")) });
+        let steps = request_clock(&request, d("2027-02-02"));
+        assert!(steps[0].unexplained_delay(), "an early years closure does not excuse the 6-week decision");
+        request.exceptions.push(Exception { kind: ExceptionKind::OutOfArea, reason: "Family abroad".into(), from: d("2027-01-20"), to: Some(d("2027-02-20")) });
+        let steps = request_clock(&request, d("2027-02-02"));
+        assert_eq!((steps[0].due, steps[0].status), (Some(d("2027-01-25")), StepState::Late { days: 7 }), "the date does not move");
+        assert_eq!(steps[0].explained_by, ["away from the LA's area (reg 5(4)(c)) from 20 Jan 2027 to 20 Feb 2027: Family abroad"]);
+    }
+
+    /// Reg 8: a person asked by the LA for advice for an assessment gives it within 6 weeks
+    /// of the request. For the school that is its own deadline, on its worklist.
+    #[test]
+    fn the_schools_advice_is_due_6_weeks_after_the_la_asks_for_it() {
+        let today = d("2026-06-20");
+        let request = RequestDates::received(d("2026-03-02"));
+        let early = record(&request, &RequestEvent::AdviceAsked { date: d("2026-03-10") }, today).unwrap_err();
+        assert!(early.to_string().contains("decision to assess before"), "{early}");
+        let decided = record(&request, &RequestEvent::Decision { date: d("2026-04-10"), decision: AssessDecision::Assess }, today).unwrap();
+        let asked = record(&decided, &RequestEvent::AdviceAsked { date: d("2026-05-04") }, today).unwrap();
+        let advice = by_key(&request_clock(&asked, d("2026-06-10")), "adviceGiven").clone();
+        assert_eq!((advice.owner.as_str(), advice.due, advice.status), ("school", Some(d("2026-06-15")), StepState::Due { days_left: 5 }));
+        let overdue = by_key(&request_clock(&asked, today), "adviceGiven").clone();
+        assert_eq!(overdue.status, StepState::Overdue { days: 5 });
+        let given = record(&asked, &RequestEvent::AdviceGiven { date: d("2026-06-12") }, today).unwrap();
+        assert_eq!(by_key(&request_clock(&given, today), "adviceGiven").status, StepState::OnTime);
+        assert!(record(&given, &RequestEvent::AdviceGiven { date: d("2026-06-13") }, today).unwrap_err().to_string().contains("already recorded"));
     }
 
     #[test]
@@ -479,11 +782,11 @@ mod tests {
         let mut request = RequestDates::received(d("2026-03-02"));
         request.decision = Some((d("2026-04-10"), AssessDecision::DeclineToAssess));
         let states: Vec<StepState> = request_clock(&request, d("2026-09-01")).iter().map(|s| s.status).collect();
-        assert_eq!(states, [StepState::OnTime, StepState::Ended, StepState::Ended, StepState::Ended]);
+        assert_eq!(states, [StepState::OnTime, StepState::Ended, StepState::Ended, StepState::Ended, StepState::Ended]);
         request.decision = Some((d("2026-04-10"), AssessDecision::Assess));
         request.draft = Some((d("2026-06-01"), DraftOutcome::NoPlan));
         let states: Vec<StepState> = request_clock(&request, d("2026-09-01")).iter().map(|s| s.status).collect();
-        assert_eq!(states, [StepState::OnTime, StepState::OnTime, StepState::Ended, StepState::Ended]);
+        assert_eq!(states, [StepState::OnTime, StepState::Ended, StepState::OnTime, StepState::Ended, StepState::Ended]);
     }
 
     #[test]

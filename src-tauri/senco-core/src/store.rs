@@ -122,6 +122,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0008_mis_import.sql"),
     include_str!("../migrations/0009_audit_retention.sql"),
     include_str!("../migrations/0010_publications.sql"),
+    include_str!("../migrations/0011_exception_limbs.sql"),
 ];
 
 /// The migration after which the provision library is seeded from `assets/library`.

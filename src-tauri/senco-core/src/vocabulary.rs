@@ -54,6 +54,8 @@ pub struct Vocabulary {
     pub assess_decisions: Vec<Term>,
     pub draft_outcomes: Vec<Term>,
     pub exception_kinds: Vec<Term>,
+    /// What can happen to a request, in order: the choices of "what happened".
+    pub request_steps: Vec<Term>,
     /// The evidence packs, with their names.
     pub pack_types: Vec<Term>,
     /// What a parent or carer can consent to.
@@ -190,6 +192,7 @@ pub fn vocabulary() -> Vocabulary {
         assess_decisions: terms(&crate::statutory::AssessDecision::ALL, crate::statutory::AssessDecision::label),
         draft_outcomes: terms(&crate::statutory::DraftOutcome::ALL, crate::statutory::DraftOutcome::label),
         exception_kinds: terms(&crate::statutory::ExceptionKind::ALL, crate::statutory::ExceptionKind::label),
+        request_steps: terms(&crate::statutory::RequestStep::ALL, crate::statutory::RequestStep::label),
         pack_types: terms(&crate::readiness::PackType::ALL, crate::readiness::pack_label),
         consent_kinds: terms(&crate::people::ConsentKind::ALL, crate::people::ConsentKind::label),
         pack_password_min: crate::pack::PASSWORD_MIN,

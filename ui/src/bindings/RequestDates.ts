@@ -14,4 +14,9 @@ received: string, decision: [string, AssessDecision] | null, draft: [string, Dra
 /**
  * When the parent's or young person's comments on the draft went back.
  */
-comments: string | null, finalPlan: string | null, exceptions: Array<Exception>, };
+comments: string | null, finalPlan: string | null, exceptions: Array<Exception>, 
+/**
+ * When the LA asked the school for its advice for the assessment (reg 8's 6 weeks
+ * start here), and when the school gave it.
+ */
+adviceAsked: string | null, adviceGiven: string | null, };

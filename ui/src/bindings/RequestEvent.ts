@@ -5,4 +5,4 @@ import type { DraftOutcome } from "./DraftOutcome";
 /**
  * Something that happened to a request, as the SENCO records it.
  */
-export type RequestEvent = { "step": "decision", date: string, decision: AssessDecision, } | { "step": "draft", date: string, outcome: DraftOutcome, } | { "step": "comments", date: string, } | { "step": "finalPlan", date: string, };
+export type RequestEvent = { "step": "decision", date: string, decision: AssessDecision, } | { "step": "adviceAsked", date: string, } | { "step": "adviceGiven", date: string, } | { "step": "draft", date: string, outcome: DraftOutcome, } | { "step": "comments", date: string, } | { "step": "finalPlan", date: string, };

@@ -3,4 +3,4 @@
 /**
  * Where a step stands on a given day.
  */
-export type StepState = { "state": "onTime" } | { "state": "late", days: number, } | { "state": "due", daysLeft: number, } | { "state": "overdue", days: number, } | { "state": "notYet" } | { "state": "ended" };
+export type StepState = { "state": "onTime" } | { "state": "late", days: number, } | { "state": "due", daysLeft: number, } | { "state": "overdue", days: number, } | { "state": "notYet" } | { "state": "ended" } | { "state": "done" } | { "state": "waiting" } | { "state": "windowOpen", daysLeft: number, } | { "state": "windowRun" };

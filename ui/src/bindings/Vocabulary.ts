@@ -39,6 +39,10 @@ decisionsNeedingNextReview: Array<string>, ratings: Array<Term>, waves: Array<Te
  */
 assessDecisions: Array<Term>, draftOutcomes: Array<Term>, exceptionKinds: Array<Term>, 
 /**
+ * What can happen to a request, in order: the choices of "what happened".
+ */
+requestSteps: Array<Term>, 
+/**
  * The evidence packs, with their names.
  */
 packTypes: Array<Term>, 

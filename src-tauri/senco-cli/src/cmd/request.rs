@@ -42,7 +42,7 @@ pub fn clock(context: &Context, args: RequestClockArgs) -> Result<ExitCode, Fail
 fn line(step: &ClockStep) -> String {
     let due = step.due.map_or_else(|| "—".to_string(), |d| format!("{} {}", d.format("%a"), dates::short(d)));
     let state = &step.status_text;
-    format!("{:<16} {:<72} {:<26} {}\n", due, step.step, step.limit, state)
+    format!("{:<16} {:<70} {}\n{:<16} {}\n", due, step.step, state, "", step.limit)
 }
 
 /// `request add|list|show|record|exception`: a pupil's requests, kept in the school.
@@ -113,6 +113,8 @@ pub fn run(context: &Context, command: RequestCommand) -> Result<ExitCode, Failu
                 (RequestStep::Draft, Some(RequestOutcome::DraftPlan)) => RequestEvent::Draft { date, outcome: DraftOutcome::DraftPlan },
                 (RequestStep::Draft, Some(RequestOutcome::NoPlan)) => RequestEvent::Draft { date, outcome: DraftOutcome::NoPlan },
                 (RequestStep::Draft, _) => return Err(Failure::Usage("--step draft takes --outcome draft-plan or --outcome no-plan".into())),
+                (RequestStep::AdviceAsked, None) => RequestEvent::AdviceAsked { date },
+                (RequestStep::AdviceGiven, None) => RequestEvent::AdviceGiven { date },
                 (RequestStep::Comments, None) => RequestEvent::Comments { date },
                 (RequestStep::Final, None) => RequestEvent::FinalPlan { date },
                 (_, Some(_)) => return Err(Failure::Usage("--outcome goes with --step decision or --step draft only".into())),
@@ -126,7 +128,8 @@ pub fn run(context: &Context, command: RequestCommand) -> Result<ExitCode, Failu
         RequestCommand::Exception { pupil, kind, reason, from, to } => {
             let exception = Exception {
                 kind: match kind {
-                    ExceptionArg::SchoolClosed => ExceptionKind::SchoolClosed,
+                    ExceptionArg::SchoolClosure => ExceptionKind::SchoolClosure,
+                    ExceptionArg::EarlyYearsClosure => ExceptionKind::EarlyYearsClosure,
                     ExceptionArg::Personal => ExceptionKind::PersonalCircumstances,
                     ExceptionArg::OutOfArea => ExceptionKind::OutOfArea,
                 },

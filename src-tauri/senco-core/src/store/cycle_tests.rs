@@ -335,4 +335,38 @@ fn a_request_for_an_ehc_needs_assessment_runs_its_clock_into_the_worklist() {
     assert!(refused(store.record_request_step(request.id, &RequestEvent::FinalPlan { date: "2026-04-21".parse().unwrap() }, day("2026-04-21"))).contains("record the draft plan before"));
     assert_eq!(store.requests(ada, "2026-04-21".parse().unwrap()).unwrap(), before, "a refused step changes nothing");
     assert!(refused(store.record_request_step(99, &RequestEvent::Comments { date: "2026-04-21".parse().unwrap() }, day("2026-04-21"))).contains("request"));
+
+    // Reg 8: the LA asks the school for advice; the school has 6 weeks, on its worklist.
+    let advice = |store: &Store, on: &str| store.worklist(on.parse().unwrap()).unwrap().into_iter().filter(|w| w.kind == WorkKind::AdviceDue).collect::<Vec<_>>();
+    store.record_request_step(request.id, &RequestEvent::AdviceAsked { date: "2026-05-04".parse().unwrap() }, day("2026-05-04")).unwrap();
+    assert!(advice(&store, "2026-05-10").is_empty(), "not near yet");
+    let due = advice(&store, "2026-06-05");
+    assert_eq!((due.len(), due[0].due.as_str(), due[0].overdue), (1, "2026-06-15", false), "{due:?}");
+    assert!(due[0].detail.starts_with("The school gives the LA its advice for the assessment: due 15 Jun 2026"), "{}", due[0].detail);
+    assert!(due[0].label.contains("our advice is due"));
+    store.record_request_step(request.id, &RequestEvent::AdviceGiven { date: "2026-06-12".parse().unwrap() }, day("2026-06-12")).unwrap();
+    assert!(advice(&store, "2026-06-20").is_empty(), "given on time");
+}
+
+/// A request recorded before the exceptions were told apart by their limb (schema 10 said
+/// `schoolClosed`, which also stood for a pupil's absence) reads as a school's closure,
+/// reg 10(4)(a), after migration 0011.
+#[test]
+fn a_request_stored_with_the_old_closure_exception_reads_after_migration() {
+    use crate::statutory::{Exception, ExceptionKind};
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, ..) = new_school(dir.path());
+    let ada = on_sen_support(&mut store, "J886123425001", "Quill");
+    let request = store.add_request(ada, "2026-03-02".parse().unwrap(), None, day("2026-03-02")).unwrap();
+    let exception = Exception { kind: ExceptionKind::SchoolClosure, reason: "Flood".into(), from: "2026-03-09".parse().unwrap(), to: None };
+    store.add_request_exception(request.id, &exception, day("2026-03-10")).unwrap();
+    let json: String = store.conn.query_row("SELECT dates FROM ehc_request WHERE id = ?1", [request.id], |r| r.get(0)).unwrap();
+    let old = json.replace("\"kind\":\"schoolClosure\"", "\"kind\":\"schoolClosed\"");
+    assert_ne!(old, json);
+    store.conn.execute("UPDATE ehc_request SET dates = ?1 WHERE id = ?2", rusqlite::params![old, request.id]).unwrap();
+    store.conn.pragma_update(None, "user_version", 10).unwrap();
+    assert!(store.requests(ada, "2026-03-10".parse().unwrap()).is_err(), "schema 10's word is not this build's");
+    migrate(&mut store.conn).unwrap();
+    let read = store.requests(ada, "2026-03-10".parse().unwrap()).unwrap();
+    assert_eq!(read[0].dates.exceptions[0].kind, ExceptionKind::SchoolClosure);
 }

@@ -32,13 +32,16 @@ pub enum WorkKind {
     /// A step the LA owes on an EHC needs assessment request is late, or due within the
     /// next 14 days.
     RequestStepDue,
+    /// The school's own advice for an EHC needs assessment, which the LA asked for, is late
+    /// or due within the next 14 days (6 weeks from the LA's request, reg 8).
+    AdviceDue,
     /// A step of an EHC plan's annual review (papers, meeting, the school's report) is late,
     /// or due within the next 14 days.
     AnnualReviewDue,
 }
 
 impl WorkKind {
-    pub const ALL: [WorkKind; 8] = [
+    pub const ALL: [WorkKind; 9] = [
         WorkKind::ReviewOverdue,
         WorkKind::ReviewDue,
         WorkKind::NoOpenCycle,
@@ -46,6 +49,7 @@ impl WorkKind {
         WorkKind::FewParentMeetings,
         WorkKind::RecommendationNotActedOn,
         WorkKind::RequestStepDue,
+        WorkKind::AdviceDue,
         WorkKind::AnnualReviewDue,
     ];
 
@@ -58,6 +62,7 @@ impl WorkKind {
             WorkKind::FewParentMeetings => "Parent meetings behind",
             WorkKind::RecommendationNotActedOn => "Specialist advice not acted on",
             WorkKind::RequestStepDue => "EHC needs assessment: the LA's next step",
+            WorkKind::AdviceDue => "EHC needs assessment: our advice is due",
             WorkKind::AnnualReviewDue => "EHC plan annual review",
         }
     }
@@ -180,16 +185,21 @@ impl Store {
         let mut rows = statement.query(params![today])?;
         while let Some(r) = rows.next()? {
             let request = super::requests::read_dates(&r.get::<_, String>(3)?)?;
-            for step in crate::statutory::request_clock(&request, today) {
-                let Some(due) = step.due.filter(|_| step.owner == "la") else { continue };
-                let detail = match step.status {
-                    crate::statutory::StepState::Overdue { days } if step.explained_by.is_empty() => format!("{}: due {}, {days} days ago", step.step, dates::short(due)),
-                    crate::statutory::StepState::Overdue { days } => format!("{}: due {}, {days} days ago ({})", step.step, dates::short(due), step.explained_by.join("; ")),
-                    crate::statutory::StepState::Due { days_left } if days_left <= DUE_SOON_DAYS as i32 => format!("{}: due {}", step.step, dates::short(due)),
-                    _ => continue,
-                };
-                push(WorkKind::RequestStepDue, r.get(0)?, r.get(1)?, r.get(2)?, due, detail, None);
-                break;
+            // The LA's next step that is late or near, and the school's own advice (reg 8);
+            // the family's window is never work that is due.
+            for (owner, kind) in [("la", WorkKind::RequestStepDue), ("school", WorkKind::AdviceDue)] {
+                for step in crate::statutory::request_clock(&request, today) {
+                    let Some(due) = step.due.filter(|_| step.owner == owner) else { continue };
+                    let detail = match step.status {
+                        crate::statutory::StepState::Overdue { days } if step.explained_by.is_empty() => format!("{}: due {}, {days} days ago", step.step, dates::short(due)),
+                        crate::statutory::StepState::Overdue { days } => format!("{}: due {}, {days} days ago ({})", step.step, dates::short(due), step.explained_by.join("; ")),
+                        crate::statutory::StepState::Due { days_left } if step.key == "draft" && days_left <= DUE_SOON_DAYS as i32 => format!("{}: {}", step.step, step.status_text),
+                        crate::statutory::StepState::Due { days_left } if days_left <= DUE_SOON_DAYS as i32 => format!("{}: due {}", step.step, dates::short(due)),
+                        _ => continue,
+                    };
+                    push(kind, r.get(0)?, r.get(1)?, r.get(2)?, due, detail, None);
+                    break;
+                }
             }
         }
 
