@@ -140,6 +140,36 @@ fn a_windows_1252_csv_with_semicolons_imports_through_the_sims_profile() {
     assert!(sam.contains("form 3B") && sam.contains("Admitted 1 Sep 2023") && sam.contains("SPLD rank 2"), "{sam}");
 }
 
+/// Held back last time: a real SIMS-style export writes statuses and needs in its own words
+/// ("No Special Educational Need", "K - SEN Support", "&" for "and"), and a Windows-1252
+/// export writes "?" for a letter it cannot hold. Every row imports; the "?" is a warning
+/// naming the pupil and the field.
+#[test]
+fn a_sims_export_in_its_own_words_imports_every_row_and_warns_of_a_lost_letter() {
+    let dir = tempfile::tempdir().unwrap();
+    let school = fresh(dir.path());
+    let csv = cp1252(
+        "UPN;Legal Surname;Legal Forename;DOB;Gender;Year;Reg Group;SEN Status;SEN Need 1;SEN Need 2\r\n\
+         Z886777726901;Brontë;Zo?;15/01/2019;F;Year 3;3B;No Special Educational Need;;\r\n\
+         N886777726902;Hale;Sam;2/3/19;M;Y3;3B;K - SEN Support;Speech, Language & Communication Needs;Social, Emotional & Mental Health\r\n\
+         C886777726903;Patel;Ria;2019-03-04;F;3;3A;Education, Health & Care Plan;ASD - Autistic Spectrum Disorder;\r\n\
+         R886777726904;Ng;Li;2019-04-04;F;3;3A;  sen  support ;Profound & Multiple Learning Difficulty;\r\n",
+    );
+    let file = dir.path().join("sims words.csv");
+    std::fs::write(&file, csv).unwrap();
+    let preview = ok(senco(&school, &["import", "csv", file.to_str().unwrap(), "--profile", "sims", "--dry-run"]));
+    assert!(preview.contains("line 2 (UPN Z886777726901), legal first name: \"Zo?\" has a \"?\" where the MIS could not write a letter"), "{preview}");
+    let out = ok(senco(&school, &["import", "csv", file.to_str().unwrap(), "--profile", "sims"]));
+    assert!(out.contains("Imported: 4 new pupils"), "{out}");
+    let view = census_view(&school, false);
+    assert_eq!(view, [
+        "C886777726903,Patel,Ria,2019-03-04,Y3,E,ASD,ci,N,N,N",
+        "N886777726902,Hale,Sam,2019-03-02,Y3,K,SLCN,ci,N,N,N",
+        "R886777726904,Ng,Li,2019-04-04,Y3,K,PMLD,cl,N,N,N",
+        "Z886777726901,Brontë,Zo?,2019-01-15,Y3,N,,,N,N,N",
+    ]);
+}
+
 #[test]
 fn the_reconciliation_list_shows_the_deliberate_differences_for_the_office() {
     let dir = tempfile::tempdir().unwrap();

@@ -84,6 +84,9 @@ pub fn name(field: &str, label: &str, text: &str, required: bool) -> Result<Stri
         c.is_alphabetic()
             || is_combining_mark(c)
             || matches!(c, ' ' | '-' | '\'' | '\u{2019}' | '\u{2018}' | '\u{02BC}' | '.' | '(' | ')' | '\u{200C}' | '\u{200D}' | '\u{2010}')
+            // A "?" stands where a Windows-1252 export could not write a letter ("Zo?" for
+            // "Zoë"); the import warns about it (`import::plan`), and it is no markup.
+            || c == '?'
     };
     if let Some(bad) = text.chars().find(|&c| !allowed(c)) {
         return Err(FieldProblem::new(

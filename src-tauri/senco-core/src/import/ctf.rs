@@ -46,6 +46,7 @@ const KNOWN: &[&str] = &[
     "Header",
     "Header/DocumentName",
     "Header/CTFversion",
+    "Header/CTFVersion",
     "Header/DateTime",
     "Header/DocumentQualifier",
     "Header/DataDescriptor",
@@ -103,6 +104,8 @@ const PUPIL_KNOWN: &[&str] = &[
     "Attendance/YearData/SessionsPossible",
     "Attendance/YearData/SessionsAuthorised",
     "Attendance/YearData/SessionsUnauthorised",
+    "Attendance/YearData/LEA",
+    "Attendance/YearData/Estab",
     "SchoolHistory",
     "SchoolHistory/School",
     "SchoolHistory/School/LEA",
@@ -130,7 +133,9 @@ struct Draft {
     sen: Vec<[String; 2]>,
     needs: Vec<[String; 4]>,
     fsm: Vec<[String; 2]>,
-    attendance: Vec<[String; 4]>,
+    /// Year, sessions possible, authorised and unauthorised absences, and the school
+    /// (LEA, Estab) the row is for, when it says.
+    attendance: Vec<[String; 6]>,
     languages: Vec<[String; 2]>,
     schools: Vec<[String; 3]>,
     too_long: Vec<(String, usize)>,
@@ -400,6 +405,8 @@ impl State {
                 "Attendance/YearData/SessionsPossible" => set(&mut d.attendance, 1, value),
                 "Attendance/YearData/SessionsAuthorised" => set(&mut d.attendance, 2, value),
                 "Attendance/YearData/SessionsUnauthorised" => set(&mut d.attendance, 3, value),
+                "Attendance/YearData/LEA" => set(&mut d.attendance, 4, value),
+                "Attendance/YearData/Estab" => set(&mut d.attendance, 5, value),
                 "BasicDetails/Languages/Type/LanguageType" => set(&mut d.languages, 0, value),
                 "BasicDetails/Languages/Type/Language" => set(&mut d.languages, 1, value),
                 "SchoolHistory/School/LEA" => set(&mut d.schools, 0, value),
@@ -411,7 +418,8 @@ impl State {
         }
         let h = &mut self.header;
         match path.as_str() {
-            "Header/CTFversion" => h.version = value,
+            // The DfE's specification spells it CTFversion; some MIS products write CTFVersion.
+            "Header/CTFversion" | "Header/CTFVersion" => h.version = value,
             "Header/SourceSchool/LEA" => h.source[0] = value,
             "Header/SourceSchool/Estab" => h.source[1] = value,
             "Header/SourceSchool/URN" => h.source[2] = value,
@@ -424,7 +432,8 @@ impl State {
             }
             PUPIL => {
                 if let Some(d) = self.draft.take() {
-                    finish_pupil(d, &self.here, parsed, self.today);
+                    let source = (self.header.source[0].trim().to_string(), self.header.source[1].trim().to_string());
+                    finish_pupil(d, &self.here, &source, parsed, self.today);
                 }
             }
             _ => {}
@@ -471,7 +480,7 @@ fn finish_header(header: &Header, parsed: &mut Parsed, today: NaiveDate) {
 }
 
 /// Checks one pupil's elements and adds the pupil, or its problems.
-fn finish_pupil(d: Draft, here: &(String, String), parsed: &mut Parsed, today: NaiveDate) {
+fn finish_pupil(d: Draft, here: &(String, String), source: &(String, String), parsed: &mut Parsed, today: NaiveDate) {
     let place = Place::Record(d.record);
     let upn = d.upn.trim().to_string();
     let mut problems: Vec<Problem> = d
@@ -559,15 +568,25 @@ fn finish_pupil(d: Draft, here: &(String, String), parsed: &mut Parsed, today: N
         "NOT" | "REF" | "" => None,
         _ => Some(true),
     });
-    let latest_year = d.attendance.iter().filter_map(|[year, possible, authorised, unauthorised]| {
+    // Attendance is this school's: the rows of the latest year that are for this school (a
+    // row that names no school is the sending school's), added together. Rows for other
+    // schools, such as a pupil's last school in a joiner's CTF, are not this school's
+    // attendance and are left out.
+    let ours_only = d.attendance.iter().filter_map(|[year, possible, authorised, unauthorised, la, estab]| {
+        let school = if la.trim().is_empty() && estab.trim().is_empty() { (source.0.as_str(), source.1.as_str()) } else { (la.trim(), estab.trim()) };
+        if school != (here.0.as_str(), here.1.as_str()) {
+            return None;
+        }
         let numbers = [year, possible, authorised, unauthorised].map(|n| n.trim().parse::<u64>().ok());
         match numbers {
             [Some(year), Some(possible), Some(a), Some(u)] if possible > 0 && a.saturating_add(u) <= possible => Some((year, possible, a + u)),
             _ => None,
         }
     });
-    if let Some((_, possible, absent)) = latest_year.max_by_key(|(year, _, _)| *year) {
-        let pct = (possible - absent) as f64 * 100.0 / possible as f64;
+    let rows: Vec<(u64, u64, u64)> = ours_only.collect();
+    if let Some(latest) = rows.iter().map(|(year, _, _)| *year).max() {
+        let (possible, absent) = rows.iter().filter(|(year, _, _)| *year == latest).fold((0u64, 0u64), |(p, a), (_, possible, absent)| (p.saturating_add(*possible), a.saturating_add(*absent)));
+        let pct = (possible - absent.min(possible)) as f64 * 100.0 / possible as f64;
         pupil.attendance_pct = Some((pct * 10.0).round() / 10.0);
     }
     let ours = d.schools.iter().filter(|[la, estab, _]| la.trim() == here.0 && estab.trim() == here.1);

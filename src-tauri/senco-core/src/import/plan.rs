@@ -196,6 +196,30 @@ pub struct Here<'a> {
     pub estab: &'a str,
 }
 
+/// A warning for each name of `p` holding a "?": the mark a Windows-1252 export writes for a
+/// letter it cannot write ("Zo?" for "Zoë"). The pupil is imported, and the SENCO or the
+/// office puts the letter right in the MIS (or here).
+fn unwritten_letters(p: &MisPupil) -> Vec<String> {
+    [
+        (Field::LegalSurname, &p.legal_surname),
+        (Field::LegalForename, &p.legal_forename),
+        (Field::PreferredSurname, &p.preferred_surname),
+        (Field::PreferredForename, &p.preferred_forename),
+    ]
+    .into_iter()
+    .filter(|(_, name)| name.contains('?'))
+    .map(|(field, name)| {
+        format!(
+            "{} (UPN {}), {}: \"{}\" has a \"?\" where the MIS could not write a letter; the pupil is imported as it is, so correct the name in the MIS or on the pupil's record",
+            p.place,
+            crate::text::shown(&p.upn),
+            field.label(),
+            crate::text::shown(name)
+        )
+    })
+    .collect()
+}
+
 /// Works out the plan. Writes nothing.
 pub fn plan(parsed: Parsed, existing: &[Existing], open_items: &[Difference], here: &Here<'_>, today: NaiveDate) -> ImportPlan {
     let mut problems = parsed.problems;
@@ -209,6 +233,7 @@ pub fn plan(parsed: Parsed, existing: &[Existing], open_items: &[Difference], he
             ));
         }
     }
+    warnings.extend(parsed.pupils.iter().flat_map(unwritten_letters));
     let pupils_read = parsed.pupils.len() as u64;
     let mut by_upn: HashMap<&str, usize> = HashMap::new();
     let mut by_name: HashMap<(String, NaiveDate), Vec<usize>> = HashMap::new();

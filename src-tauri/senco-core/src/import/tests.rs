@@ -92,6 +92,43 @@ fn register(store: &Store) -> Vec<String> {
         .collect()
 }
 
+/// Some MIS products write the header's `CTFVersion` with a capital V, as the DfE's own
+/// specification does not (`CTFversion`); both are the version.
+#[test]
+fn a_ctf_whose_header_says_ctfversion_with_a_capital_v_is_read() {
+    let text = ctf_file(&three()).replace("<CTFversion>26.0</CTFversion>", "<CTFVersion>26.0</CTFVersion>");
+    let parsed = read_ctf(&text);
+    assert!(parsed.problems.is_empty(), "{:?}", parsed.problems);
+    assert_eq!((parsed.facts.ctf_version.as_str(), parsed.pupils.len()), ("26.0", 3));
+}
+
+/// A CTF's attendance has a row for each year and school. The register takes this school's
+/// rows of the latest year, added together (a row naming no school is the sending
+/// school's); another school's rows, such as a joiner's last school, are never taken as
+/// this school's attendance, whichever order they come in.
+#[test]
+fn attendance_is_taken_from_this_schools_rows_of_the_latest_year() {
+    let row = |year: u32, school: Option<(&str, &str)>, possible: u32, absent: u32| {
+        let at = school.map_or(String::new(), |(la, estab)| format!("<LEA>{la}</LEA><Estab>{estab}</Estab>"));
+        format!("<YearData><Year>{year}</Year>{at}<SessionsPossible>{possible}</SessionsPossible><SessionsAuthorised>{absent}</SessionsAuthorised><SessionsUnauthorised>0</SessionsUnauthorised></YearData>")
+    };
+    let with = |rows: &[String]| {
+        let text = ctf_file(&[pupil(&upn(1), "OAKLEY", "MAYA", Y3, "3", "").replace("<Address>", &format!("<Attendance>{}</Attendance><Address>", rows.concat()))]);
+        let parsed = read_ctf(&text);
+        assert!(parsed.problems.is_empty(), "{:?}", parsed.problems);
+        parsed.pupils[0].attendance_pct
+    };
+    let elsewhere = row(2025, Some(("999", "4000")), 100, 50);
+    let ours_autumn = row(2025, Some(("886", "2001")), 100, 10);
+    let ours_spring = row(2025, Some(("886", "2001")), 300, 10);
+    assert_eq!(with(&[ours_autumn.clone(), elsewhere.clone()]), Some(90.0));
+    assert_eq!(with(&[elsewhere.clone(), ours_autumn.clone()]), Some(90.0), "the order does not matter");
+    assert_eq!(with(&[ours_autumn.clone(), elsewhere.clone(), ours_spring]), Some(95.0), "this school's rows of a year are added: 380 of 400");
+    assert_eq!(with(&[row(2024, None, 200, 2), elsewhere.clone()]), Some(99.0), "a row that names no school is the sending school's");
+    assert_eq!(with(&[elsewhere, row(2023, Some(("886", "2001")), 100, 20)]), Some(80.0), "this school's latest year, not another school's later one");
+    assert_eq!(with(&[row(2025, Some(("999", "4000")), 100, 50)]), None, "another school's attendance is not ours");
+}
+
 #[test]
 fn a_ctf_is_read_with_names_sen_history_needs_meals_and_attendance() {
     let extra = "<FSMhistory><FSMinstance><FSMstartDate>2025-01-06</FSMstartDate></FSMinstance></FSMhistory>\

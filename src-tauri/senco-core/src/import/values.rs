@@ -18,58 +18,116 @@ pub fn squash(text: &str) -> String {
     text.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_uppercase).collect()
 }
 
-/// A SEN status as the census knows it: N, K or E. An empty cell is no SEN.
-pub fn status(text: &str) -> Result<SenStatus, String> {
-    let key = squash(text);
-    let status = match key.as_str() {
-        "" | "N" | "NOSEN" | "NONE" | "NO" => SenStatus::NoSen,
-        "K" | "SENSUPPORT" | "SUPPORT" | "SENSUPPORTK" | "SCHOOLSUPPORT" => SenStatus::SenSupport,
-        "E" | "EHCPLAN" | "EHCP" | "EHCPLANE" | "EDUCATIONHEALTHANDCAREPLAN" | "EDUCATIONHEALTHCAREPLAN" | "STATEMENT" | "S"
-        | "STATEMENTOFSEN" => SenStatus::EhcPlan,
-        "A" | "P" | "SCHOOLACTION" | "SCHOOLACTIONPLUS" => {
-            return Err(format!(
-                "\"{}\" is a code from before 2014 (School Action or Action Plus); record the pupil as SEN support (K) or no SEN in the MIS",
-                shown(text)
-            ))
-        }
-        _ => return Err(format!("\"{}\" is not a SEN status: use N, K (SEN support) or E (EHC plan)", shown(text))),
-    };
-    Ok(status)
+/// The words of a value, upper-cased and run together, with "&" and "+" read as "and" and
+/// "and" itself left out, so that every way an MIS writes a phrase gives one key:
+/// "Speech, Language & Communication Needs" and "speech language and communication needs"
+/// both give "SPEECHLANGUAGECOMMUNICATIONNEEDS".
+pub fn words(text: &str) -> String {
+    text.replace(['&', '+'], " and ")
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty() && !w.eq_ignore_ascii_case("and"))
+        .flat_map(|w| w.chars().flat_map(char::to_uppercase))
+        .collect()
 }
 
-/// A need, by census code ("ASD") or description ("Autistic Spectrum Disorder").
-pub fn need(text: &str) -> Result<NeedCode, String> {
-    let key = squash(text);
-    if let Some(code) = NeedCode::from_code(&key) {
-        return Ok(code);
+/// How MIS products write each SEN status, as `words` gives them: the census code, the
+/// label, and the older and local wordings (SIMS writes "No Special Educational Need";
+/// others "N - No SEN", "SEN Support (K)", "Education, Health & Care Plan").
+const STATUS_WORDS: &[(SenStatus, &[&str])] = &[
+    (SenStatus::NoSen, &["", "N", "NOSEN", "NONE", "NO", "NOSPECIALEDUCATIONALNEED", "NOSPECIALEDUCATIONALNEEDS", "NOTSEN", "NOTONSENREGISTER"]),
+    (SenStatus::SenSupport, &["K", "SENSUPPORT", "SUPPORT", "SCHOOLSUPPORT", "SPECIALEDUCATIONALNEEDSSUPPORT", "SENSUPPORTK"]),
+    (
+        SenStatus::EhcPlan,
+        &[
+            "E",
+            "EHCPLAN",
+            "EHCP",
+            "EHC",
+            "EHCPLANE",
+            "EDUCATIONHEALTHCAREPLAN",
+            "EDUCATIONHEALTHCAREPLANEHCP",
+            "STATEMENT",
+            "S",
+            "STATEMENTOFSEN",
+            "STATEMENTOFSPECIALEDUCATIONALNEEDS",
+        ],
+    ),
+];
+
+/// How MIS products write each type of need beyond its census code, as `words` gives them.
+const NEED_WORDS: &[(NeedCode, &[&str])] = &[
+    (NeedCode::SPLD, &["SPECIFICLEARNINGDIFFICULTY", "SPECIFICLEARNINGDIFFICULTIES"]),
+    (NeedCode::MLD, &["MODERATELEARNINGDIFFICULTY", "MODERATELEARNINGDIFFICULTIES"]),
+    (NeedCode::SLD, &["SEVERELEARNINGDIFFICULTY", "SEVERELEARNINGDIFFICULTIES"]),
+    (NeedCode::PMLD, &["PROFOUNDMULTIPLELEARNINGDIFFICULTY", "PROFOUNDMULTIPLELEARNINGDIFFICULTIES"]),
+    (
+        NeedCode::SEMH,
+        &["SOCIALEMOTIONALMENTALHEALTH", "SOCIALEMOTIONALMENTALHEALTHDIFFICULTIES", "BESD", "BEHAVIOURALEMOTIONALSOCIALDIFFICULTIES", "BEHAVIOURALEMOTIONALSOCIALDIFFICULTY"],
+    ),
+    (NeedCode::SLCN, &["SPEECHLANGUAGECOMMUNICATIONNEEDS", "SPEECHLANGUAGECOMMUNICATIONNEED", "SPEECHLANGUAGECOMMUNICATION"]),
+    (NeedCode::HI, &["HEARINGIMPAIRMENT"]),
+    (NeedCode::VI, &["VISIONIMPAIRMENT", "VISUALIMPAIRMENT"]),
+    (NeedCode::MSI, &["MULTISENSORYIMPAIRMENT"]),
+    (NeedCode::PD, &["PHYSICALDISABILITY"]),
+    (NeedCode::ASD, &["AUTISTICSPECTRUMDISORDER", "AUTISTICSPECTRUMCONDITION", "AUTISM", "ASC", "AUTISMSPECTRUMDISORDER", "AUTISMSPECTRUMCONDITION"]),
+    (NeedCode::OTH, &["OTHERDIFFICULTYDISABILITY", "OTHERDIFFICULTYORDISABILITY", "OTHER"]),
+    (
+        NeedCode::NSA,
+        &["SENSUPPORTBUTNOSPECIALISTASSESSMENTOFTYPEOFNEED", "SENSUPPORTNOSPECIALISTASSESSMENTOFTYPEOFNEED", "NOSPECIALISTASSESSMENT", "NOSPECIALISTASSESSMENTOFTYPEOFNEED"],
+    ),
+];
+
+/// A value read whole, or as a code and its words ("K - SEN Support", "SEN Support (K)",
+/// "ASD: Autistic Spectrum Disorder"), each part read alone. `Ok(None)` when it is not
+/// known; an error when the code and the words name different things.
+fn coded<T: Copy + PartialEq>(text: &str, lookup: impl Fn(&str) -> Option<T>, name: impl Fn(T) -> String) -> Result<Option<T>, String> {
+    if let Some(found) = lookup(&words(text)) {
+        return Ok(Some(found));
     }
-    let code = match key.as_str() {
-        "SPECIFICLEARNINGDIFFICULTY" | "SPECIFICLEARNINGDIFFICULTIES" => NeedCode::SPLD,
-        "MODERATELEARNINGDIFFICULTY" | "MODERATELEARNINGDIFFICULTIES" => NeedCode::MLD,
-        "SEVERELEARNINGDIFFICULTY" | "SEVERELEARNINGDIFFICULTIES" => NeedCode::SLD,
-        "PROFOUNDANDMULTIPLELEARNINGDIFFICULTY" | "PROFOUNDANDMULTIPLELEARNINGDIFFICULTIES" => NeedCode::PMLD,
-        "SOCIALEMOTIONALANDMENTALHEALTH" | "SOCIALEMOTIONALMENTALHEALTH" | "BESD" | "BEHAVIOURALEMOTIONALANDSOCIALDIFFICULTIES"
-        | "BEHAVIOURALEMOTIONALANDSOCIALDIFFICULTY" => NeedCode::SEMH,
-        "SPEECHLANGUAGEANDCOMMUNICATIONNEEDS" | "SPEECHLANGUAGEANDCOMMUNICATIONNEED" | "SPEECHLANGUAGECOMMUNICATIONNEEDS" => {
-            NeedCode::SLCN
-        }
-        "HEARINGIMPAIRMENT" => NeedCode::HI,
-        "VISIONIMPAIRMENT" | "VISUALIMPAIRMENT" => NeedCode::VI,
-        "MULTISENSORYIMPAIRMENT" => NeedCode::MSI,
-        "PHYSICALDISABILITY" => NeedCode::PD,
-        "AUTISTICSPECTRUMDISORDER" | "AUTISTICSPECTRUMCONDITION" | "AUTISM" | "ASC" | "AUTISMSPECTRUMDISORDER" => NeedCode::ASD,
-        "OTHERDIFFICULTYDISABILITY" | "OTHERDIFFICULTYORDISABILITY" | "OTHER" => NeedCode::OTH,
-        "SENSUPPORTBUTNOSPECIALISTASSESSMENTOFTYPEOFNEED" | "SENSUPPORTNOSPECIALISTASSESSMENTOFTYPEOFNEED" | "NOSPECIALISTASSESSMENT" => {
-            NeedCode::NSA
-        }
-        _ => {
-            return Err(format!(
-                "\"{}\" is not a type of need: use a census code (SPLD, MLD, SLD, PMLD, SEMH, SLCN, HI, VI, MSI, PD, ASD, OTH, NSA) or its description",
-                shown(text)
-            ))
-        }
-    };
-    Ok(code)
+    let marked = text.replace([' ', '\u{00A0}'], " ").replace(" - ", "\u{1}").replace(" \u{2013} ", "\u{1}").replace(" \u{2014} ", "\u{1}");
+    let parts: Vec<&str> = marked.split(['\u{1}', ':', '(', ')', '|']).map(str::trim).filter(|p| !p.is_empty()).collect();
+    if parts.len() < 2 {
+        return Ok(None);
+    }
+    let found: Vec<Option<T>> = parts.iter().map(|p| lookup(&words(p))).collect();
+    let Some(Some(first)) = found.first().copied() else { return Ok(None) };
+    if found.iter().all(|f| *f == Some(first)) {
+        return Ok(Some(first));
+    }
+    if let Some(other) = found.iter().flatten().find(|f| **f != first) {
+        return Err(format!("\"{}\" names two different things ({} and {}): correct it in the MIS", shown(text), name(first), name(*other)));
+    }
+    Ok(None)
+}
+
+/// A SEN status as the census knows it: N, K or E, by code or in the words MIS products use
+/// (`STATUS_WORDS`). An empty cell is no SEN.
+pub fn status(text: &str) -> Result<SenStatus, String> {
+    let lookup = |key: &str| STATUS_WORDS.iter().find(|(_, all)| all.contains(&key)).map(|(status, _)| *status);
+    if let Some(status) = coded(text, lookup, |s: SenStatus| s.label().to_string())? {
+        return Ok(status);
+    }
+    if matches!(words(text).as_str(), "A" | "P" | "SCHOOLACTION" | "SCHOOLACTIONPLUS") {
+        return Err(format!(
+            "\"{}\" is a code from before 2014 (School Action or Action Plus); record the pupil as SEN support (K) or no SEN in the MIS",
+            shown(text)
+        ));
+    }
+    Err(format!("\"{}\" is not a SEN status: use N, K (SEN support) or E (EHC plan), or the MIS's words for them", shown(text)))
+}
+
+/// A need, by census code ("ASD") or in the words MIS products use (`NEED_WORDS`):
+/// "Autistic Spectrum Disorder", "ASD - Autistic Spectrum Disorder", "Speech, Language &
+/// Communication Needs".
+pub fn need(text: &str) -> Result<NeedCode, String> {
+    let lookup = |key: &str| NeedCode::from_code(key).or_else(|| NEED_WORDS.iter().find(|(_, all)| all.contains(&key)).map(|(code, _)| *code));
+    match coded(text, lookup, |c: NeedCode| c.code().to_string())? {
+        Some(code) => Ok(code),
+        None => Err(format!(
+            "\"{}\" is not a type of need: use a census code (SPLD, MLD, SLD, PMLD, SEMH, SLCN, HI, VI, MSI, PD, ASD, OTH, NSA) or its description",
+            shown(text)
+        )),
+    }
 }
 
 /// A year group: "Year 6", "Yr6", "Y6", "6", "Reception", "R", "YR", "Nursery", "N1", "N2".
@@ -187,6 +245,45 @@ mod tests {
         }
         assert!(status("P").unwrap_err().contains("before 2014"));
         assert!(status("Maybe").unwrap_err().contains("\"Maybe\" is not a SEN status"));
+    }
+
+    /// Held back last time: a SIMS-style export wrote "No Special Educational Need" for N and
+    /// "&" for "and", and 252 of its 300 rows were refused. Each wording MIS products use,
+    /// with and without the code, in any case and spacing, reads as its status or need.
+    #[test]
+    fn the_wordings_mis_products_write_read_as_their_status_and_need() {
+        for (text, want) in [
+            ("No Special Educational Need", SenStatus::NoSen),
+            ("N - No Special Educational Need", SenStatus::NoSen),
+            ("no special educational needs", SenStatus::NoSen),
+            ("K - SEN Support", SenStatus::SenSupport),
+            ("SEN Support (K)", SenStatus::SenSupport),
+            ("  sen   SUPPORT ", SenStatus::SenSupport),
+            ("Education, Health and Care Plan", SenStatus::EhcPlan),
+            ("Education, Health & Care Plan", SenStatus::EhcPlan),
+            ("E - Education, Health and Care Plan", SenStatus::EhcPlan),
+            ("E: EHC Plan", SenStatus::EhcPlan),
+            ("Education Health and Care Plan (EHCP)", SenStatus::EhcPlan),
+        ] {
+            assert_eq!(status(text), Ok(want), "{text}");
+        }
+        for (text, want) in [
+            ("Speech, Language & Communication Needs", NeedCode::SLCN),
+            ("Social, Emotional & Mental Health", NeedCode::SEMH),
+            ("Profound & Multiple Learning Difficulty", NeedCode::PMLD),
+            ("ASD - Autistic Spectrum Disorder", NeedCode::ASD),
+            ("Autistic Spectrum Disorder (ASD)", NeedCode::ASD),
+            ("SLCN: Speech, language and communication needs", NeedCode::SLCN),
+            ("Multi-Sensory Impairment", NeedCode::MSI),
+            ("  moderate   learning difficulty ", NeedCode::MLD),
+            ("NSA - SEN support but no specialist assessment of type of need", NeedCode::NSA),
+        ] {
+            assert_eq!(need(text), Ok(want), "{text}");
+        }
+        let mixed = status("K - Education, Health and Care Plan").unwrap_err();
+        assert!(mixed.contains("names two different things (SEN support (K) and EHC plan (E))"), "{mixed}");
+        assert!(need("ASD - Hearing Impairment").unwrap_err().contains("(ASD and HI)"));
+        assert!(need("Dragons & Knights").is_err());
     }
 
     #[test]
