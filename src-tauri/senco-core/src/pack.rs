@@ -414,11 +414,7 @@ fn section(doc: &mut Document, pack: &Pack, n: usize) {
                 .results
                 .iter()
                 .map(|x| {
-                    let state = match x.state {
-                        RuleState::Met => "Met",
-                        RuleState::Missing => "Missing",
-                        RuleState::Warning => "Warning",
-                    };
+                    let state = x.state.label();
                     let level = if x.level == crate::readiness::Level::Required { "Required" } else { "Advisory" };
                     vec![x.title.clone(), level.into(), state.into(), x.sentence.clone()]
                 })

@@ -108,6 +108,31 @@ pub struct Rule {
     pub level: Level,
     pub check: Check,
     pub fix: FixPlace,
+    /// Which pupils the rule is for; every pupil unless it says.
+    #[serde(default)]
+    pub applies_to: AppliesTo,
+}
+
+/// Which pupils a rule asks evidence of. Kent's High Needs Funding criteria ask for the LIFT
+/// outcome and specialists' advice only for pupils without an EHC plan, whose needs have
+/// not been assessed by the LA.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum AppliesTo {
+    #[default]
+    Everyone,
+    WithoutPlan,
+    WithPlan,
+}
+
+impl AppliesTo {
+    fn includes(self, status: Option<SenStatus>) -> bool {
+        match self {
+            AppliesTo::Everyone => true,
+            AppliesTo::WithoutPlan => status != Some(SenStatus::EhcPlan),
+            AppliesTo::WithPlan => status == Some(SenStatus::EhcPlan),
+        }
+    }
 }
 
 /// A rules file: its name, version, the pack it is for, and its rules in order.
@@ -225,6 +250,19 @@ pub enum RuleState {
     Met,
     Missing,
     Warning,
+    /// The rule is not for this pupil (`AppliesTo`).
+    NotNeeded,
+}
+
+impl RuleState {
+    pub fn label(self) -> &'static str {
+        match self {
+            RuleState::Met => "Met",
+            RuleState::Missing => "Missing",
+            RuleState::Warning => "Warning",
+            RuleState::NotNeeded => "Not needed",
+        }
+    }
 }
 
 /// One line of the readiness checklist.
@@ -236,6 +274,8 @@ pub struct RuleResult {
     pub title: String,
     pub level: Level,
     pub state: RuleState,
+    /// The state in words, for the checklist ("Met", "Not needed").
+    pub state_label: String,
     /// A plain sentence: what was found, or what is missing.
     pub sentence: String,
     pub fix: FixPlace,
@@ -304,13 +344,20 @@ pub fn check(rules: &RuleSet, evidence: &Evidence) -> Result<Readiness> {
         .rules
         .iter()
         .map(|rule| {
-            let (met, sentence) = judge(&rule.check, evidence);
-            let state = match (met, rule.level) {
-                (true, _) => RuleState::Met,
-                (false, Level::Required) => RuleState::Missing,
-                (false, Level::Advisory) => RuleState::Warning,
+            let (state, sentence) = if !rule.applies_to.includes(evidence.status) {
+                let whom = if rule.applies_to == AppliesTo::WithoutPlan { "without" } else { "with" };
+                let has = if evidence.status == Some(SenStatus::EhcPlan) { "has" } else { "does not have" };
+                (RuleState::NotNeeded, format!("Not needed: these rules ask for it only for a pupil {whom} an EHC plan, and this pupil {has} one."))
+            } else {
+                let (met, sentence) = judge(&rule.check, evidence);
+                let state = match (met, rule.level) {
+                    (true, _) => RuleState::Met,
+                    (false, Level::Required) => RuleState::Missing,
+                    (false, Level::Advisory) => RuleState::Warning,
+                };
+                (state, sentence)
             };
-            RuleResult { id: rule.id.clone(), title: rule.title.clone(), level: rule.level, state, sentence, fix: rule.fix }
+            RuleResult { id: rule.id.clone(), title: rule.title.clone(), level: rule.level, state, state_label: state.label().to_string(), sentence, fix: rule.fix }
         })
         .collect();
     let missing = results.iter().filter(|r| r.state == RuleState::Missing).count();
@@ -484,6 +531,25 @@ mod tests {
             assert_eq!(set.pack, pack, "{} is filed under the wrong pack", set.name);
             assert!(check(&set, &ready_pupil()).unwrap().ready, "the fully evidenced pupil is ready for {}", set.name);
         }
+    }
+
+    /// Kent's High Needs Funding criteria ask for the LIFT outcome and specialists' advice
+    /// for pupils without an EHC plan; a pupil with a plan was shown them as missing.
+    #[test]
+    fn a_pupil_with_an_ehc_plan_is_not_asked_for_the_lift_outcome_or_advice_for_hnf() {
+        let rules = shipped(PackType::Hnf).unwrap();
+        let mut e = ready_pupil();
+        e.lift_outcomes.clear();
+        e.advice.clear();
+        let on_support = check(&rules, &e).unwrap();
+        let missing: Vec<&str> = on_support.results.iter().filter(|r| r.state == RuleState::Missing).map(|r| r.id.as_str()).collect();
+        assert_eq!(missing, ["lift-outcome", "advice"], "still asked of a pupil on SEN support");
+        e.status = Some(SenStatus::EhcPlan);
+        let with_plan = check(&rules, &e).unwrap();
+        assert!(with_plan.ready, "{:#?}", with_plan.results);
+        let lift = with_plan.results.iter().find(|r| r.id == "lift-outcome").unwrap();
+        assert_eq!((lift.state, lift.state_label.as_str()), (RuleState::NotNeeded, "Not needed"));
+        assert!(lift.sentence.contains("only for a pupil without an EHC plan, and this pupil has one"), "{}", lift.sentence);
     }
 
     #[test]

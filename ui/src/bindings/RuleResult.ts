@@ -8,6 +8,10 @@ import type { RuleState } from "./RuleState";
  */
 export type RuleResult = { id: string, title: string, level: Level, state: RuleState, 
 /**
+ * The state in words, for the checklist ("Met", "Not needed").
+ */
+stateLabel: string, 
+/**
  * A plain sentence: what was found, or what is missing.
  */
 sentence: string, fix: FixPlace, };

@@ -3,4 +3,4 @@
 /**
  * Where a rule stands.
  */
-export type RuleState = "met" | "missing" | "warning";
+export type RuleState = "met" | "missing" | "warning" | "notNeeded";

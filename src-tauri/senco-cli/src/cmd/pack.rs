@@ -32,12 +32,9 @@ pub fn check(context: &Context, args: PackCheckArgs) -> Result<ExitCode, Failure
                 readiness.rules_version
             );
             for r in &readiness.results {
-                let mark = match r.state {
-                    RuleState::Met => "met    ",
-                    RuleState::Missing => "MISSING",
-                    RuleState::Warning => "warning",
-                };
-                out.push_str(&format!("  {mark}  {}: {}\n", r.title, r.sentence));
+                // Missing is in capitals, so a gap stands out in a terminal.
+                let mark = if r.state == RuleState::Missing { r.state_label.to_uppercase() } else { r.state_label.to_lowercase() };
+                out.push_str(&format!("  {mark:<10}  {}: {}\n", r.title, r.sentence));
             }
             out.push_str(&readiness.summary);
             out.push('\n');
