@@ -116,7 +116,7 @@ fn a_cycle_recorded_from_the_documented_examples_costs_and_locks_as_documented()
     let shipped = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets/packs/kent-ehcna.json")).unwrap();
     std::fs::write(&rules, shipped.replace("\"min\": 2, \"terms\": 2", "\"min\": 1, \"terms\": 1").replace("\"level\": \"required\", \"check\": { \"kind\": \"adviceActedOn\" }", "\"level\": \"advisory\", \"check\": { \"kind\": \"adviceActedOn\" }")).unwrap();
     let ours = text(&senco(dir, "2025-12-12", &["pack", "check", "--pupil", UPN, "--rules", rules.to_str().unwrap()]).stdout);
-    assert!(ours.contains("met      Reviewed cycles of SEN support") && ours.contains("warning  Specialist advice"), "{ours}");
+    assert!(ours.contains("met         Reviewed cycles of SEN support") && ours.contains("warning     Specialist advice"), "{ours}");
     std::fs::write(&rules, "{\n  \"format\": \"senco-evidence-rules\",\n  \"rulez\": []\n}").unwrap();
     let broken = senco(dir, "2025-12-12", &["pack", "check", "--pupil", UPN, "--rules", rules.to_str().unwrap()]);
     assert_eq!(broken.status.code(), Some(1));

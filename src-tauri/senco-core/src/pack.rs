@@ -22,7 +22,7 @@ use crate::error::{Error, Result};
 use crate::people::{ParentMeeting, Profile};
 use crate::pdf::{Document, Style, LEFT, WIDTH};
 use crate::pupil::PupilRecord;
-use crate::readiness::{PackType, Readiness, RuleState};
+use crate::readiness::{PackType, Readiness};
 use crate::store::{ConsentRecord, CycleRecord, InvolvementRecord, RequestRecord, TrainingRecord};
 
 /// The version of `data.json` and `manifest.json` this build writes.
