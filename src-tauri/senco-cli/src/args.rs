@@ -609,6 +609,8 @@ pub struct InitArgs {
 #[derive(Clone, Copy, ValueEnum)]
 pub enum PhaseArg {
     Primary,
+    Infant,
+    Junior,
     Secondary,
     AllThrough,
     Special,

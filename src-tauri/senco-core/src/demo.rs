@@ -149,6 +149,8 @@ fn phase_for(pupils: u32) -> Phase {
 fn years_for(phase: Phase) -> std::ops::RangeInclusive<i32> {
     match phase {
         Phase::Primary => 0..=6,
+        Phase::Infant => 0..=2,
+        Phase::Junior => 3..=6,
         Phase::Secondary => 7..=13,
         Phase::AllThrough | Phase::Special => -1..=13,
     }

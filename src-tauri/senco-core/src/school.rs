@@ -36,10 +36,14 @@ pub enum Phase {
     Secondary,
     AllThrough,
     Special,
+    /// Reception to Year 2; its pupils transfer to a junior school after Year 2.
+    Infant,
+    /// Years 3 to 6.
+    Junior,
 }
 
 impl Phase {
-    pub const ALL: [Phase; 4] = [Phase::Primary, Phase::Secondary, Phase::AllThrough, Phase::Special];
+    pub const ALL: [Phase; 6] = [Phase::Primary, Phase::Infant, Phase::Junior, Phase::Secondary, Phase::AllThrough, Phase::Special];
 
     pub fn code(self) -> &'static str {
         match self {
@@ -47,6 +51,8 @@ impl Phase {
             Phase::Secondary => "secondary",
             Phase::AllThrough => "all-through",
             Phase::Special => "special",
+            Phase::Infant => "infant",
+            Phase::Junior => "junior",
         }
     }
 
@@ -56,6 +62,8 @@ impl Phase {
             Phase::Secondary => "Secondary",
             Phase::AllThrough => "All-through",
             Phase::Special => "Special",
+            Phase::Infant => "Infant",
+            Phase::Junior => "Junior",
         }
     }
 

@@ -567,6 +567,47 @@ pub fn request_clock(request: &RequestDates, today: NaiveDate) -> Vec<ClockStep>
     steps
 }
 
+/// A move between phases of education (reg 2: early years to school, infant to junior,
+/// primary to secondary, secondary to a post-16 institution…) that a pupil in a year group
+/// makes at the end of this school year.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct PhaseTransfer {
+    /// The move, in words: "Year 6 to secondary school".
+    pub what: String,
+    /// The last day the plan may be reviewed and amended by: 14 February, or 30 March from
+    /// secondary school to a post-16 institution (reg 18(1): "before" 15 February or 31 March).
+    pub deadline: NaiveDate,
+    /// The day the school year of the move began: the worklist carries it from then.
+    pub from: NaiveDate,
+}
+
+/// Reg 18(1): a child "within 12 months of a transfer between phases" has the EHC plan
+/// reviewed and amended before 15 February of the calendar year of the transfer (before 31
+/// March from secondary school to a post-16 institution). Who moves follows from the year
+/// group and the school's phase: Nursery to Reception where the school has a nursery; an
+/// infant school's Year 2; a junior or primary school's Year 6; Year 11 in a secondary,
+/// all-through or special school (to a college or other post-16 institution). An all-through
+/// school's Year 6 stay, so they have no transfer.
+pub fn phase_transfer(phase: crate::school::Phase, nc_year: i32, today: NaiveDate) -> Option<PhaseTransfer> {
+    use crate::school::Phase::*;
+    let what = match (phase, nc_year) {
+        (Primary | Infant | AllThrough | Special, -1) => "Nursery to Reception",
+        (Infant, 2) => "Year 2 to junior school",
+        (Primary | Junior, 6) => "Year 6 to secondary school",
+        (Secondary | AllThrough | Special, 11) => "Year 11 to a college or other post-16 institution",
+        _ => return None,
+    };
+    let start = crate::pupil::academic_year(today);
+    let (month, day) = if nc_year == 11 { (3, 30) } else { (2, 14) };
+    Some(PhaseTransfer {
+        what: what.to_string(),
+        deadline: NaiveDate::from_ymd_opt(start + 1, month, day).expect("14 February and 30 March exist"),
+        from: NaiveDate::from_ymd_opt(start, 9, 1).expect("1 September exists"),
+    })
+}
+
 /// An EHC plan's annual review, as far as it has gone.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -811,6 +852,25 @@ mod tests {
         assert!(add_exception(&request, &no_reason).is_err());
         let hostile = Exception { reason: "away\u{202E}".into(), ..no_reason.clone() };
         assert!(add_exception(&request, &hostile).is_err(), "reversed text is refused");
+    }
+
+    /// Reg 18(1): a child "within 12 months of a transfer between phases" has the plan
+    /// reviewed and amended before "15 February" in the calendar year of transfer, or
+    /// before "31 March" from secondary school to a post-16 institution.
+    #[test]
+    fn a_phase_transfer_review_falls_before_15_february_or_31_march_of_the_year_of_the_move() {
+        use crate::school::Phase;
+        let autumn = d("2026-10-05");
+        let year6 = phase_transfer(Phase::Primary, 6, autumn).unwrap();
+        assert_eq!((year6.what.as_str(), year6.deadline, year6.from), ("Year 6 to secondary school", d("2027-02-14"), d("2026-09-01")));
+        assert_eq!(phase_transfer(Phase::Primary, 6, d("2027-07-20")).unwrap().deadline, d("2027-02-14"), "the same school year, after the deadline");
+        assert_eq!(phase_transfer(Phase::Secondary, 11, autumn).unwrap().deadline, d("2027-03-30"));
+        assert_eq!(phase_transfer(Phase::Infant, 2, autumn).unwrap().what, "Year 2 to junior school");
+        assert_eq!(phase_transfer(Phase::Junior, 6, autumn).unwrap().deadline, d("2027-02-14"));
+        assert_eq!(phase_transfer(Phase::AllThrough, 6, autumn), None, "an all-through school's Year 6 stay");
+        assert_eq!(phase_transfer(Phase::Primary, 2, autumn), None, "a primary school's Year 2 stay");
+        assert_eq!(phase_transfer(Phase::Primary, -1, autumn).unwrap().what, "Nursery to Reception");
+        assert_eq!(phase_transfer(Phase::Secondary, 6, autumn), None);
     }
 
     #[test]

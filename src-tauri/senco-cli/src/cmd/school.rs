@@ -27,6 +27,8 @@ pub fn init(context: &Context, args: InitArgs) -> Result<ExitCode, Failure> {
             PhaseArg::Secondary => Phase::Secondary,
             PhaseArg::AllThrough => Phase::AllThrough,
             PhaseArg::Special => Phase::Special,
+            PhaseArg::Infant => Phase::Infant,
+            PhaseArg::Junior => Phase::Junior,
         },
     };
     let (_store, recovery_key) = Store::create(&path, &setup, passphrase, passphrase, context.stamp)?;

@@ -143,7 +143,9 @@ pub(super) fn write(tx: &Transaction<'_>, support: &Support, rng: &mut ChaCha8Rn
 /// About one pupil in 25 on SEN support or an EHC plan now has a request for an EHC needs
 /// assessment running, recorded through the app's own rules, some with the LA's decision
 /// late or still awaited, so the worklist and the request card have something to show. The
-/// draws come from a copy of the generator, so the rest of the demo is as it was.
+/// draws come from a copy of the generator, so the rest of the demo is as it was. Most
+/// decided requests have the LA's request for the school's advice, whose 6 weeks (reg 8) the
+/// worklist then counts.
 fn request(tx: &Transaction<'_>, rng: &ChaCha8Rng, id: PupilId, spans: &[(NaiveDate, NaiveDate, bool)], today: NaiveDate) -> Result<()> {
     use crate::statutory::{self, AssessDecision, RequestDates, RequestEvent, DECISION_DAYS};
     let Some(&(start, _, true)) = spans.last() else { return Ok(()) };
@@ -158,6 +160,11 @@ fn request(tx: &Transaction<'_>, rng: &ChaCha8Rng, id: PupilId, spans: &[(NaiveD
     if decision_due < today && side.gen_bool(0.6) {
         let on = (decision_due + Duration::days(side.gen_range(-10..8))).clamp(received, today);
         dates = statutory::record(&dates, &RequestEvent::Decision { date: on, decision: AssessDecision::Assess }, today)?;
+        // Most assessments ask the school for its advice soon after the decision (reg 8).
+        let asked = on + Duration::days(side.gen_range(2..21));
+        if asked <= today && side.gen_bool(0.8) {
+            dates = statutory::record(&dates, &RequestEvent::AdviceAsked { date: asked }, today)?;
+        }
     }
     tx.exec(
         "INSERT INTO ehc_request (pupil_id, received, sent, running, dates) VALUES (?1, ?2, ?3, ?4, ?5)",

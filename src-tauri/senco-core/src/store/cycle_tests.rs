@@ -370,3 +370,30 @@ fn a_request_stored_with_the_old_closure_exception_reads_after_migration() {
     let read = store.requests(ada, "2026-03-10".parse().unwrap()).unwrap();
     assert_eq!(read[0].dates.exceptions[0].kind, ExceptionKind::SchoolClosure);
 }
+
+/// Reg 18(1): a pupil with an EHC plan in Year 6 of a primary school moves phase at the end
+/// of the year, and the plan must be reviewed and amended before 15 February. The worklist
+/// carries it from September until a review meeting is held that school year.
+#[test]
+fn a_year_6_pupil_with_a_plan_is_on_the_worklist_for_the_transfer_review_before_15_february() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, ..) = new_school(dir.path());
+    assert_eq!(store.school().phase, crate::school::Phase::Primary);
+    let input = crate::pupil::PupilInput { nc_year: 6, date_of_birth: "2016-01-10".into(), ..pupil("J886123425001", "Quill") };
+    let ada = store.add_pupil(&input, day("2026-09-02")).unwrap().id;
+    let year5 = store.add_pupil(&crate::pupil::PupilInput { nc_year: 5, date_of_birth: "2017-01-10".into(), ..pupil("K886200724123", "Moss") }, day("2026-09-02")).unwrap().id;
+    for id in [ada, year5] {
+        let change = StatusChange { status: SenStatus::EhcPlan, start_date: "2025-06-01".into(), reason: "plan issued".into(), primary_need: Some(NeedCode::ASD) };
+        store.set_status(id, &change, day("2026-09-02")).unwrap();
+    }
+    let transfer = |store: &Store, on: &str| store.worklist(on.parse().unwrap()).unwrap().into_iter().filter(|w| w.kind == WorkKind::PhaseTransferReview).collect::<Vec<_>>();
+    let items = transfer(&store, "2026-10-05");
+    assert_eq!(items.len(), 1, "the Year 5 pupil stays: {items:?}");
+    assert_eq!((items[0].pupil_id, items[0].due.as_str(), items[0].overdue), (ada, "2027-02-14", false));
+    assert!(items[0].detail.starts_with("Year 6 to secondary school: the EHC plan must be reviewed and amended, naming the next setting, before 15 Feb 2027 (reg 18)"), "{}", items[0].detail);
+    // A review meeting last school year does not count; one this school year does.
+    store.start_annual_reviews(ada, "2025-06-01".parse().unwrap(), day("2026-10-05")).unwrap();
+    store.record_review_step(ada, &crate::store::ReviewEvent::Meeting { date: "2026-11-10".parse().unwrap() }, day("2026-10-05")).unwrap();
+    assert_eq!(transfer(&store, "2026-11-09").len(), 1, "booked, not yet held");
+    assert!(transfer(&store, "2026-11-10").is_empty(), "held this school year");
+}

@@ -38,10 +38,14 @@ pub enum WorkKind {
     /// A step of an EHC plan's annual review (papers, meeting, the school's report) is late,
     /// or due within the next 14 days.
     AnnualReviewDue,
+    /// A pupil with an EHC plan moves phase at the end of this school year: the plan must be
+    /// reviewed and amended before 15 February (31 March to a post-16 institution, reg 18),
+    /// and no review meeting is recorded yet this school year.
+    PhaseTransferReview,
 }
 
 impl WorkKind {
-    pub const ALL: [WorkKind; 9] = [
+    pub const ALL: [WorkKind; 10] = [
         WorkKind::ReviewOverdue,
         WorkKind::ReviewDue,
         WorkKind::NoOpenCycle,
@@ -51,6 +55,7 @@ impl WorkKind {
         WorkKind::RequestStepDue,
         WorkKind::AdviceDue,
         WorkKind::AnnualReviewDue,
+        WorkKind::PhaseTransferReview,
     ];
 
     pub fn label(self) -> &'static str {
@@ -64,6 +69,7 @@ impl WorkKind {
             WorkKind::RequestStepDue => "EHC needs assessment: the LA's next step",
             WorkKind::AdviceDue => "EHC needs assessment: our advice is due",
             WorkKind::AnnualReviewDue => "EHC plan annual review",
+            WorkKind::PhaseTransferReview => "EHC plan: review before the move to the next phase",
         }
     }
 }
@@ -224,6 +230,31 @@ impl Store {
                 push(WorkKind::AnnualReviewDue, r.get(0)?, r.get(1)?, r.get(2)?, due, detail, None);
                 break;
             }
+        }
+
+        // Pupils with an EHC plan who move phase at the end of this school year (reg 18): from
+        // September, until a review meeting is held this school year.
+        let phase = self.school().phase;
+        let sql = format!(
+            "SELECT p.id, p.upn, {name}, p.nc_year,
+                    (SELECT max(r.meeting) FROM annual_review r WHERE r.pupil_id = p.id AND r.meeting <= ?1)
+             FROM pupil p WHERE p.current_status = 'E' AND {on_roll}"
+        );
+        let mut statement = self.conn.prepare_cached(&sql)?;
+        let mut rows = statement.query(params![today])?;
+        while let Some(r) = rows.next()? {
+            let Some(transfer) = crate::statutory::phase_transfer(phase, r.get(3)?, today) else { continue };
+            let held: Option<NaiveDate> = r.get::<_, Option<String>>(4)?.and_then(|t| t.parse().ok());
+            if held.is_some_and(|day| day >= transfer.from) {
+                continue;
+            }
+            let before = transfer.deadline + Duration::days(1);
+            let detail = format!(
+                "{}: the EHC plan must be reviewed and amended, naming the next setting, before {} (reg 18); no review meeting is recorded this school year",
+                transfer.what,
+                dates::short(before)
+            );
+            push(WorkKind::PhaseTransferReview, r.get(0)?, r.get(1)?, r.get(2)?, transfer.deadline, detail, None);
         }
 
         items.sort_by(|a, b| b.overdue.cmp(&a.overdue).then(a.due.cmp(&b.due)).then(a.kind.cmp(&b.kind)).then(a.name.cmp(&b.name)));
