@@ -316,3 +316,61 @@ fn annual_reviews_training_and_the_family_summary() {
         assert!((1..=2).contains(&pages), "the family summary is one or two pages, not {pages}");
     }
 }
+
+/// Held back last time: "Year 0" in a Reception pupil's pack, from a label retyped beside
+/// the core's `year_name`. Every output of the demo school (the register as CSV, JSON and a
+/// table, a pupil's record, a pack, the family summary, a subject-access export, the
+/// governors' PDF, web page and JSON, the provision map and the worklist) is searched for a
+/// year group written as a number below 1, with a Reception and a Nursery pupil on roll.
+#[test]
+fn no_output_of_the_demo_school_calls_a_year_group_year_0_or_year_minus_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path());
+    let nursery = senco_core::upn::Upn::from_parts(886, 2999, 2026, 901).to_string();
+    ok(senco(&db, &["pupil", "add", "--upn", &nursery, "--forename", "Nia", "--surname", "Tern", "--dob", "2022-11-01", "--sex", "F", "--year", "N2", "--admitted", "2026-09-07"]));
+    let csv = ok(senco(&db, &["register", "list", "--year", "R", "--status", "K", "--format", "csv"]));
+    let reception = csv.lines().nth(1).expect("a Reception pupil on SEN support").split(',').next().unwrap().trim_start_matches('\u{FEFF}').to_string();
+    let out = dir.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    let mut outputs: Vec<(String, String)> = Vec::new();
+    for args in [
+        vec!["register", "list", "--all", "--format", "csv"],
+        vec!["register", "list", "--all", "--format", "json"],
+        vec!["register", "list", "--all"],
+        vec!["pupil", "show", &reception],
+        vec!["pupil", "show", &nursery],
+        vec!["provision-map", "--format", "csv"],
+        vec!["provision-map"],
+        vec!["worklist", "--format", "json"],
+    ] {
+        outputs.push((args.join(" "), ok(senco(&db, &args))));
+    }
+    let built = ok(senco(&db, &["pack", "build", "--pupil", &reception, "--type", "ehcna", "--out", out.to_str().unwrap()]));
+    let bundle = std::fs::read(built.lines().next().unwrap()).unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(&bundle)).unwrap();
+    let mut data = String::new();
+    zip.by_name("data.json").unwrap().read_to_string(&mut data).unwrap();
+    outputs.push(("the pack's data.json".into(), data));
+    outputs.push(("the pack's PDF".into(), pdf_text(&pack_pdf(&bundle, dir.path()))));
+    let summary = out.join("summary.pdf");
+    ok(senco(&db, &["summary", "--pupil", &reception, "--out", summary.to_str().unwrap()]));
+    outputs.push(("the family summary".into(), pdf_text(&summary)));
+    let sar = std::path::PathBuf::from(ok(senco(&db, &["sar", "--pupil", &reception, "--out", out.to_str().unwrap()])).trim());
+    outputs.push(("the subject-access record".into(), pdf_text(&sar.join("record.pdf"))));
+    outputs.push(("the subject-access JSON".into(), std::fs::read_to_string(sar.join("record.json")).unwrap()));
+    for format in ["pdf", "html", "json"] {
+        let folder = out.join(format!("governors-{format}"));
+        std::fs::create_dir(&folder).unwrap();
+        ok(senco(&db, &["governors", "--format", format, "--out", folder.to_str().unwrap()]));
+        let file = std::fs::read_dir(&folder).unwrap().next().unwrap().unwrap().path();
+        let words = if format == "pdf" { pdf_text(&file) } else { std::fs::read_to_string(&file).unwrap() };
+        outputs.push((format!("the governors' {format}"), words));
+    }
+    assert!(outputs.iter().any(|(_, words)| words.contains("Reception")), "some output names Reception");
+    assert!(outputs.iter().any(|(_, words)| words.contains("Nursery")), "some output names Nursery");
+    for (what, words) in &outputs {
+        for wrong in ["Year 0", "Year -1", "Year −1", "Y0", "Y-1"] {
+            assert!(!words.contains(wrong), "{what} says {wrong:?}");
+        }
+    }
+}

@@ -113,7 +113,7 @@ impl BroadArea {
             BroadArea::CommunicationAndInteraction => "Communication and interaction",
             BroadArea::CognitionAndLearning => "Cognition and learning",
             BroadArea::SocialEmotionalMentalHealth => "Social, emotional and mental health",
-            BroadArea::SensoryAndPhysical => "Sensory and/or physical",
+            BroadArea::SensoryAndPhysical => "Sensory and/or physical needs",
             BroadArea::Uncategorised => "Not assigned to an area",
         }
     }

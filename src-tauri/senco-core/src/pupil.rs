@@ -35,15 +35,33 @@ pub fn nc_year_label(year: i32) -> String {
     }
 }
 
-/// Parses "N", "R", "Y3", "3" or "-1".
+/// A year group in any spelling `read_year` takes, or `None`.
 pub fn parse_nc_year(text: &str) -> Option<i32> {
-    let text = text.trim().to_ascii_uppercase();
-    let year = match text.as_str() {
-        "N" => -1,
-        "R" => 0,
-        other => other.strip_prefix('Y').unwrap_or(other).parse().ok()?,
+    read_year(text).ok()
+}
+
+/// A year group in any of the ways schools and MIS exports write it: "Year 6", "Yr6", "Y6",
+/// "6", "Reception", "R", "YR", "Nursery", "N", "N1", "N2"; or why it is not one. The one
+/// reader for the import, the command line and the forms.
+pub fn read_year(text: &str) -> Result<i32, String> {
+    let key: String = if text.trim().starts_with('-') { String::from("-") } else { text.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_uppercase).collect() };
+    let bad = || format!("\"{}\" is not a year group: use Nursery, N1, N2, Reception, R, or Year 1 to Year 14", crate::text::shown(text));
+    let year = match key.as_str() {
+        "N" | "N1" | "N2" | "NURSERY" | "YN" => -1,
+        "R" | "YR" | "RECEPTION" | "YEARR" | "REC" => 0,
+        other => {
+            let digits = other.strip_prefix("YEAR").or_else(|| other.strip_prefix("YR")).or_else(|| other.strip_prefix('Y')).unwrap_or(other);
+            if digits.is_empty() || digits.len() > 2 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(bad());
+            }
+            digits.parse().map_err(|_| bad())?
+        }
     };
-    NC_YEARS.contains(&year).then_some(year)
+    if NC_YEARS.contains(&year) {
+        Ok(year)
+    } else {
+        Err(bad())
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]

@@ -38,5 +38,5 @@ pub fn parse_area(text: &str) -> Result<BroadArea, Failure> {
 }
 
 pub fn parse_year(text: &str) -> Result<i32, Failure> {
-    senco_core::pupil::parse_nc_year(text).ok_or_else(|| Failure::Usage(format!("--year takes N, R or 1 to 14, not \"{text}\"")))
+    senco_core::pupil::read_year(text).map_err(|why| Failure::Usage(format!("--year: {why}")))
 }

@@ -133,24 +133,7 @@ pub fn need(text: &str) -> Result<NeedCode, String> {
 /// A year group: "Year 6", "Yr6", "Y6", "6", "Reception", "R", "YR", "Nursery", "N1", "N2".
 /// Both nursery years are the register's Nursery.
 pub fn year(text: &str) -> Result<i32, String> {
-    let key = if text.trim().starts_with('-') { String::from("-") } else { squash(text) };
-    let bad = || format!("\"{}\" is not a year group: use Nursery, N1, N2, Reception, R, or Year 1 to Year 14", shown(text));
-    let year = match key.as_str() {
-        "N" | "N1" | "N2" | "NURSERY" | "YN" => -1,
-        "R" | "YR" | "RECEPTION" | "YEARR" | "REC" => 0,
-        other => {
-            let digits = other.strip_prefix("YEAR").or_else(|| other.strip_prefix("YR")).or_else(|| other.strip_prefix('Y')).unwrap_or(other);
-            if digits.is_empty() || digits.len() > 2 || !digits.bytes().all(|b| b.is_ascii_digit()) {
-                return Err(bad());
-            }
-            digits.parse().map_err(|_| bad())?
-        }
-    };
-    if crate::pupil::NC_YEARS.contains(&year) {
-        Ok(year)
-    } else {
-        Err(bad())
-    }
+    crate::pupil::read_year(text)
 }
 
 /// A date as dd/mm/yyyy, d/m/yy, ISO or "14 Mar 2017", with any time of day after it
