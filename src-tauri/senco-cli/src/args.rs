@@ -317,9 +317,24 @@ pub enum ReviewCommand {
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ReviewStepArg {
+    /// The meeting is booked or held on --date.
     Meeting,
+    /// Everyone was told the meeting's date (at least 2 weeks before it, reg 20(3)).
+    Notice,
+    /// The papers went out (at least 2 weeks before the meeting, reg 20(4)).
     Papers,
+    /// The school's report went to the LA; the next review runs from the meeting.
     Report,
+    /// The LA decided to keep the plan as it is (within 4 weeks of the meeting, reg 20(10)).
+    LaKeeps,
+    /// The LA decided to amend the plan.
+    LaAmends,
+    /// The LA decided to cease the plan.
+    LaCeases,
+    /// The LA sent its proposed amendments (the family has at least 15 days, reg 22(2)(c)).
+    Amendments,
+    /// The LA issued the amended plan (within 8 weeks of the amendments, reg 22(3)).
+    AmendedPlan,
 }
 
 #[derive(Args)]

@@ -295,7 +295,16 @@ fn annual_reviews_training_and_the_family_summary() {
     ok(senco(&db, &["review", "record", "--pupil", e, "--step", "report", "--date", "2026-11-25"]));
     let next: serde_json::Value = serde_json::from_str(&ok(senco(&db, &["review", "show", "--pupil", e, "--format", "json"]))).unwrap();
     assert_eq!(next["dates"]["last"], "2026-11-20", "the report starts the next year's review from the meeting");
-    assert_eq!(next["steps"][1]["due"], "2027-11-20");
+    let step = |key: &str| next["steps"].as_array().unwrap().iter().find(|s| s["key"] == key).unwrap().clone();
+    assert_eq!(step("meeting")["due"], "2027-11-20");
+    assert_eq!(step("laDecision")["due"], "2026-12-18", "the LA decides within 4 weeks of the meeting (reg 20(10))");
+    ok(senco(&db, &["review", "record", "--pupil", e, "--step", "la-amends", "--date", "2026-11-26"]));
+    let early = senco(&db, &["review", "record", "--pupil", e, "--step", "amended-plan", "--date", "2026-11-26"]);
+    assert!(text(&early.stderr).contains("before the amended plan"), "{}", text(&early.stderr));
+    ok(senco(&db, &["review", "record", "--pupil", e, "--step", "amendments", "--date", "2026-11-26"]));
+    let shown = ok(senco(&db, &["review", "show", "--pupil", e]));
+    assert!(shown.contains("the family has until 10 Dec 2026, and may take longer if the LA allows"), "{shown}");
+    assert!(shown.contains("The LA issues the amended plan") && shown.contains("21 Jan 2027"), "8 weeks from 26 November: {shown}");
 
     ok(senco(&db, &["training", "add", "--staff", "Two TAs", "--course", "Makaton level 1", "--date", "2026-10-01", "--area", "ci"]));
     assert!(ok(senco(&db, &["training", "list"])).contains("Makaton level 1: Two TAs"));

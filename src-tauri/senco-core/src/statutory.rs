@@ -608,37 +608,147 @@ pub fn phase_transfer(phase: crate::school::Phase, nc_year: i32, today: NaiveDat
     })
 }
 
-/// An EHC plan's annual review, as far as it has gone.
+/// An EHC plan's annual review, as far as it has gone: the LA's follow-up to the last
+/// review meeting, then the next review.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct ReviewDates {
     /// The last review meeting, or the day the plan was finalised if there has been none.
     pub last: NaiveDate,
+    /// Whether `last` was a review meeting (so the LA's decision on it is due), rather than
+    /// the day tracking started from.
+    #[serde(default)]
+    pub after_meeting: bool,
+    /// The LA's decision on the last review, and what it decided.
+    #[serde(default)]
+    pub la_decision: Option<(NaiveDate, ReviewOutcome)>,
+    /// When the LA sent its proposed amendments to the family.
+    #[serde(default)]
+    pub amendments_sent: Option<NaiveDate>,
+    /// When the LA issued the amended plan.
+    #[serde(default)]
+    pub amended_plan: Option<NaiveDate>,
     /// The next meeting, planned or held.
     pub meeting: Option<NaiveDate>,
+    /// When everyone was told the meeting's date.
+    #[serde(default)]
+    pub notice_sent: Option<NaiveDate>,
     pub papers_sent: Option<NaiveDate>,
     pub report_sent: Option<NaiveDate>,
 }
+
+impl ReviewDates {
+    /// A review tracked from `last`, with nothing after it recorded.
+    pub fn from(last: NaiveDate, after_meeting: bool) -> ReviewDates {
+        ReviewDates { last, after_meeting, la_decision: None, amendments_sent: None, amended_plan: None, meeting: None, notice_sent: None, papers_sent: None, report_sent: None }
+    }
+}
+
+/// What the LA decided after a review meeting (reg 20(10)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum ReviewOutcome {
+    Keep,
+    Amend,
+    Cease,
+}
+
+impl ReviewOutcome {
+    pub fn code(self) -> &'static str {
+        match self {
+            ReviewOutcome::Keep => "keep",
+            ReviewOutcome::Amend => "amend",
+            ReviewOutcome::Cease => "cease",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<ReviewOutcome> {
+        [ReviewOutcome::Keep, ReviewOutcome::Amend, ReviewOutcome::Cease].into_iter().find(|o| o.code() == code)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ReviewOutcome::Keep => "keep the plan as it is",
+            ReviewOutcome::Amend => "amend the plan",
+            ReviewOutcome::Cease => "cease the plan",
+        }
+    }
+}
+
+/// Days from the review meeting to the LA's decision (reg 20(10)).
+pub const REVIEW_DECISION_DAYS: i64 = 4 * 7;
+/// Days from the LA sending proposed amendments to the amended plan (reg 22(3)).
+pub const AMENDED_PLAN_DAYS: i64 = 8 * 7;
 
 /// The day 12 calendar months after `date` (29 February gives 28 February).
 pub fn twelve_months_after(date: NaiveDate) -> NaiveDate {
     date.checked_add_months(Months::new(12)).expect("a date a year on exists")
 }
 
-/// The three steps of an annual review on `today`: the meeting within 12 months of the last,
-/// the papers out 2 weeks before it, and the school's report within 2 weeks after it.
-pub fn review_clock(review: &ReviewDates, today: NaiveDate) -> Vec<ClockStep> {
+/// The steps of an annual review on `today`. First, when `last` was a review meeting, the
+/// LA's follow-up to it: its decision within 4 weeks of the meeting (reg 20(10)) and, if it
+/// amends, the family's least 15 days on the proposed amendments (reg 22(2)(c)) and the
+/// amended plan within 8 weeks of sending them (reg 22(3)). Then the next review: at least 2
+/// weeks' notice of the meeting's date (reg 20(3)), the papers out at least 2 weeks before it
+/// (reg 20(4)), the meeting within 12 months of the last, and the school's report within 2
+/// weeks after it. From Year 9 (`from_year_9`) the meeting considers preparation for
+/// adulthood and independent living (reg 20).
+pub fn review_clock(review: &ReviewDates, today: NaiveDate, from_year_9: bool) -> Vec<ClockStep> {
     let due = twelve_months_after(review.last);
     let held = review.meeting.filter(|m| *m <= today);
     let mut steps = Vec::new();
-    let (papers_key, papers_step, papers_limit) = ("papers", "The school sends out the review's papers", "2 weeks before the meeting");
+    if review.after_meeting {
+        let decided = review.la_decision.map(|(day, _)| day);
+        steps.push(step(
+            "laDecision",
+            "The LA decides whether to keep, amend or cease the plan",
+            "la",
+            "4 weeks from the review meeting (reg 20(10))",
+            review.last,
+            add(review.last, REVIEW_DECISION_DAYS),
+            decided,
+            today,
+            &[],
+        ));
+        if let Some((_, ReviewOutcome::Amend)) = review.la_decision {
+            let (key, words, limit) = ("amendments", "The family comments on the proposed amendments", "at least 15 days from the proposed amendments, counting their day (reg 22(2)(c))");
+            steps.push(match review.amendments_sent {
+                Some(sent) => {
+                    let last = window_end(sent, COMMENT_DAYS);
+                    let (status, text) = match today <= last {
+                        true => (StepState::WindowOpen { days_left: i32::try_from((last - today).num_days()).unwrap_or(i32::MAX) }, format!("the family has until {}, and may take longer if the LA allows", dates::short(last))),
+                        false => (StepState::WindowRun, format!("the family had until {} at least, and may take longer if the LA allows", dates::short(last))),
+                    };
+                    fixed((key, words, "family", limit), Some(last), None, status, text)
+                }
+                None => waiting(key, words, "family", limit, StepState::NotYet),
+            });
+            let (key, words, limit) = ("amendedPlan", "The LA issues the amended plan", "8 weeks from sending the proposed amendments (reg 22(3))");
+            steps.push(match review.amendments_sent {
+                Some(sent) => step(key, words, "la", limit, sent, add(sent, AMENDED_PLAN_DAYS), review.amended_plan, today, &[]),
+                None => waiting(key, words, "la", limit, StepState::NotYet),
+            });
+        }
+    }
+    let (notice_key, notice_step, notice_limit) = ("notice", "The school gives everyone the meeting's date", "at least 2 weeks before the meeting (reg 20(3))");
+    steps.push(match review.meeting {
+        Some(meeting) => step(notice_key, notice_step, "school", notice_limit, review.last, add(meeting, -REVIEW_PAPERS_DAYS), review.notice_sent, today, &[]),
+        None => waiting(notice_key, notice_step, "school", notice_limit, StepState::NotYet),
+    });
+    let (papers_key, papers_step, papers_limit) = ("papers", "The school sends out the review's papers", "2 weeks before the meeting (reg 20(4))");
     steps.push(match review.meeting {
         Some(meeting) => step(papers_key, papers_step, "school", papers_limit, review.last, add(meeting, -REVIEW_PAPERS_DAYS), review.papers_sent, today, &[]),
         None => waiting(papers_key, papers_step, "school", papers_limit, StepState::NotYet),
     });
-    steps.push(step("meeting", "The annual review meeting is held", "school", "12 months from the last review", review.last, due, held, today, &[]));
-    let (report_key, report_step, report_limit) = ("report", "The school sends its report of the review to the LA", "2 weeks after the meeting");
+    let meeting_step = if from_year_9 {
+        "The annual review meeting is held, considering preparation for adulthood and independent living (from Year 9, reg 20)"
+    } else {
+        "The annual review meeting is held"
+    };
+    steps.push(step("meeting", meeting_step, "school", "12 months from the last review", review.last, due, held, today, &[]));
+    let (report_key, report_step, report_limit) = ("report", "The school sends its report of the review to the LA", "2 weeks after the meeting (reg 20)");
     steps.push(match held {
         Some(meeting) => step(report_key, report_step, "school", report_limit, meeting, add(meeting, REVIEW_PAPERS_DAYS), review.report_sent, today, &[]),
         None => waiting(report_key, report_step, "school", report_limit, StepState::NotYet),
@@ -875,16 +985,47 @@ mod tests {
 
     #[test]
     fn an_annual_review_is_due_within_12_months_with_papers_before_and_a_report_after() {
-        let review = ReviewDates { last: d("2024-02-29"), meeting: Some(d("2025-02-20")), papers_sent: Some(d("2025-02-10")), report_sent: None };
-        let steps = review_clock(&review, d("2025-03-10"));
-        assert_eq!(steps[1].due, Some(d("2025-02-28")), "12 months from 29 February is 28 February");
-        assert_eq!(steps[0].due, Some(d("2025-02-06")));
-        assert_eq!(steps[0].status, StepState::Late { days: 4 });
-        assert_eq!(steps[1].status, StepState::OnTime);
-        assert_eq!((steps[2].due, steps[2].status), (Some(d("2025-03-06")), StepState::Overdue { days: 4 }));
+        let review = ReviewDates { meeting: Some(d("2025-02-20")), papers_sent: Some(d("2025-02-10")), ..ReviewDates::from(d("2024-02-29"), false) };
+        let steps = review_clock(&review, d("2025-03-10"), false);
+        let meeting = by_key(&steps, "meeting");
+        assert_eq!(meeting.due, Some(d("2025-02-28")), "12 months from 29 February is 28 February");
+        assert_eq!(meeting.status, StepState::OnTime);
+        let papers = by_key(&steps, "papers");
+        assert_eq!((papers.due, papers.status), (Some(d("2025-02-06")), StepState::Late { days: 4 }));
+        let report = by_key(&steps, "report");
+        assert_eq!((report.due, report.status), (Some(d("2025-03-06")), StepState::Overdue { days: 4 }));
+        assert!(steps.iter().all(|s| s.key != "laDecision"), "tracking began from the plan, not a meeting");
 
-        let not_yet = review_clock(&ReviewDates { last: d("2025-06-01"), meeting: None, papers_sent: None, report_sent: None }, d("2026-06-03"));
-        assert_eq!(not_yet[1].status, StepState::Overdue { days: 2 });
-        assert_eq!((not_yet[0].status, not_yet[2].status), (StepState::NotYet, StepState::NotYet));
+        let not_yet = review_clock(&ReviewDates::from(d("2025-06-01"), false), d("2026-06-03"), false);
+        assert_eq!(by_key(&not_yet, "meeting").status, StepState::Overdue { days: 2 });
+        assert_eq!((by_key(&not_yet, "papers").status, by_key(&not_yet, "report").status), (StepState::NotYet, StepState::NotYet));
+    }
+
+    /// Reg 20(3): "At least two weeks' notice of the date of the meeting must be given"; reg
+    /// 20(10): the LA decides within 4 weeks of the meeting; reg 22(2)(c): proposed
+    /// amendments give "at least 15 days, beginning with the day on which the draft plan was
+    /// served"; reg 22(3): the amended plan "within 8 weeks of the local authority sending a
+    /// copy". From Year 9 the review considers preparation for adulthood (reg 20).
+    #[test]
+    fn after_a_review_meeting_the_la_decides_in_4_weeks_and_an_amended_plan_follows_in_8() {
+        let booked = ReviewDates { meeting: Some(d("2026-11-20")), ..ReviewDates::from(d("2025-11-25"), false) };
+        let notice = by_key(&review_clock(&booked, d("2026-11-01"), false), "notice").clone();
+        assert_eq!((notice.due, notice.owner.as_str(), notice.status), (Some(d("2026-11-06")), "school", StepState::Due { days_left: 5 }));
+        let year9 = review_clock(&booked, d("2026-11-01"), true);
+        assert!(by_key(&year9, "meeting").step.contains("preparation for adulthood and independent living (from Year 9, reg 20)"));
+
+        let mut after = ReviewDates::from(d("2026-11-20"), true);
+        let decision = by_key(&review_clock(&after, d("2026-12-20"), false), "laDecision").clone();
+        assert_eq!((decision.due, decision.owner.as_str(), decision.status), (Some(d("2026-12-18")), "la", StepState::Overdue { days: 2 }));
+        after.la_decision = Some((d("2026-12-10"), ReviewOutcome::Amend));
+        after.amendments_sent = Some(d("2026-12-10"));
+        let steps = review_clock(&after, d("2026-12-24"), false);
+        assert_eq!(by_key(&steps, "laDecision").status, StepState::OnTime);
+        let comments = by_key(&steps, "amendments");
+        assert_eq!((comments.due, comments.status), (Some(d("2026-12-24")), StepState::WindowOpen { days_left: 0 }), "15 days counting 10 December");
+        assert_eq!(by_key(&steps, "amendedPlan").due, Some(d("2027-02-04")), "8 weeks from 10 December");
+        assert!(by_key(&review_clock(&after, d("2027-01-30"), false), "amendments").status == StepState::WindowRun, "the family is never late");
+        after.la_decision = Some((d("2026-12-10"), ReviewOutcome::Keep));
+        assert!(review_clock(&after, d("2026-12-24"), false).iter().all(|s| s.key != "amendedPlan"), "no amendments when the plan is kept");
     }
 }

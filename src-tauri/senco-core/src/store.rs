@@ -123,6 +123,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0009_audit_retention.sql"),
     include_str!("../migrations/0010_publications.sql"),
     include_str!("../migrations/0011_exception_limbs.sql"),
+    include_str!("../migrations/0012_review_follow_up.sql"),
 ];
 
 /// The migration after which the provision library is seeded from `assets/library`.

@@ -310,12 +310,7 @@ pub fn annual_review_start(state: State<'_, AppState>, id: PupilId, last: String
 
 #[tauri::command(async)]
 pub fn annual_review_step(state: State<'_, AppState>, id: PupilId, step: senco_core::store::ReviewStep, date: String) -> CommandResult<senco_core::store::AnnualReview> {
-    use senco_core::store::{ReviewEvent, ReviewStep};
     let date = senco_core::dates::read("date", "date", &date).map_err(|p| senco_core::Error::Invalid(vec![p]))?;
-    let event = match step {
-        ReviewStep::Meeting => ReviewEvent::Meeting { date },
-        ReviewStep::Papers => ReviewEvent::Papers { date },
-        ReviewStep::Report => ReviewEvent::Report { date },
-    };
+    let event = step.event(date);
     Ok(state.with_store(|store| store.record_review_step(id, &event, now()))?)
 }

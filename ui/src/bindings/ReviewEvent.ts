@@ -3,4 +3,4 @@
 /**
  * What happened in an annual review.
  */
-export type ReviewEvent = { "step": "meeting", date: string, } | { "step": "papers", date: string, } | { "step": "report", date: string, };
+export type ReviewEvent = { "step": "laKeeps", date: string, } | { "step": "laAmends", date: string, } | { "step": "laCeases", date: string, } | { "step": "amendments", date: string, } | { "step": "amendedPlan", date: string, } | { "step": "meeting", date: string, } | { "step": "notice", date: string, } | { "step": "papers", date: string, } | { "step": "report", date: string, };

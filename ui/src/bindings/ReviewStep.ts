@@ -3,4 +3,4 @@
 /**
  * The steps of an annual review that are recorded, for the form that records them.
  */
-export type ReviewStep = "meeting" | "papers" | "report";
+export type ReviewStep = "laKeeps" | "laAmends" | "laCeases" | "amendments" | "amendedPlan" | "meeting" | "notice" | "papers" | "report";

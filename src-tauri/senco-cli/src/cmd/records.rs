@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use senco_core::dates;
 use senco_core::people::{Consent, ConsentKind, Training};
-use senco_core::store::ReviewEvent;
+use senco_core::store::ReviewStep;
 
 use crate::args::{ConsentCommand, ConsentKindArg, RecordFormat, ReviewCommand, ReviewStepArg, SummaryArgs, TrainingCommand};
 use crate::context::Context;
@@ -98,10 +98,17 @@ pub fn review(context: &Context, command: ReviewCommand) -> Result<ExitCode, Fai
             let record = store.pupil_by_upn(&pupil)?;
             let date = date("date", &day)?;
             let event = match step {
-                ReviewStepArg::Meeting => ReviewEvent::Meeting { date },
-                ReviewStepArg::Papers => ReviewEvent::Papers { date },
-                ReviewStepArg::Report => ReviewEvent::Report { date },
-            };
+                ReviewStepArg::Meeting => ReviewStep::Meeting,
+                ReviewStepArg::Notice => ReviewStep::Notice,
+                ReviewStepArg::Papers => ReviewStep::Papers,
+                ReviewStepArg::Report => ReviewStep::Report,
+                ReviewStepArg::LaKeeps => ReviewStep::LaKeeps,
+                ReviewStepArg::LaAmends => ReviewStep::LaAmends,
+                ReviewStepArg::LaCeases => ReviewStep::LaCeases,
+                ReviewStepArg::Amendments => ReviewStep::Amendments,
+                ReviewStepArg::AmendedPlan => ReviewStep::AmendedPlan,
+            }
+            .event(date);
             (store.record_review_step(record.id, &event, context.stamp)?, RecordFormat::Text)
         }
         ReviewCommand::Show { pupil, format } => {
@@ -115,7 +122,7 @@ pub fn review(context: &Context, command: ReviewCommand) -> Result<ExitCode, Fai
     }
     let mut out = format!("Annual review, running from the last on {}\n", dates::short(review.dates.last));
     for s in &review.steps {
-        out.push_str(&format!("  {:<55} due {:<12} {}\n", s.step, s.due.map_or("—".into(), dates::short), s.status_text));
+        out.push_str(&format!("  {:<70} due {:<12} {}\n", s.step, s.due.map_or("—".into(), dates::short), s.status_text));
     }
     output::out(&out)?;
     Ok(ExitCode::SUCCESS)

@@ -350,7 +350,7 @@ fn a_request_for_an_ehc_needs_assessment_runs_its_clock_into_the_worklist() {
 
 /// A request recorded before the exceptions were told apart by their limb (schema 10 said
 /// `schoolClosed`, which also stood for a pupil's absence) reads as a school's closure,
-/// reg 10(4)(a), after migration 0011.
+/// reg 10(4)(a), after migration 0011 (`MIGRATIONS[10]`) runs over it.
 #[test]
 fn a_request_stored_with_the_old_closure_exception_reads_after_migration() {
     use crate::statutory::{Exception, ExceptionKind};
@@ -364,9 +364,8 @@ fn a_request_stored_with_the_old_closure_exception_reads_after_migration() {
     let old = json.replace("\"kind\":\"schoolClosure\"", "\"kind\":\"schoolClosed\"");
     assert_ne!(old, json);
     store.conn.execute("UPDATE ehc_request SET dates = ?1 WHERE id = ?2", rusqlite::params![old, request.id]).unwrap();
-    store.conn.pragma_update(None, "user_version", 10).unwrap();
     assert!(store.requests(ada, "2026-03-10".parse().unwrap()).is_err(), "schema 10's word is not this build's");
-    migrate(&mut store.conn).unwrap();
+    store.conn.execute_batch(MIGRATIONS[10]).unwrap();
     let read = store.requests(ada, "2026-03-10".parse().unwrap()).unwrap();
     assert_eq!(read[0].dates.exceptions[0].kind, ExceptionKind::SchoolClosure);
 }

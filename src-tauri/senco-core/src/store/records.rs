@@ -11,7 +11,7 @@ use crate::dates;
 use crate::error::{Error, FieldProblem, Result};
 use crate::people::{Consent, ConsentKind, Training};
 use crate::pupil::PupilId;
-use crate::statutory::{self, ClockStep, ReviewDates};
+use crate::statutory::{self, ClockStep, ReviewDates, ReviewOutcome};
 use crate::Stamp;
 
 use super::{audit, Cached, Store};
@@ -58,12 +58,22 @@ pub struct AnnualReview {
 #[serde(tag = "step", rename_all = "camelCase")]
 #[ts(export)]
 pub enum ReviewEvent {
+    /// The LA decided, after the last review meeting, to keep, amend or cease the plan.
+    LaKeeps { date: NaiveDate },
+    LaAmends { date: NaiveDate },
+    LaCeases { date: NaiveDate },
+    /// The LA sent its proposed amendments to the family.
+    Amendments { date: NaiveDate },
+    /// The LA issued the amended plan.
+    AmendedPlan { date: NaiveDate },
     /// The meeting is booked for `date` (or was held then).
     Meeting { date: NaiveDate },
+    /// Everyone was told the meeting's date.
+    Notice { date: NaiveDate },
     /// The papers went out.
     Papers { date: NaiveDate },
     /// The school's report of the meeting went to the LA; the next review runs from the
-    /// meeting.
+    /// meeting, and the LA's decision on this one is tracked with it.
     Report { date: NaiveDate },
 }
 
@@ -72,21 +82,83 @@ pub enum ReviewEvent {
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub enum ReviewStep {
+    LaKeeps,
+    LaAmends,
+    LaCeases,
+    Amendments,
+    AmendedPlan,
     Meeting,
+    Notice,
     Papers,
     Report,
 }
 
 impl ReviewStep {
-    pub const ALL: [ReviewStep; 3] = [ReviewStep::Meeting, ReviewStep::Papers, ReviewStep::Report];
+    pub const ALL: [ReviewStep; 9] = [
+        ReviewStep::LaKeeps,
+        ReviewStep::LaAmends,
+        ReviewStep::LaCeases,
+        ReviewStep::Amendments,
+        ReviewStep::AmendedPlan,
+        ReviewStep::Meeting,
+        ReviewStep::Notice,
+        ReviewStep::Papers,
+        ReviewStep::Report,
+    ];
 
     pub fn label(self) -> &'static str {
         match self {
+            ReviewStep::LaKeeps => "The LA decided to keep the plan as it is, on",
+            ReviewStep::LaAmends => "The LA decided to amend the plan, on",
+            ReviewStep::LaCeases => "The LA decided to cease the plan, on",
+            ReviewStep::Amendments => "The LA sent the proposed amendments on",
+            ReviewStep::AmendedPlan => "The LA issued the amended plan on",
             ReviewStep::Meeting => "The meeting is booked or held on",
+            ReviewStep::Notice => "Everyone was told the meeting's date on",
             ReviewStep::Papers => "The papers were sent on",
             ReviewStep::Report => "The school's report was sent on",
         }
     }
+}
+
+impl ReviewStep {
+    /// The event this step records, on `date`.
+    pub fn event(self, date: NaiveDate) -> ReviewEvent {
+        match self {
+            ReviewStep::LaKeeps => ReviewEvent::LaKeeps { date },
+            ReviewStep::LaAmends => ReviewEvent::LaAmends { date },
+            ReviewStep::LaCeases => ReviewEvent::LaCeases { date },
+            ReviewStep::Amendments => ReviewEvent::Amendments { date },
+            ReviewStep::AmendedPlan => ReviewEvent::AmendedPlan { date },
+            ReviewStep::Meeting => ReviewEvent::Meeting { date },
+            ReviewStep::Notice => ReviewEvent::Notice { date },
+            ReviewStep::Papers => ReviewEvent::Papers { date },
+            ReviewStep::Report => ReviewEvent::Report { date },
+        }
+    }
+}
+
+/// The columns of `annual_review` that `review_dates` reads, in its order.
+pub(crate) const REVIEW_COLUMNS: &str = "last, after_meeting, la_decision, la_outcome, amendments_sent, amended_plan, meeting, notice_sent, papers_sent, report_sent";
+
+/// A review's dates from a row whose columns from `at` are `REVIEW_COLUMNS`.
+pub(crate) fn review_dates(r: &rusqlite::Row<'_>, at: usize) -> Result<ReviewDates> {
+    let text = |i: usize| -> Result<Option<String>> { Ok(r.get::<_, Option<String>>(at + i)?) };
+    let day = |t: String| t.parse::<NaiveDate>().map_err(|_| Error::Damaged { path: None, detail: format!("an annual review holds a date that cannot be read: {t}") });
+    let opt = |i: usize| -> Result<Option<NaiveDate>> { text(i)?.map(day).transpose() };
+    let last = day(text(0)?.unwrap_or_default())?;
+    let outcome = text(3)?.and_then(|c| ReviewOutcome::from_code(&c));
+    Ok(ReviewDates {
+        last,
+        after_meeting: r.get::<_, i64>(at + 1)? == 1,
+        la_decision: opt(2)?.zip(outcome),
+        amendments_sent: opt(4)?,
+        amended_plan: opt(5)?,
+        meeting: opt(6)?,
+        notice_sent: opt(7)?,
+        papers_sent: opt(8)?,
+        report_sent: opt(9)?,
+    })
 }
 
 fn area_label(area: Option<BroadArea>) -> String {
@@ -210,13 +282,65 @@ impl Store {
         };
         let tx = self.begin(stamp)?;
         match event {
+            ReviewEvent::LaKeeps { date } | ReviewEvent::LaAmends { date } | ReviewEvent::LaCeases { date } => {
+                future(*date, "the LA's decision")?;
+                if !d.after_meeting {
+                    return Err(Error::Refused("the LA's decision follows a review meeting: record the meeting and the school's report first".into()));
+                }
+                if let Some((day, _)) = d.la_decision {
+                    return Err(Error::Refused(format!("the LA's decision on this review is already recorded ({})", dates::short(day))));
+                }
+                if *date < d.last {
+                    return Err(Error::invalid("date", format!("the LA decides after the review meeting ({})", dates::short(d.last))));
+                }
+                let outcome = match event {
+                    ReviewEvent::LaKeeps { .. } => ReviewOutcome::Keep,
+                    ReviewEvent::LaAmends { .. } => ReviewOutcome::Amend,
+                    _ => ReviewOutcome::Cease,
+                };
+                tx.exec("UPDATE annual_review SET la_decision = ?1, la_outcome = ?2 WHERE id = ?3", params![date.to_string(), outcome.code(), current.id])?;
+            }
+            ReviewEvent::Amendments { date } => {
+                future(*date, "proposed amendments sent")?;
+                let Some((decided, ReviewOutcome::Amend)) = d.la_decision else {
+                    return Err(Error::Refused("record the LA's decision to amend the plan before its proposed amendments".into()));
+                };
+                if *date < decided {
+                    return Err(Error::invalid("date", format!("the amendments follow the LA's decision ({})", dates::short(decided))));
+                }
+                tx.exec("UPDATE annual_review SET amendments_sent = ?1 WHERE id = ?2", params![date.to_string(), current.id])?;
+            }
+            ReviewEvent::AmendedPlan { date } => {
+                future(*date, "the amended plan")?;
+                let Some(sent) = d.amendments_sent else {
+                    return Err(Error::Refused("record when the LA sent the proposed amendments before the amended plan".into()));
+                };
+                if *date < sent {
+                    return Err(Error::invalid("date", format!("the amended plan follows the proposed amendments ({})", dates::short(sent))));
+                }
+                tx.exec("UPDATE annual_review SET amended_plan = ?1 WHERE id = ?2", params![date.to_string(), current.id])?;
+            }
+            ReviewEvent::Notice { date } => {
+                future(*date, "the notice of the meeting")?;
+                let Some(meeting) = d.meeting else {
+                    return Err(Error::Refused("book the meeting before recording when its date was given".into()));
+                };
+                if *date > meeting {
+                    return Err(Error::invalid("date", format!("the notice goes out by the meeting ({})", dates::short(meeting))));
+                }
+                tx.exec("UPDATE annual_review SET notice_sent = ?1 WHERE id = ?2", params![date.to_string(), current.id])?;
+            }
             ReviewEvent::Meeting { date } => {
                 if *date <= d.last {
                     return Err(Error::invalid("date", format!("the meeting must come after the last review ({})", dates::short(d.last))));
                 }
-                // Papers sent for another date no longer count for a rebooked meeting.
+                // Papers and notice sent for another date no longer count for a rebooked meeting.
                 let papers = d.papers_sent.filter(|_| d.meeting == Some(*date));
-                tx.exec("UPDATE annual_review SET meeting = ?1, papers_sent = ?2 WHERE id = ?3", params![date.to_string(), papers.map(|p| p.to_string()), current.id])?;
+                let notice = d.notice_sent.filter(|_| d.meeting == Some(*date));
+                tx.exec(
+                    "UPDATE annual_review SET meeting = ?1, papers_sent = ?2, notice_sent = ?3 WHERE id = ?4",
+                    params![date.to_string(), papers.map(|p| p.to_string()), notice.map(|p| p.to_string()), current.id],
+                )?;
             }
             ReviewEvent::Papers { date } => {
                 future(*date, "papers sent")?;
@@ -237,7 +361,7 @@ impl Store {
                     return Err(Error::invalid("date", format!("the report cannot go before the meeting ({})", dates::short(meeting))));
                 }
                 tx.exec("UPDATE annual_review SET report_sent = ?1 WHERE id = ?2", params![date.to_string(), current.id])?;
-                tx.exec("INSERT INTO annual_review (pupil_id, last) VALUES (?1, ?2)", params![pupil.0, meeting.to_string()])?;
+                tx.exec("INSERT INTO annual_review (pupil_id, last, after_meeting) VALUES (?1, ?2, 1)", params![pupil.0, meeting.to_string()])?;
             }
         }
         audit::record(&tx, stamp, "annual-review-step", "pupil", Some(pupil), "annual review updated")?;
@@ -247,19 +371,12 @@ impl Store {
 
     /// The pupil's current annual review, if tracked.
     pub fn annual_review(&self, pupil: PupilId, today: NaiveDate) -> Result<Option<AnnualReview>> {
-        type Row = (i64, String, Option<String>, Option<String>, Option<String>);
-        let row: Option<Row> = self
-            .conn
-            .row(
-                "SELECT id, last, meeting, papers_sent, report_sent FROM annual_review WHERE pupil_id = ?1 ORDER BY last DESC, id DESC LIMIT 1",
-                [pupil.0],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
-            )
-            .optional()?;
-        let Some((id, last, meeting, papers, report)) = row else { return Ok(None) };
-        let day = |t: &str| t.parse::<NaiveDate>().map_err(|_| Error::Damaged { path: None, detail: format!("an annual review holds a date that cannot be read: {t}") });
-        let opt = |t: Option<String>| t.as_deref().map(day).transpose();
-        let dates = ReviewDates { last: day(&last)?, meeting: opt(meeting)?, papers_sent: opt(papers)?, report_sent: opt(report)? };
-        Ok(Some(AnnualReview { id, steps: statutory::review_clock(&dates, today), dates }))
+        let sql = format!(
+            "SELECT r.id, p.nc_year, {REVIEW_COLUMNS} FROM annual_review r JOIN pupil p ON p.id = r.pupil_id WHERE r.pupil_id = ?1 ORDER BY r.last DESC, r.id DESC LIMIT 1"
+        );
+        let row = self.conn.prepare_cached(&sql)?.query_row([pupil.0], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i32>(1)?, review_dates(r, 2)))).optional()?;
+        let Some((id, nc_year, dates)) = row else { return Ok(None) };
+        let dates = dates?;
+        Ok(Some(AnnualReview { id, steps: statutory::review_clock(&dates, today, nc_year >= 9), dates }))
     }
 }

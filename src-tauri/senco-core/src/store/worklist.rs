@@ -209,18 +209,20 @@ impl Store {
             }
         }
 
-        // EHC plans' annual reviews still open (no report sent yet): the school's own steps.
+        // EHC plans' current annual reviews: the LA's follow-up to the last meeting and the
+        // next review's steps, the first that is late or near.
+        let columns = super::records::REVIEW_COLUMNS.split(", ").map(|c| format!("r.{c}")).collect::<Vec<_>>().join(", ");
         let sql = format!(
-            "SELECT p.id, p.upn, {name}, r.last, r.meeting, r.papers_sent, r.report_sent FROM annual_review r JOIN pupil p ON p.id = r.pupil_id
-             WHERE r.report_sent IS NULL AND p.current_status = 'E' AND {on_roll}"
+            "SELECT p.id, p.upn, {name}, p.nc_year, {columns} FROM annual_review r JOIN pupil p ON p.id = r.pupil_id
+             WHERE p.current_status = 'E' AND {on_roll}
+               AND NOT EXISTS (SELECT 1 FROM annual_review later WHERE later.pupil_id = r.pupil_id AND (later.last > r.last OR later.last = r.last AND later.id > r.id))"
         );
         let mut statement = self.conn.prepare_cached(&sql)?;
         let mut rows = statement.query(params![today])?;
         while let Some(r) = rows.next()? {
-            let day = |i: usize| -> Result<Option<NaiveDate>> { Ok(r.get::<_, Option<String>>(i)?.and_then(|t| t.parse().ok())) };
-            let Some(last) = day(3)? else { continue };
-            let review = crate::statutory::ReviewDates { last, meeting: day(4)?, papers_sent: day(5)?, report_sent: day(6)? };
-            for step in crate::statutory::review_clock(&review, today) {
+            let review = super::records::review_dates(r, 4)?;
+            let from_year_9 = r.get::<_, i32>(3)? >= 9;
+            for step in crate::statutory::review_clock(&review, today, from_year_9) {
                 let Some(due) = step.due.filter(|_| step.done.is_none()) else { continue };
                 let detail = match step.status {
                     crate::statutory::StepState::Overdue { days } => format!("{}: due {}, {days} days ago", step.step, dates::short(due)),
