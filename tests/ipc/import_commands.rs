@@ -70,15 +70,15 @@ fn a_ctf_is_previewed_then_applied_only_as_previewed() {
     assert_eq!(plan["problems"].as_array().unwrap().len(), 0, "{plan:#}");
     assert_eq!(plan["newPupils"][0]["at"], "record 1");
     assert_eq!(plan["missing"], json!([]), "a new school has nobody on roll who could have left");
-    let wrong = app.call("import_apply", json!({ "fingerprint": "0000", "confirmNameMatches": false, "onProgress": "__CHANNEL__:1" })).unwrap_err();
+    let wrong = app.call("import_apply", json!({ "fingerprint": "0000", "confirmNameMatches": false, "leaveOutRefused": false, "onProgress": "__CHANNEL__:1" })).unwrap_err();
     assert!(wrong["message"].as_str().unwrap().contains("not the file that was previewed"), "{wrong}");
-    let outcome = app.ok("import_apply", json!({ "fingerprint": plan["fingerprint"], "confirmNameMatches": false, "onProgress": "__CHANNEL__:1" }));
+    let outcome = app.ok("import_apply", json!({ "fingerprint": plan["fingerprint"], "confirmNameMatches": false, "leaveOutRefused": false, "onProgress": "__CHANNEL__:1" }));
     assert_eq!((outcome["applied"].as_bool(), outcome["newPupils"].as_u64()), (Some(true), Some(2)), "{outcome}");
-    let again = app.call("import_apply", json!({ "fingerprint": plan["fingerprint"], "confirmNameMatches": false, "onProgress": "__CHANNEL__:1" })).unwrap_err();
+    let again = app.call("import_apply", json!({ "fingerprint": plan["fingerprint"], "confirmNameMatches": false, "leaveOutRefused": false, "onProgress": "__CHANNEL__:1" })).unwrap_err();
     assert!(again["message"].as_str().unwrap().contains("preview a file first"), "an applied file is not staged any more: {again}");
     let second = app.ok("import_preview", json!({ "source": "ctf", "name": "pupils.xml", "bytes": bytes, "profile": null }));
     assert_eq!((second["newPupils"].as_array().unwrap().len(), second["unchanged"].as_u64()), (0, Some(2)), "a second import changes nothing");
-    let outcome = app.ok("import_apply", json!({ "fingerprint": second["fingerprint"], "confirmNameMatches": false, "onProgress": "__CHANNEL__:2" }));
+    let outcome = app.ok("import_apply", json!({ "fingerprint": second["fingerprint"], "confirmNameMatches": false, "leaveOutRefused": false, "onProgress": "__CHANNEL__:2" }));
     assert_eq!(outcome["applied"], false);
     assert_eq!(outcome["message"], "Nothing to change: the register already matches this file.");
 

@@ -189,10 +189,11 @@ export const importProfileSave = (profile: ImportProfile) => invoke<ImportProfil
 export const importPreview = (source: ImportSource, name: string, bytes: number[], profile: string | null) =>
   invoke<ImportPlan>('import_preview', { source, name, bytes, profile });
 /** Imports the file last previewed, if its plan is still `fingerprint`; `onProgress` hears how far it has got. */
-export function importApply(fingerprint: string, confirmNameMatches: boolean, onProgress: (progress: ImportProgress) => void) {
+/** `leaveOutRefused`: the SENCO chose to import the rows without problems and leave the others out for the office. */
+export function importApply(fingerprint: string, confirmNameMatches: boolean, leaveOutRefused: boolean, onProgress: (progress: ImportProgress) => void) {
   const channel = new Channel<ImportProgress>();
   channel.onmessage = onProgress;
-  return invoke<ImportOutcome>('import_apply', { fingerprint, confirmNameMatches, onProgress: channel });
+  return invoke<ImportOutcome>('import_apply', { fingerprint, confirmNameMatches, leaveOutRefused, onProgress: channel });
 }
 /** Asks a running import to stop: it writes nothing. */
 export const importCancel = () => invoke<null>('import_cancel');

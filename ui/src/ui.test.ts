@@ -1022,7 +1022,7 @@ function importPlan(overrides: Partial<ImportPlan> = {}): ImportPlan {
     source: 'ctf',
     facts: { ctfVersion: '26.0', sourceSchool: 'Old School (886/7777)', destination: '886/7777', encoding: '', delimiter: '', profile: '' },
     warnings: [], ignored: {}, pupilsRead: 0, newPupils: [], changed: [], unchanged: 0, differences: [], resolved: [], missing: [], problems: [],
-    fingerprint: 'f1', noOp: false, nameMatches: 0, message: '',
+    fingerprint: 'f1', noOp: false, nameMatches: 0, message: '', canLeaveOut: false,
     ...overrides,
   };
   plan.noOp = plan.newPupils.length + plan.changed.length + plan.differences.length + plan.resolved.length === 0;
@@ -1055,6 +1055,38 @@ async function chooseImportFile(name: string, text: string) {
 }
 
 const tabNames = () => screen.getAllByRole('tab').map((t) => t.textContent);
+
+test('when every problem is in a row, the SENCO may choose to import the others, and the choice goes to the core', async () => {
+  const applied: Record<string, unknown>[] = [];
+  mockIPC((cmd, args) => {
+    if (cmd === 'import_setup') return importSetup();
+    if (cmd === 'import_preview') {
+      return importPlan({
+        pupilsRead: 1,
+        newPupils: [newPupil(1, 'Z886777726901')],
+        problems: [{ place: { kind: 'record', number: 2 }, at: 'record 2', upn: 'A886777726902', field: 'upn', message: 'not a valid UPN' }] as ImportPlan['problems'],
+        canLeaveOut: true,
+      });
+    }
+    if (cmd === 'import_apply') {
+      applied.push(args as Record<string, unknown>);
+      return { applied: true, newPupils: 1, changed: 0, differences: 0, resolved: 0, leftOut: 1, message: 'Imported: 1 new pupil, 0 updated, 0 SEN differences for the office, 0 resolved. Left out for the office to correct in the MIS: record 2 (UPN A886777726902).' };
+    }
+    return null;
+  });
+  render(ImportScreen);
+  await screen.findByRole('heading', { level: 2, name: 'Choose the file' });
+  await chooseImportFile('pupils.xml', '<CTfile/>');
+  await fireEvent.click(screen.getByRole('button', { name: 'Preview' }));
+  await screen.findByRole('heading', { level: 2, name: 'Check what the import would do' });
+  expect(screen.getByRole('alert').textContent).toContain('unless you choose to leave those rows out');
+  expect(document.getElementById('import-apply')).toBeNull();
+  await fireEvent.click(screen.getByLabelText(/Import the others, and leave the rows with problems out/));
+  await fireEvent.click(await screen.findByRole('button', { name: /^Import/ }));
+  await screen.findByRole('heading', { level: 2, name: 'Imported' });
+  expect(applied[0].leaveOutRefused).toBe(true);
+  expect(document.getElementById('import-result')?.textContent).toContain('Left out for the office to correct in the MIS: record 2');
+});
 
 test('an import preview shows a tab for each kind of change with its count, and a problem blocks the import', async () => {
   const previews: unknown[] = [];
@@ -1212,7 +1244,7 @@ test('pupils matched by surname and date of birth must be checked before importi
   expect(bar().getAttribute('max')).toBe('128');
   expect(document.getElementById('import-progress-text')?.textContent).toContain('Importing: 64 of 128 pupils done.');
 
-  finish({ applied: true, newPupils: 1, changed: 2, differences: 1, resolved: 0, message: 'Imported: 1 new pupil, 2 updated, 1 SEN difference for the office, 0 resolved.' });
+  finish({ applied: true, newPupils: 1, changed: 2, differences: 1, resolved: 0, leftOut: 0, message: 'Imported: 1 new pupil, 2 updated, 1 SEN difference for the office, 0 resolved.' });
   await screen.findByRole('heading', { level: 2, name: 'Imported' });
   expect(document.getElementById('import-result')?.textContent).toBe('Imported: 1 new pupil, 2 updated, 1 SEN difference for the office, 0 resolved.');
   expect(screen.getByRole('link', { name: 'Open the register' }).getAttribute('href')).toBe('#/register');

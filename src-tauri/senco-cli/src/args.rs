@@ -215,6 +215,10 @@ pub struct ImportArgs {
     /// Accept the pupils matched by surname and date of birth (listed by a dry run).
     #[arg(long)]
     pub confirm_matches: bool,
+    /// When some rows have problems: import the others and leave those rows out, listed for
+    /// the office to correct in the MIS. The choice is recorded in the audit trail.
+    #[arg(long)]
+    pub leave_out_refused: bool,
     #[arg(long, value_enum, default_value = "text")]
     pub format: RecordFormat,
 }

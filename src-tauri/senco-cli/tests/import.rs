@@ -170,6 +170,32 @@ fn a_sims_export_in_its_own_words_imports_every_row_and_warns_of_a_lost_letter()
     ]);
 }
 
+/// One bad row need not block the school: with --leave-out-refused the others are imported
+/// and the bad row is named for the office; without it nothing is written.
+#[test]
+fn with_leave_out_refused_the_good_rows_import_and_the_bad_one_is_named_for_the_office() {
+    let dir = tempfile::tempdir().unwrap();
+    let school = fresh(dir.path());
+    let file = dir.path().join("one bad row.csv");
+    std::fs::write(
+        &file,
+        "UPN,Legal Surname,Legal Forename,DOB,Gender,Year\n\
+         Z886777726901,Bronte,Zoe,15/01/2019,F,Year 3\n\
+         A886777726902,Hale,Sam,2/3/19,M,Y3\n\
+         C886777726903,Patel,Ria,2019-03-04,F,3\n",
+    )
+    .unwrap();
+    let blocked = senco(&school, &["import", "csv", file.to_str().unwrap(), "--profile", "sims"]);
+    assert_eq!(blocked.status.code(), Some(1));
+    assert!(text(&blocked.stderr).contains("Or import the others with --leave-out-refused"), "{}", text(&blocked.stderr));
+    assert!(census_view(&school, false).is_empty(), "nothing was written");
+    let out = ok(senco(&school, &["import", "csv", file.to_str().unwrap(), "--profile", "sims", "--leave-out-refused"]));
+    assert!(out.contains("Imported: 2 new pupils") && out.contains("Left out for the office to correct in the MIS: line 3 (UPN A886777726902)"), "{out}");
+    assert_eq!(census_view(&school, false).len(), 2);
+    let audit = ok(senco(&school, &["audit", "--format", "csv"]));
+    assert!(audit.contains("import-left-out"), "{audit}");
+}
+
 #[test]
 fn the_reconciliation_list_shows_the_deliberate_differences_for_the_office() {
     let dir = tempfile::tempdir().unwrap();

@@ -77,7 +77,7 @@ fn main() {
 
         let mut store = fresh(dir.path(), run * 3 + 2);
         let start = Instant::now();
-        let (_, outcome) = store.apply_import(ctf::read(xml.as_bytes(), today(), ("886", "2999")), "bench.xml", None, false, &mut |_, _| true, Stamp::on(today())).expect("apply");
+        let (_, outcome) = store.apply_import(ctf::read(xml.as_bytes(), today(), ("886", "2999")), "bench.xml", None, false, false, &mut |_, _| true, Stamp::on(today())).expect("apply");
         whole.push(start.elapsed());
         assert_eq!(outcome.new_pupils as usize, pupils.len());
     }

@@ -97,6 +97,7 @@ pub fn import_apply(
     state: State<'_, AppState>,
     fingerprint: String,
     confirm_name_matches: bool,
+    leave_out_refused: bool,
     on_progress: Channel<ImportProgress>,
 ) -> CommandResult<ImportOutcome> {
     let staged = state.staged().ok_or_else(|| senco_core::Error::Refused("choose and preview a file first".to_string()))?;
@@ -108,7 +109,7 @@ pub fn import_apply(
         let _ = on_progress.send(ImportProgress { done, total });
         !state.import_cancelled()
     };
-    let (_, outcome) = state.with_store(|store| store.apply_import(staged.parsed, &staged.name, Some(&fingerprint), confirm_name_matches, &mut progress, now()))?;
+    let (_, outcome) = state.with_store(|store| store.apply_import(staged.parsed, &staged.name, Some(&fingerprint), confirm_name_matches, leave_out_refused, &mut progress, now()))?;
     state.stage(None);
     Ok(outcome)
 }

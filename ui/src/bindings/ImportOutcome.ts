@@ -7,4 +7,8 @@ export type ImportOutcome = {
 /**
  * False when the register already matched the file and nothing was written.
  */
-applied: boolean, newPupils: number, changed: number, differences: number, resolved: number, message: string, };
+applied: boolean, newPupils: number, changed: number, differences: number, resolved: number, 
+/**
+ * Rows with problems the SENCO chose to leave out, for the office to correct.
+ */
+leftOut: number, message: string, };

@@ -42,4 +42,10 @@ nameMatches: number,
 /**
  * What to tell a person when the plan changes nothing; empty otherwise.
  */
-message: string, };
+message: string, 
+/**
+ * Every problem is in a row (none in the file as a whole) and other rows would change
+ * the register: the SENCO may choose to import the others and leave these rows out,
+ * listed for the office to correct in the MIS.
+ */
+canLeaveOut: boolean, };

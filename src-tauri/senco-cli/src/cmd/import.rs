@@ -52,7 +52,8 @@ pub fn run(context: &Context, command: ImportCommand) -> Result<ExitCode, Failur
         (store.plan_import(parsed, context.stamp.today)?, None)
     } else {
         let preview = store.plan_import(parsed.clone(), context.stamp.today)?;
-        if !preview.problems.is_empty() || (preview.name_matches() > 0 && !args.confirm_matches) {
+        let blocked = !preview.problems.is_empty() && !(args.leave_out_refused && preview.can_leave_out);
+        if blocked || (preview.name_matches() > 0 && !args.confirm_matches) {
             (preview, None)
         } else {
             let mut last_shown = 0;
@@ -65,7 +66,7 @@ pub fn run(context: &Context, command: ImportCommand) -> Result<ExitCode, Failur
             };
             // The plan is worked out again inside the transaction; if another program (the
             // app, a second script) imported first, this one sees the register as it is now.
-            let (plan, outcome) = store.apply_import(parsed, &name, None, args.confirm_matches, &mut progress, context.stamp)?;
+            let (plan, outcome) = store.apply_import(parsed, &name, None, args.confirm_matches, args.leave_out_refused, &mut progress, context.stamp)?;
             (plan, Some(outcome))
         }
     };
@@ -73,9 +74,10 @@ pub fn run(context: &Context, command: ImportCommand) -> Result<ExitCode, Failur
         RecordFormat::Json => output::out(&json(&args.file, &plan, outcome.as_ref(), args.dry_run))?,
         RecordFormat::Text => output::out(&text(&args.file, &plan, outcome.as_ref(), args.dry_run, context.stamp.today))?,
     }
-    if !plan.problems.is_empty() {
+    if !plan.problems.is_empty() && outcome.is_none() {
+        let choice = if plan.can_leave_out { " Or import the others with --leave-out-refused: the rows with problems are left out, listed for the office." } else { "" };
         output::note(&format!(
-            "Nothing was imported: the file has {} problem{}. Correct them in the MIS or the file, then import again.",
+            "Nothing was imported: the file has {} problem{}. Correct them in the MIS or the file, then import again.{choice}",
             plan.problems.len(),
             if plan.problems.len() == 1 { "" } else { "s" }
         ));
@@ -164,8 +166,8 @@ fn text(file: &Path, plan: &ImportPlan, outcome: Option<&ImportOutcome>, dry_run
     out.push_str(&format!("\nUnchanged: {}\n", plan.unchanged));
     out.push('\n');
     match outcome {
-        _ if !plan.problems.is_empty() => out.push_str("Nothing was written.\n"),
         Some(o) => out.push_str(&format!("{}\n", o.message)),
+        _ if !plan.problems.is_empty() => out.push_str("Nothing was written.\n"),
         None if dry_run && plan.is_no_op() => out.push_str("Dry run: nothing to change; the register already matches this file.\n"),
         None if dry_run => out.push_str("Dry run: nothing was written.\n"),
         None => out.push_str("Nothing was written.\n"),

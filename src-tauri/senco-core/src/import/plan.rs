@@ -173,6 +173,10 @@ pub struct ImportPlan {
     pub name_matches: u64,
     /// What to tell a person when the plan changes nothing; empty otherwise.
     pub message: String,
+    /// Every problem is in a row (none in the file as a whole) and other rows would change
+    /// the register: the SENCO may choose to import the others and leave these rows out,
+    /// listed for the office to correct in the MIS.
+    pub can_leave_out: bool,
 }
 
 /// What an import that would change nothing says, in the preview and after it.
@@ -396,10 +400,12 @@ pub fn plan(parsed: Parsed, existing: &[Existing], open_items: &[Difference], he
         no_op: false,
         name_matches: 0,
         message: String::new(),
+        can_leave_out: false,
     };
     plan.fingerprint = fingerprint(&plan);
     plan.no_op = plan.is_no_op();
     plan.name_matches = plan.name_matches() as u64;
+    plan.can_leave_out = !plan.problems.is_empty() && plan.problems.iter().all(|p| p.place != Place::File) && !plan.no_op;
     if plan.no_op && plan.problems.is_empty() {
         plan.message = NOTHING_TO_CHANGE.to_string();
     }

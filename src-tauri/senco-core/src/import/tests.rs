@@ -79,7 +79,7 @@ fn three() -> Vec<String> {
 }
 
 fn apply(store: &mut Store, parsed: Parsed) -> crate::Result<(ImportPlan, crate::store::ImportOutcome)> {
-    store.apply_import(parsed, "test.xml", None, false, &mut |_, _| true, stamp())
+    store.apply_import(parsed, "test.xml", None, false, false, &mut |_, _| true, stamp())
 }
 
 fn register(store: &Store) -> Vec<String> {
@@ -261,7 +261,7 @@ fn the_first_current_need_is_the_primary_one_even_when_the_mis_rank_1_has_ended(
 fn a_small_import_can_still_be_cancelled_before_it_commits() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = school(dir.path());
-    let refused = store.apply_import(read_ctf(&ctf_file(&three())), "t.xml", None, false, &mut |_, _| false, stamp()).unwrap_err();
+    let refused = store.apply_import(read_ctf(&ctf_file(&three())), "t.xml", None, false, false, &mut |_, _| false, stamp()).unwrap_err();
     assert!(refused.to_string().contains("cancelled"), "{refused}");
     assert!(register(&store).is_empty());
 }
@@ -387,7 +387,7 @@ fn matching_upgrades_a_temporary_upn_and_asks_before_trusting_a_name_and_birth_d
     let refused = apply(&mut store, read_ctf(&text)).unwrap_err();
     assert!(refused.to_string().contains("surname and date of birth only"), "{refused}");
     store.pupil_by_upn(temporary).expect("nothing was changed by the refused apply");
-    store.apply_import(read_ctf(&text), "t.xml", Some(&plan.fingerprint), true, &mut |_, _| true, stamp()).unwrap();
+    store.apply_import(read_ctf(&text), "t.xml", Some(&plan.fingerprint), true, false, &mut |_, _| true, stamp()).unwrap();
     assert_eq!(store.pupil_by_upn(&upn(5)).unwrap().legal_surname, "Temple");
     assert!(store.pupil_by_upn(temporary).is_err());
     assert!(store.pupil_by_upn(&upn(8)).unwrap().leaving_date.is_none(), "possible leavers are never archived");
@@ -428,7 +428,7 @@ fn a_cancelled_apply_writes_nothing() {
     let pupils: Vec<String> = (100..300).map(|i| pupil(&upn(i), "MANY", &format!("P{}", char::from(b'A' + (i % 26) as u8)), Y3, "3", "")).collect();
     let text = ctf_file(&pupils);
     let mut calls = 0;
-    let refused = store.apply_import(read_ctf(&text), "t.xml", None, false, &mut |done, _| { calls += 1; done < 128 }, stamp()).unwrap_err();
+    let refused = store.apply_import(read_ctf(&text), "t.xml", None, false, false, &mut |done, _| { calls += 1; done < 128 }, stamp()).unwrap_err();
     assert!(refused.to_string().contains("cancelled"), "{refused}");
     assert_eq!(calls, 2);
     assert!(register(&store).is_empty());
@@ -500,4 +500,39 @@ fn hostile_csvs_get_a_problem_that_names_the_line_and_the_reason() {
     let plan = store.plan_import(read_csv(&sims(&[format!("{wrong};A;B;;15/01/2019;F;Year 3;;;;;;;;")]), "sims"), today()).unwrap();
     assert_eq!(plan.problems[0].field, Field::Upn.name());
     assert!(plan.problems[0].to_string().starts_with("line 2 (UPN "), "{}", plan.problems[0]);
+}
+
+/// Held back last time: one bad row blocked the whole school. When every problem is in a row,
+/// the SENCO may choose to import the others; the rows left out are named in the outcome and
+/// the audit trail, for the office. Without that choice nothing is written, and a problem
+/// with the file as a whole can never be left out.
+#[test]
+fn the_senco_may_choose_to_import_the_others_and_leave_the_bad_rows_out_for_the_office() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = school(dir.path());
+    let mut rows = three();
+    let bad = upn(4).replacen(|c: char| c.is_ascii_uppercase(), "A", 1);
+    let bad = if bad == upn(4) { upn(4).replacen(|c: char| c.is_ascii_uppercase(), "B", 1) } else { bad };
+    rows.push(pupil(&bad, "WREN", "ISLA", Y3, "3", ""));
+    let text = ctf_file(&rows);
+    let plan = store.plan_import(read_ctf(&text), today()).unwrap();
+    assert_eq!((plan.problems.len(), plan.new_pupils.len(), plan.can_leave_out), (1, 3, true), "{:?}", plan.problems);
+
+    let refused = store.apply_import(read_ctf(&text), "t.xml", None, false, false, &mut |_, _| true, stamp()).unwrap_err().to_string();
+    assert!(refused.contains("or choose to import the others and leave these rows out for the office"), "{refused}");
+    assert!(register(&store).is_empty(), "nothing was written without the choice");
+
+    let (_, outcome) = store.apply_import(read_ctf(&text), "t.xml", None, false, true, &mut |_, _| true, stamp()).unwrap();
+    assert_eq!((outcome.new_pupils, outcome.left_out), (3, 1));
+    assert!(outcome.message.contains(&format!("Left out for the office to correct in the MIS: record 4 (UPN {bad})")), "{}", outcome.message);
+    assert_eq!(register(&store).len(), 3);
+    let audit = store.audit(&crate::store::AuditQuery::default()).unwrap();
+    let entry = audit.iter().find(|e| e.action == "import-left-out").expect("the choice is audited");
+    assert!(entry.summary.contains("the SENCO chose to import the others and leave out 1 row with problems: record 4"), "{}", entry.summary);
+
+    // A problem with the file as a whole (a version older than any this reads) cannot be left out.
+    let old = ctf_file(&three()).replace("<CTFversion>26.0</CTFversion>", "<CTFversion>12.0</CTFversion>");
+    let plan = store.plan_import(read_ctf(&old), today()).unwrap();
+    assert!(!plan.problems.is_empty() && !plan.can_leave_out);
+    assert!(store.apply_import(read_ctf(&old), "t.xml", None, false, true, &mut |_, _| true, stamp()).is_err());
 }

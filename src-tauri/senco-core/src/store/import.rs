@@ -37,6 +37,9 @@ pub struct ImportOutcome {
     pub differences: u64,
     #[ts(type = "number")]
     pub resolved: u64,
+    /// Rows with problems the SENCO chose to leave out, for the office to correct.
+    #[ts(type = "number")]
+    pub left_out: u64,
     pub message: String,
 }
 
@@ -66,6 +69,22 @@ const IMPORT_IN_DEMO: &str = "importing pupils from an MIS export or a Common Tr
 /// How far an apply has got, for a progress bar. Returning false from the callback cancels.
 pub type Progress<'a> = &'a mut dyn FnMut(u64, u64) -> bool;
 
+/// The rows with problems, once each, as "line 3 (UPN …)".
+fn left_out_rows(plan: &ImportPlan) -> Vec<String> {
+    let mut rows: Vec<String> = Vec::new();
+    for p in &plan.problems {
+        let row = if p.upn.is_empty() { p.at.clone() } else { format!("{} (UPN {})", p.at, crate::text::shown(&p.upn)) };
+        if !rows.contains(&row) {
+            rows.push(row);
+        }
+    }
+    rows
+}
+
+fn plural_rows(n: usize) -> String {
+    format!("{n} row{} with problems", if n == 1 { "" } else { "s" })
+}
+
 impl Store {
     /// The dry run: what importing this file would do. Writes nothing.
     pub fn plan_import(&self, parsed: Parsed, today: NaiveDate) -> Result<ImportPlan> {
@@ -74,14 +93,18 @@ impl Store {
     }
 
     /// Applies an import in one transaction, or refuses and writes nothing: when the file
-    /// has problems, when a name match is not confirmed, when `expected` is given and the
-    /// plan is no longer the one previewed, or when `progress` asks to stop.
+    /// has problems (unless the SENCO chose `leave_out_refused` and every problem is in a
+    /// row, `ImportPlan::can_leave_out`: then the other rows are imported and the ones left
+    /// out are named in the outcome and the audit trail, for the office), when a name match
+    /// is not confirmed, when `expected` is given and the plan is no longer the one
+    /// previewed, or when `progress` asks to stop.
     pub fn apply_import(
         &mut self,
         parsed: Parsed,
         file_name: &str,
         expected: Option<&str>,
         confirm_name_matches: bool,
+        leave_out_refused: bool,
         progress: Progress<'_>,
         stamp: Stamp,
     ) -> Result<(ImportPlan, ImportOutcome)> {
@@ -89,13 +112,15 @@ impl Store {
         let (la, estab) = (self.school.la_code.clone(), self.school.establishment_number.clone());
         let tx = self.begin(stamp)?;
         let plan = plan_on(&tx, parsed, &la, &estab, stamp.today)?;
-        if !plan.problems.is_empty() {
+        if !plan.problems.is_empty() && !(leave_out_refused && plan.can_leave_out) {
+            let choice = if plan.can_leave_out { ", or choose to import the others and leave these rows out for the office" } else { "" };
             return Err(Error::Refused(format!(
-                "the file has {} problem{}, so nothing was imported; correct them in the MIS or the file and import again",
+                "the file has {} problem{}, so nothing was imported; correct them in the MIS or the file and import again{choice}",
                 plan.problems.len(),
                 if plan.problems.len() == 1 { "" } else { "s" }
             )));
         }
+        let left_out = left_out_rows(&plan);
         if expected.is_some_and(|e| e != plan.fingerprint) {
             return Err(Error::Refused(
                 "the register or the file changed after the preview, so nothing was imported; preview the import again".to_string(),
@@ -115,6 +140,7 @@ impl Store {
                 changed: 0,
                 differences: 0,
                 resolved: 0,
+                left_out: 0,
                 message: plan::NOTHING_TO_CHANGE.to_string(),
             };
             return Ok((plan, outcome));
@@ -171,16 +197,21 @@ impl Store {
             changed: plan.changed.len() as u64,
             differences: plan.differences.len() as u64,
             resolved: plan.resolved.len() as u64,
+            left_out: left_out.len() as u64,
             message: format!(
-                "Imported: {} new pupil{}, {} updated, {} SEN difference{} for the office, {} resolved.",
+                "Imported: {} new pupil{}, {} updated, {} SEN difference{} for the office, {} resolved.{}",
                 plan.new_pupils.len(),
                 if plan.new_pupils.len() == 1 { "" } else { "s" },
                 plan.changed.len(),
                 plan.differences.len(),
                 if plan.differences.len() == 1 { "" } else { "s" },
-                plan.resolved.len()
+                plan.resolved.len(),
+                if left_out.is_empty() { String::new() } else { format!(" Left out for the office to correct in the MIS: {}.", left_out.join("; ")) }
             ),
         };
+        if !left_out.is_empty() {
+            audit::record(&tx, stamp, "import-left-out", "school", None, &format!("the SENCO chose to import the others and leave out {}: {}", plural_rows(left_out.len()), left_out.join("; ")))?;
+        }
         tx.prepare_cached(
             "INSERT INTO import_run (at, source, file_name, new_pupils, changed, differences, resolved) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         )?
