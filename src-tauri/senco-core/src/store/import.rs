@@ -98,6 +98,9 @@ impl Store {
     /// out are named in the outcome and the audit trail, for the office), when a name match
     /// is not confirmed, when `expected` is given and the plan is no longer the one
     /// previewed, or when `progress` asks to stop.
+    // Each argument is a separate choice a person made in the preview; a struct of them would
+    // only move the list.
+    #[allow(clippy::too_many_arguments)]
     pub fn apply_import(
         &mut self,
         parsed: Parsed,
@@ -112,7 +115,8 @@ impl Store {
         let (la, estab) = (self.school.la_code.clone(), self.school.establishment_number.clone());
         let tx = self.begin(stamp)?;
         let plan = plan_on(&tx, parsed, &la, &estab, stamp.today)?;
-        if !plan.problems.is_empty() && !(leave_out_refused && plan.can_leave_out) {
+        let may_apply = plan.problems.is_empty() || (leave_out_refused && plan.can_leave_out);
+        if !may_apply {
             let choice = if plan.can_leave_out { ", or choose to import the others and leave these rows out for the office" } else { "" };
             return Err(Error::Refused(format!(
                 "the file has {} problem{}, so nothing was imported; correct them in the MIS or the file and import again{choice}",
