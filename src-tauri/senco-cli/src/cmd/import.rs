@@ -52,7 +52,7 @@ pub fn run(context: &Context, command: ImportCommand) -> Result<ExitCode, Failur
         (store.plan_import(parsed, context.stamp.today)?, None)
     } else {
         let preview = store.plan_import(parsed.clone(), context.stamp.today)?;
-        let blocked = !preview.problems.is_empty() && !(args.leave_out_refused && preview.can_leave_out);
+        let blocked = !(preview.problems.is_empty() || (args.leave_out_refused && preview.can_leave_out));
         if blocked || (preview.name_matches() > 0 && !args.confirm_matches) {
             (preview, None)
         } else {
