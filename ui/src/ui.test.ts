@@ -816,7 +816,7 @@ function governorView(overrides: Partial<GovernorView> = {}): GovernorView {
   return {
     published: {
       schema_version: 1, kind: 'published', census_date: '2026-10-01', threshold: 5,
-      schools: [{ name: 'Hollowbrook Demo School', urn: '999999', la_code: '886' }],
+      schools: [{ name: 'Hollowbrook Demo School', urn: '999999', la_code: '886', phase: 'primary' }],
       method: 'Counts from 1 to 4 are not shown (c), so that no child can be recognised.',
       notes: ['Year groups are not shown, because some would show too few pupils; key stages are shown instead.'],
       tables: [
@@ -843,8 +843,8 @@ function governorView(overrides: Partial<GovernorView> = {}): GovernorView {
         { id: 'budget', label: 'Notional SEN budget', value: 'not recorded', note: 'The SENCO can record it.' },
       ],
       comparisons: [
-        { label: 'On SEN support (K)', school: 12.4, national: 14.2, national_year: 2025, source },
-        { label: 'With an EHC plan (E)', school: null, national: 5.3, national_year: 2025, source },
+        { label: 'On SEN support (K)', against: 'State-funded primary schools in England', school: 12.4, national: 13.5, national_year: 2023, source },
+        { label: 'With an EHC plan (E)', against: 'State-funded primary schools in England', school: null, national: 2.5, national_year: 2023, source },
       ],
     },
     charts: [{
@@ -889,11 +889,12 @@ test("the governors' view shows the published summary: c for hidden counts, the 
   expect(method).toContain('Smallest count shown: 5.');
   expect(method).toContain('Counts from 1 to 4 are not shown (c)');
   expect(method).toContain('key stages are shown instead');
-  // England's figures beside the school's, with c where the school's is hidden.
-  const comparisons = screen.getByRole('table', { name: 'Share of pupils, this school and England' });
+  // The figures for schools of its phase beside the school's, each naming those schools and
+  // its census year, with c where the school's is hidden.
+  const comparisons = screen.getByRole('table', { name: 'Share of pupils, this school and schools of its phase' });
   const ehc = within(comparisons).getByRole('rowheader', { name: 'With an EHC plan (E)' }).parentElement;
-  expect([...(ehc?.children ?? [])].map((c) => c.textContent)).toEqual(['With an EHC plan (E)', 'c', '5.3%']);
-  expect(within(comparisons).getByRole('columnheader', { name: 'England (2025)' })).toBeTruthy();
+  expect([...(ehc?.children ?? [])].map((c) => c.textContent)).toEqual(['With an EHC plan (E)', 'c', 'State-funded primary schools in England', '2.5% (2023)']);
+  expect(within(comparisons).getByRole('columnheader', { name: 'Compared with' })).toBeTruthy();
   expect(within(comparisons).getByRole('rowheader', { name: 'On SEN support (K)' }).parentElement?.textContent).toContain('12.4%');
   expect(within(screen.getByRole('table', { name: 'Other measures' })).getByText('£12,345.00')).toBeTruthy();
   // The census days are offered the British way; the chart is a named picture, with its caption.

@@ -103,6 +103,25 @@ fn no_governor_output_names_a_pupil_from_tiny_to_large_schools() {
 }
 
 #[test]
+fn a_primary_schools_summary_compares_it_with_primary_schools_and_a_secondary_with_secondary() {
+    // Issue 21 §5, "Done means": the governors' summary of a primary school compares with
+    // primary figures, not with all schools (special schools push the EHC plan share up).
+    let dir = tempfile::tempdir().unwrap();
+    for (pupils, against, not) in [(200, "State-funded primary schools", "State-funded secondary"), (1000, "State-funded secondary schools", "State-funded primary")] {
+        let db = demo(dir.path(), pupils, 4);
+        let out = dir.path().join(format!("out-{pupils}"));
+        let pdf = PathBuf::from(ok(senco(&db, &["governors", "--out", out.to_str().unwrap(), "--format", "pdf"])).trim());
+        let flat = pdf_text(&pdf).split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(flat.contains("Compared with") && flat.contains(against), "a {pupils}-pupil demo school: {flat}");
+        assert!(!flat.contains(not) && !flat.contains("All schools in England"), "a {pupils}-pupil demo school: {flat}");
+        let json = ok(senco(&db, &["governors", "--out", out.to_str().unwrap(), "--format", "json"]));
+        let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(json.trim()).unwrap()).unwrap();
+        let ehc = json["comparisons"].as_array().unwrap().iter().find(|c| c["label"] == "With an EHC plan (E)").unwrap();
+        assert!(ehc["national"].as_f64().unwrap() < 3.0, "a mainstream phase's EHC plan share, not all schools' 5.3%: {ehc}");
+    }
+}
+
+#[test]
 fn each_format_is_written_once_and_a_rerun_finds_the_same_file() {
     let dir = tempfile::tempdir().unwrap();
     let db = demo(dir.path(), 200, 1);

@@ -359,7 +359,7 @@ pub const CSV_LIMIT: Limit = Limit::new("a CSV file", 50);
 pub const CATALOGUE_LIMIT: Limit = Limit::new("a catalogue file", 5);
 /// An evidence rules file: the shipped ones are under 2 KB.
 pub const RULES_LIMIT: Limit = Limit::new("an evidence rules file", 1);
-/// A national figures file: the shipped one is about 2 KB.
+/// A national figures file: the shipped one is about 5 KB.
 pub const NATIONAL_LIMIT: Limit = Limit::new("a national figures file", 1);
 /// A stage document for `senco cycle record --file`.
 pub const STAGE_LIMIT: Limit = Limit::new("a stage document", 2);

@@ -5,6 +5,10 @@
  */
 export type Comparison = { label: string, 
 /**
+ * The schools the figure is for: "State-funded primary schools in England".
+ */
+against: string, 
+/**
  * The school's percentage, if shown.
  */
 school: number | null, national: number, national_year: number, source: string, };

@@ -86,7 +86,8 @@ pub fn national(context: &Context, args: NationalArgs) -> Result<ExitCode, Failu
     };
     let mut out = format!("{} (updated {})\n", national.name, dates::short(national.updated));
     for f in &national.figures {
-        out.push_str(&format!("  {}  {:<16} {:>5}%  {}\n", f.year, f.measure, f.value, f.source));
+        let against = senco_core::governors::national::group_label(&f.group, &f.area);
+        out.push_str(&format!("  {}  {:<16} {:>5}%  {:<42} {}\n", f.year, f.measure, f.value, against, f.source));
     }
     output::out(&out)?;
     Ok(ExitCode::SUCCESS)

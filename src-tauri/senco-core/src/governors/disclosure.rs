@@ -117,6 +117,8 @@ pub struct PublishedMeasure {
 #[ts(export)]
 pub struct Comparison {
     pub label: String,
+    /// The schools the figure is for: "State-funded primary schools in England".
+    pub against: String,
     /// The school's percentage, if shown.
     pub school: Option<f64>,
     pub national: f64,
@@ -962,7 +964,8 @@ fn publish_with(aggregate: &Aggregate, threshold: u32, national: &super::nationa
     notes.extend(aggregate.tables.iter().filter_map(|t| why.get(&t.id).cloned()));
     let published = published_tables(&tables, &hidden);
     let measures = super::report::measures(aggregate, &published, threshold);
-    let comparisons = national.comparisons(aggregate.census_date, &published);
+    let phases: Vec<Option<crate::school::Phase>> = aggregate.schools.iter().map(|s| s.phase).collect();
+    let comparisons = national.comparisons(aggregate.census_date, &published, &phases);
     Published {
         schema_version: SCHEMA_VERSION,
         kind: PUBLISHED_KIND.into(),

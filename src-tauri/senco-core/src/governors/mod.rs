@@ -143,6 +143,10 @@ pub struct SchoolLine {
     pub name: String,
     pub urn: String,
     pub la_code: String,
+    /// Which schools its figures are compared with. Aggregate files made before the phase
+    /// was carried have none, and are compared with all schools.
+    #[serde(default)]
+    pub phase: Option<crate::school::Phase>,
 }
 
 /// Exact counts with no identifiers: the "for aggregation" file, OFFICIAL-SENSITIVE.

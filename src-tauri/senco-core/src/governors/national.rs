@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use super::disclosure::{Comparison, PublishedTable};
 use super::Figure;
+use crate::school::Phase;
 use crate::text::shown;
 use crate::{Error, Result};
 
@@ -30,6 +31,58 @@ pub const SHIPPED: &str = include_str!("../../../../assets/national/sen-in-engla
 pub const MEASURES: [(&str, &str); 3] =
     [("sen_support_pct", "On SEN support (K)"), ("ehc_plan_pct", "With an EHC plan (E)"), ("all_sen_pct", "All pupils with SEN")];
 
+/// The kinds of school a figure may be for. The DfE's headline figures count every school,
+/// special and independent schools included, which pushes the EHC plan share far above a
+/// mainstream school's; its tables by school type give state-funded primary and secondary
+/// schools their own figures, and a school is compared with its own phase.
+pub const GROUPS: [(&str, &str); 3] =
+    [("all", "All schools"), ("primary", "State-funded primary schools"), ("secondary", "State-funded secondary schools")];
+
+/// The areas a figure may be for: England, or Kent's own figures (the DfE's tables by local
+/// authority).
+pub const AREAS: [&str; 2] = ["England", "Kent"];
+
+fn all_schools() -> String {
+    "all".into()
+}
+
+fn england() -> String {
+    "England".into()
+}
+
+/// The groups to compare a school of this phase with: primary schools (infant and junior
+/// included) with primary figures, secondary with secondary, an all-through school with
+/// both. A special school, or a summary whose phase is not known (an older aggregate file),
+/// is compared with all schools, since there are no figures for its own kind in the file.
+pub fn groups_for(phases: &[Option<Phase>]) -> Vec<&'static str> {
+    let mut groups: Vec<&'static str> = Vec::new();
+    for phase in phases {
+        let wanted: &[&'static str] = match phase {
+            Some(Phase::Primary | Phase::Infant | Phase::Junior) => &["primary"],
+            Some(Phase::Secondary) => &["secondary"],
+            Some(Phase::AllThrough) => &["primary", "secondary"],
+            Some(Phase::Special) | None => &["all"],
+        };
+        for g in wanted {
+            if !groups.contains(g) {
+                groups.push(g);
+            }
+        }
+    }
+    if groups.is_empty() {
+        groups.push("all");
+    }
+    // Always in the file's order of groups, so a roll-up reads the same whichever school came first.
+    groups.sort_by_key(|g| GROUPS.iter().position(|(code, _)| code == g));
+    groups
+}
+
+/// "State-funded primary schools in Kent".
+pub fn group_label(group: &str, area: &str) -> String {
+    let name = GROUPS.iter().find(|(code, _)| *code == group).map_or(group, |(_, label)| label);
+    format!("{name} in {area}")
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct National {
@@ -45,6 +98,12 @@ pub struct National {
 pub struct NationalFigure {
     pub year: i32,
     pub measure: String,
+    /// Which schools the figure counts: one of `GROUPS`; "all" when the file does not say.
+    #[serde(default = "all_schools")]
+    pub group: String,
+    /// One of `AREAS`; "England" when the file does not say.
+    #[serde(default = "england")]
+    pub area: String,
     pub value: f64,
     pub source: String,
 }
@@ -92,6 +151,13 @@ impl National {
                 let known: Vec<&str> = MEASURES.iter().map(|(m, _)| *m).collect();
                 return Err(Error::Refused(format!("{at}: unknown measure \"{}\"; the measures are {}", shown(&f.measure), known.join(", "))));
             }
+            if !GROUPS.iter().any(|(g, _)| *g == f.group) {
+                let known: Vec<&str> = GROUPS.iter().map(|(g, _)| *g).collect();
+                return Err(Error::Refused(format!("{at}: unknown group of schools \"{}\"; the groups are {}", shown(&f.group), known.join(", "))));
+            }
+            if !AREAS.contains(&f.area.as_str()) {
+                return Err(Error::Refused(format!("{at}: unknown area \"{}\"; the areas are {}", shown(&f.area), AREAS.join(", "))));
+            }
             if !(0.0..=100.0).contains(&f.value) || !f.value.is_finite() {
                 return Err(Error::Refused(format!("{at}: {} is not a percentage from 0 to 100", f.value)));
             }
@@ -108,17 +174,21 @@ impl National {
                     shown(&f.source)
                 )));
             }
-            if national.figures[..i].iter().any(|g| g.year == f.year && g.measure == f.measure) {
-                return Err(Error::Refused(format!("{at}: {} for {} is given twice", f.measure, f.year)));
+            if national.figures[..i].iter().any(|g| g.year == f.year && g.measure == f.measure && g.group == f.group && g.area == f.area) {
+                return Err(Error::Refused(format!("{at}: {} for {} ({}) is given twice", f.measure, f.year, group_label(&f.group, &f.area))));
             }
         }
         for f in national.figures.iter().filter(|f| f.measure == "all_sen_pct") {
-            let part = |measure: &str| national.figures.iter().find(|g| g.year == f.year && g.measure == measure).map(|g| g.value);
+            let part = |measure: &str| {
+                national.figures.iter().find(|g| g.year == f.year && g.group == f.group && g.area == f.area && g.measure == measure).map(|g| g.value)
+            };
             if let (Some(k), Some(e)) = (part("sen_support_pct"), part("ehc_plan_pct")) {
                 if k + e > f.value + ROUNDING {
                     return Err(Error::Refused(format!(
-                        "{file}: for {}, SEN support ({k}%) and EHC plans ({e}%) add up to more than all pupils with SEN ({}%), which cannot be true",
-                        f.year, f.value
+                        "{file}: for {} ({}), SEN support ({k}%) and EHC plans ({e}%) add up to more than all pupils with SEN ({}%), which cannot be true",
+                        f.year,
+                        group_label(&f.group, &f.area),
+                        f.value
                     )));
                 }
             }
@@ -126,13 +196,17 @@ impl National {
         Ok(national)
     }
 
-    /// The latest figure for a measure from a January census on or before the census date.
-    fn latest(&self, measure: &str, census: NaiveDate) -> Option<&NationalFigure> {
-        self.figures.iter().filter(|f| f.measure == measure && f.year <= census.year()).max_by_key(|f| f.year)
+    /// The latest figure for a measure, group and area from a January census on or before
+    /// the census date.
+    fn latest(&self, measure: &str, group: &str, area: &str, census: NaiveDate) -> Option<&NationalFigure> {
+        self.figures.iter().filter(|f| f.measure == measure && f.group == group && f.area == area && f.year <= census.year()).max_by_key(|f| f.year)
     }
 
-    /// The school's register percentages beside the national ones, where shown.
-    pub fn comparisons(&self, census: NaiveDate, tables: &[PublishedTable]) -> Vec<Comparison> {
+    /// The school's register percentages beside the figures for schools of its own phase
+    /// (`groups_for`), in England and then in Kent, where the file has them. A group with no
+    /// figure for a measure gives no row: a primary school is never quietly compared with
+    /// all schools.
+    pub fn comparisons(&self, census: NaiveDate, tables: &[PublishedTable], phases: &[Option<Phase>]) -> Vec<Comparison> {
         let register = tables.iter().find(|t| t.id == "register");
         let cell = |r: usize| register.and_then(|t| t.rows.get(r)).map(|row| row.cells[0].count);
         let roll = register.and_then(|t| t.grand_total);
@@ -144,13 +218,25 @@ impl National {
             (Some(Figure::Count(k)), Some(Figure::Count(e))) => Some(Figure::Count(k + e)),
             _ => None,
         };
-        MEASURES
-            .iter()
-            .zip([share(cell(1)), share(cell(2)), share(all_sen)])
-            .filter_map(|((measure, label), school)| {
-                self.latest(measure, census).map(|f| Comparison { label: label.to_string(), school, national: f.value, national_year: f.year, source: f.source.clone() })
-            })
-            .collect()
+        let school = [share(cell(1)), share(cell(2)), share(all_sen)];
+        let mut out = Vec::new();
+        for area in AREAS {
+            for group in groups_for(phases) {
+                for ((measure, label), school) in MEASURES.iter().zip(school) {
+                    if let Some(f) = self.latest(measure, group, area, census) {
+                        out.push(Comparison {
+                            label: label.to_string(),
+                            against: group_label(group, area),
+                            school,
+                            national: f.value,
+                            national_year: f.year,
+                            source: f.source.clone(),
+                        });
+                    }
+                }
+            }
+        }
+        out
     }
 }
 
@@ -222,6 +308,48 @@ mod tests {
         refused(&named(&"N".repeat(NAME_MAX + 1)), "the name is 201 characters long");
         refused(&file("2026-06-11", &[(2026, "ehc_plan_pct", 5.9, "https://example.org/\u{1b}[2J")]), "invisible control character (U+001B)");
         refused("{\"name\": \"\u{1b}[2J\", \u{1b}", "is not a national figures file");
+    }
+
+    #[test]
+    fn figures_name_their_schools_and_area_and_a_file_for_kent_gives_kents_own_rows() {
+        let figure = |group: &str, area: &str, measure: &str, value: f64| {
+            serde_json::json!({ "year": 2026, "measure": measure, "group": group, "area": area, "value": value, "source": SOURCE })
+        };
+        let with = |figures: Vec<serde_json::Value>| serde_json::json!({ "name": "Kent", "updated": "2026-06-11", "figures": figures }).to_string();
+        refused(&with(vec![figure("special", "England", "ehc_plan_pct", 40.0)]), "unknown group of schools \"special\"; the groups are all, primary, secondary");
+        refused(&with(vec![figure("primary", "Medway\u{202E}", "ehc_plan_pct", 3.0)]), "unknown area \"Medway<U+202E>\"; the areas are England, Kent");
+        refused(&with(vec![figure("primary", "Kent", "ehc_plan_pct", 3.0), figure("primary", "Kent", "ehc_plan_pct", 3.1)]), "(State-funded primary schools in Kent) is given twice");
+        // The same measure and year for two groups is two figures, and each group's parts are
+        // checked against its own total.
+        refused(
+            &with(vec![figure("primary", "Kent", "sen_support_pct", 15.0), figure("primary", "Kent", "ehc_plan_pct", 3.0), figure("primary", "Kent", "all_sen_pct", 17.0)]),
+            "for 2026 (State-funded primary schools in Kent), SEN support (15%) and EHC plans (3%) add up to more",
+        );
+        let kent = National::load(
+            &with(vec![figure("primary", "England", "ehc_plan_pct", 3.4), figure("primary", "Kent", "ehc_plan_pct", 3.9), figure("secondary", "Kent", "ehc_plan_pct", 3.1)]),
+            "kent.json",
+            today(),
+        )
+        .unwrap();
+        let rows = kent.comparisons(NaiveDate::from_ymd_opt(2026, 10, 1).unwrap(), &[], &[Some(Phase::Junior)]);
+        let rows: Vec<(&str, f64)> = rows.iter().map(|c| (c.against.as_str(), c.national)).collect();
+        assert_eq!(rows, [("State-funded primary schools in England", 3.4), ("State-funded primary schools in Kent", 3.9)]);
+        // A census before the figures' year has nothing to compare with.
+        assert!(kent.comparisons(NaiveDate::from_ymd_opt(2025, 10, 2).unwrap(), &[], &[Some(Phase::Primary)]).is_empty());
+    }
+
+    #[test]
+    fn a_file_without_groups_is_all_schools_in_england_as_before() {
+        let old = file("2026-06-11", &[(2026, "ehc_plan_pct", 5.9, SOURCE)]);
+        let f = &National::load(&old, "old.json", today()).unwrap().figures[0];
+        assert_eq!((f.group.as_str(), f.area.as_str()), ("all", "England"));
+    }
+
+    #[test]
+    fn a_roll_up_of_a_primary_and_a_secondary_school_is_compared_with_both_in_one_order() {
+        assert_eq!(groups_for(&[Some(Phase::Secondary), Some(Phase::Infant), Some(Phase::Primary)]), ["primary", "secondary"]);
+        assert_eq!(groups_for(&[Some(Phase::Special), Some(Phase::Primary)]), ["all", "primary"]);
+        assert_eq!(groups_for(&[]), ["all"]);
     }
 
     #[test]

@@ -204,12 +204,10 @@ pub fn pdf(published: &Published, today: NaiveDate) -> Result<Vec<u8>> {
         let rows: Vec<Vec<String>> = published
             .comparisons
             .iter()
-            .map(|c| vec![c.label.clone(), c.school.map_or("c".into(), |p| format!("{}%", number(p))), format!("{}% ({})", number(c.national), c.national_year)])
+            .map(|c| vec![c.label.clone(), c.school.map_or("c".into(), |p| format!("{}%", number(p))), c.against.clone(), format!("{}% ({})", number(c.national), c.national_year)])
             .collect();
-        doc.table(&["", "This summary", "England"], &[0.46, 0.27, 0.27], &rows);
-        if let Some(c) = published.comparisons.first() {
-            doc.paragraph_styled(&format!("England: {}", c.source), Style::regular(8.0));
-        }
+        doc.table(&["", "This summary", "Compared with", "Their figure (census)"], &[0.3, 0.16, 0.34, 0.2], &rows);
+        doc.paragraph_styled(&format!("Sources: {}", comparison_sources(published).join("; ")), Style::regular(8.0));
     }
     let rows: Vec<Vec<String>> = published.measures.iter().map(|m| vec![m.label.clone(), m.value.clone(), m.note.clone()]).collect();
     doc.table(&["Measure", "Value", "Note"], &[0.4, 0.18, 0.42], &rows);
@@ -324,20 +322,19 @@ pub fn html(published: &Published) -> String {
     }
     h.push_str("<h2>At a glance</h2>");
     if !published.comparisons.is_empty() {
-        h.push_str("<div class=\"scroll\"><table><thead><tr><th></th><th>This summary</th><th>England</th></tr></thead><tbody>");
+        h.push_str("<div class=\"scroll\"><table><thead><tr><th></th><th>This summary</th><th style=\"text-align:left\">Compared with</th><th>Their figure (census)</th></tr></thead><tbody>");
         for c in &published.comparisons {
             h.push_str(&format!(
-                "<tr><td>{}</td><td>{}</td><td>{}% ({})</td></tr>",
+                "<tr><td>{}</td><td>{}</td><td style=\"text-align:left\">{}</td><td>{}% ({})</td></tr>",
                 escape(&c.label),
                 c.school.map_or("c".into(), |p| format!("{}%", number(p))),
+                escape(&c.against),
                 number(c.national),
                 c.national_year
             ));
         }
         h.push_str("</tbody></table></div>");
-        if let Some(c) = published.comparisons.first() {
-            h.push_str(&format!("<p class=\"note\">England: {}</p>", escape(&c.source)));
-        }
+        h.push_str(&format!("<p class=\"note\">Sources: {}</p>", escape(&comparison_sources(published).join("; "))));
     }
     h.push_str("<div class=\"scroll\"><table><thead><tr><th>Measure</th><th>Value</th><th style=\"text-align:left\">Note</th></tr></thead><tbody>");
     for m in &published.measures {
@@ -374,4 +371,15 @@ pub fn html(published: &Published) -> String {
     }
     h.push_str("</body></html>\n");
     h
+}
+
+/// Each source the comparisons quote, once, in the order first quoted.
+fn comparison_sources(published: &Published) -> Vec<String> {
+    let mut sources: Vec<String> = Vec::new();
+    for c in &published.comparisons {
+        if !sources.contains(&c.source) {
+            sources.push(c.source.clone());
+        }
+    }
+    sources
 }

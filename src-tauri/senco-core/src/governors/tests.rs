@@ -69,7 +69,7 @@ fn school(seed: u64, pupils: usize) -> Facts {
     let ehc = cohorts[0].pupils.iter().filter(|p| p.status == CensusStatus::E).count();
     let names = ["Phonics catch-up", "Precision teaching", "Lego-based therapy", "Sensory circuits"];
     Facts {
-        school: SchoolLine { name: format!("Test School {seed}"), urn: format!("{}", 800_000 + seed), la_code: "886".into() },
+        school: SchoolLine { name: format!("Test School {seed}"), urn: format!("{}", 800_000 + seed), la_code: "886".into(), phase: Some(crate::school::Phase::Primary) },
         reviews: timeliness(&mut rng, sen * 2),
         annual_reviews: timeliness(&mut rng, ehc),
         requests: (0..rng.gen_range(0..6)).map(|_| [RequestOutcome::Agreed, RequestOutcome::Declined, RequestOutcome::Awaiting][rng.gen_range(0..3)]).collect(),
@@ -867,4 +867,49 @@ fn a_roll_up_of_counts_near_the_integer_limit_is_refused_not_crashed() {
 fn an_aggregation_file_is_read_only_up_to_its_limit_even_from_a_file_with_no_end() {
     let err = rollup::read_file(std::path::Path::new("/dev/zero")).unwrap_err().to_string();
     assert!(err.contains("/dev/zero") && err.contains("4 MB"), "{err}");
+}
+
+#[test]
+fn each_school_is_compared_with_schools_of_its_own_phase_never_with_all_schools_special_ones_included() {
+    // Issue 21 §5: the DfE's headline EHC plan share counts special and independent schools,
+    // so a mainstream school is compared with the state-funded figures for its own phase.
+    use crate::school::Phase;
+    let compared = |phase: Option<Phase>| {
+        let mut facts = school(51, 300);
+        facts.school.phase = phase;
+        publish(&summarise(&facts), DEFAULT_THRESHOLD, &National::shipped()).comparisons
+    };
+    let against = |phase: Option<Phase>| -> Vec<String> {
+        let mut groups: Vec<String> = compared(phase).into_iter().map(|c| c.against).collect();
+        groups.dedup();
+        groups
+    };
+    for phase in [Phase::Primary, Phase::Infant, Phase::Junior] {
+        assert_eq!(against(Some(phase)), ["State-funded primary schools in England"], "{phase:?}");
+    }
+    assert_eq!(against(Some(Phase::Secondary)), ["State-funded secondary schools in England"]);
+    assert_eq!(against(Some(Phase::AllThrough)), ["State-funded primary schools in England", "State-funded secondary schools in England"]);
+    assert_eq!(against(Some(Phase::Special)), ["All schools in England"]);
+    assert_eq!(against(None), ["All schools in England"], "an aggregate file made before the phase was carried");
+
+    // The primary school's EHC plan figure is the primary one (2.5% in January 2023), not the
+    // 5.3% of all schools, and each row names its own census year and source.
+    let primary = compared(Some(Phase::Primary));
+    let ehc = primary.iter().find(|c| c.label == "With an EHC plan (E)").unwrap();
+    assert_eq!((ehc.national, ehc.national_year), (2.5, 2023));
+    assert!(ehc.source.ends_with("/special-educational-needs-in-england/2022-23"), "{}", ehc.source);
+    let all = primary.iter().find(|c| c.label == "All pupils with SEN").unwrap();
+    assert_eq!((all.national, all.national_year), (18.2, 2025));
+}
+
+#[test]
+fn the_governors_pdf_and_page_name_the_schools_each_figure_is_for_and_every_source() {
+    let mut facts = school(52, 300);
+    facts.school.phase = Some(crate::school::Phase::Secondary);
+    let aggregate = summarise(&facts);
+    let (_, html) = render(&aggregate, OutputFormat::Html, DEFAULT_THRESHOLD, &National::shipped(), day("2026-02-01")).unwrap();
+    let html = String::from_utf8(html).unwrap();
+    assert!(html.contains("State-funded secondary schools in England"), "the row says which schools");
+    assert!(!html.contains("All schools in England"));
+    assert!(html.contains("special-educational-needs-in-england/2022-23") && html.contains("special-educational-needs-in-england/2024-25"), "every source is listed");
 }

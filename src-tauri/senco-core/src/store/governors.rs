@@ -150,7 +150,7 @@ impl Store {
 
         let school = self.school();
         Ok(Facts {
-            school: SchoolLine { name: school.name.clone(), urn: school.urn.clone(), la_code: school.la_code.clone() },
+            school: SchoolLine { name: school.name.clone(), urn: school.urn.clone(), la_code: school.la_code.clone(), phase: Some(school.phase) },
             cohorts,
             reviews,
             annual_reviews,
