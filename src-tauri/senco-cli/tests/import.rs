@@ -208,10 +208,20 @@ fn the_reconciliation_list_shows_the_deliberate_differences_for_the_office() {
     let xml = std::fs::read_to_string(&ctf).unwrap();
     let pupils: Vec<&str> = xml.split("<Pupil>").skip(1).collect();
     let upn_of = |p: &str| p[p.find("<UPN>").unwrap() + 5..p.find("</UPN>").unwrap()].to_string();
-    let on_k = pupils.iter().find(|p| p.rfind("<SENprovision>K</SENprovision>").is_some() && !p.contains("<SENprovision>E")).unwrap();
+    // The plan's primary need is given as OTH, so that pupil's need differs too.
+    let need_at = |p: &str| -> Option<std::ops::Range<usize>> {
+        let rank = p.find("<SENtypeRank>1</SENtypeRank>")?;
+        let start = rank + p[rank..].find("<SENtype>")? + "<SENtype>".len();
+        Some(start..start + p[start..].find('<')?)
+    };
+    let on_k = pupils
+        .iter()
+        .find(|p| p.rfind("<SENprovision>K</SENprovision>").is_some() && !p.contains("<SENprovision>E") && need_at(p).is_some_and(|r| &p[r] != "OTH"))
+        .unwrap();
     let no_sen = pupils.iter().find(|p| !p.contains("<SENhistory>")).unwrap();
     let (k_upn, n_upn) = (upn_of(on_k), upn_of(no_sen));
-    let to_e = on_k.replacen("<SENprovision>K</SENprovision>", "<SENprovision>E</SENprovision>", 1).replace("<SENtype>NSA</SENtype>", "<SENtype>OTH</SENtype>");
+    let mut to_e = on_k.replacen("<SENprovision>K</SENprovision>", "<SENprovision>E</SENprovision>", 1);
+    to_e.replace_range(need_at(&to_e).unwrap(), "OTH");
     let to_k = no_sen.replace(
         "<Attendance>",
         "<SENhistory><SEN><StartDate>2026-10-01</StartDate><SENprovision>K</SENprovision></SEN><SENneeds><SENneed><SENtypeRank>1</SENtypeRank><SENtype>MLD</SENtype></SENneed></SENneeds></SENhistory><Attendance>",

@@ -39,8 +39,9 @@ fn check(store: &Store, name: &str, filter: RegisterFilter, matches: impl Fn(&Re
 fn every_filter_selects_only_what_it_says_and_paging_covers_it_once() {
     let dir = tempfile::tempdir().unwrap();
     let store = school(dir.path());
-    let on_roll = check(&store, "on roll", RegisterFilter::default(), |r| r.leaving_date.is_none());
-    let left = check(&store, "left", RegisterFilter { roll: Roll::Left, ..RegisterFilter::default() }, |r| r.leaving_date.is_some());
+    // A pupil is on roll up to and including the leaving date: the last day at the school.
+    let on_roll = check(&store, "on roll", RegisterFilter::default(), |r| r.leaving_date.is_none_or(|d| d >= today()));
+    let left = check(&store, "left", RegisterFilter { roll: Roll::Left, ..RegisterFilter::default() }, |r| r.leaving_date.is_some_and(|d| d < today()));
     let all = check(&store, "all", RegisterFilter { roll: Roll::All, ..RegisterFilter::default() }, |_| true);
     assert_eq!((on_roll + left, all), (2000, 2000));
     assert!(left > 0, "the demo has leavers");
