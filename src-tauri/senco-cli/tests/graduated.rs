@@ -104,8 +104,11 @@ fn a_cycle_recorded_from_the_documented_examples_costs_and_locks_as_documented()
     let check = senco(dir, "2025-12-12", &["pack", "check", "--pupil", UPN]);
     let out = text(&check.stdout);
     assert_eq!(check.status.code(), Some(1), "{out}{}", text(&check.stderr));
-    assert!(out.contains("MISSING     Reviewed cycles of SEN support: 1 review is signed off, in 1 term; at least 2 reviewed cycles over 2 terms are needed."), "{out}");
+    assert!(out.contains("MISSING     Reviewed cycles of SEN support: 1 review is signed off, in 1 term; at least 2 reviewed cycles over 2 terms (autumn, spring, summer) are needed."), "{out}");
     assert!(out.contains("MISSING     Specialist advice, acted on: No specialist involvement is recorded"), "{out}");
+    // Kent asks that local support was tried first: without a LIFT discussion the request is
+    // warned about, not blocked (a parent may request an assessment whatever was tried).
+    assert!(out.contains("warning     Local support tried first: a LIFT discussion: No LIFT outcome is recorded"), "{out}");
     assert!(out.contains("Not ready: "), "{out}");
     let json: serde_json::Value = serde_json::from_str(&text(&senco(dir, "2025-12-12", &["pack", "check", "--pupil", UPN, "--format", "json"]).stdout)).unwrap();
     assert_eq!(json["readiness"]["ready"], false);

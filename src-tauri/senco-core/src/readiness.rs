@@ -390,7 +390,7 @@ fn judge(check: &Check, e: &Evidence) -> (bool, String) {
             if met {
                 (true, format!("{found}."))
             } else {
-                (false, format!("{found}; at least {} over {} are needed.", plural(*min as usize, "reviewed cycle", "reviewed cycles"), plural(*terms as usize, "term", "terms")))
+                (false, format!("{found}; at least {} over {} (autumn, spring, summer) are needed.", plural(*min as usize, "reviewed cycle", "reviewed cycles"), plural(*terms as usize, "term", "terms")))
             }
         }
         Check::AdviceActedOn => {
@@ -599,7 +599,7 @@ mod tests {
         let by_id = |id: &str| readiness.results.iter().find(|r| r.id == id).unwrap().clone();
         let cycles = by_id("reviewed-cycles");
         assert_eq!(cycles.state, RuleState::Missing);
-        assert_eq!(cycles.sentence, "2 reviews are signed off, in 1 term; at least 2 reviewed cycles over 2 terms are needed.");
+        assert_eq!(cycles.sentence, "2 reviews are signed off, in 1 term; at least 2 reviewed cycles over 2 terms (autumn, spring, summer) are needed.");
         assert_eq!(by_id("advice").sentence, "2 of 3 recommendations are not yet acted on: record when and how each was acted on.");
         let cost = by_id("costed-provision");
         assert_eq!((cost.state, cost.level), (RuleState::Warning, Level::Advisory));
