@@ -100,6 +100,7 @@ pub fn app<R: Runtime>(builder: tauri::Builder<R>, data_dir: Option<PathBuf>) ->
         commands::governors::governor_summary,
         commands::governors::governor_export,
         commands::governors::budget_set,
+        commands::governors::duties_set,
         commands::import::import_setup,
         commands::import::import_headings,
         commands::import::import_profile_save,

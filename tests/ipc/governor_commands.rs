@@ -52,4 +52,16 @@ fn the_governors_view_shows_only_the_suppressed_summary() {
     assert!(view["published"]["measures"].as_array().unwrap().iter().any(|m| m["id"] == "budget" && m["value"] == "£84,000.00"));
     assert_eq!(app.code("budget_set", json!({ "pence": -5 })), "invalid");
     assert_eq!(app.ok("budget_set", json!({ "pence": null })), json!(null));
+
+    // The SENCO and the review dates: every bad field named at once, then kept and shown.
+    let bad = json!({ "duties": { "sencoName": "Ms \u{202E}Example", "qualification": "held", "sencoAppointed": "31/02/2024", "senReportReviewed": "", "accessibilityPlanReviewed": "" } });
+    let refused = app.call("duties_set", bad).expect_err("a bad form is refused");
+    let fields: Vec<&str> = refused["fields"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap()).collect();
+    assert_eq!(fields, ["sencoName", "sencoAppointed"], "{refused}");
+    let good = json!({ "duties": { "sencoName": "Ms A Example", "qualification": "held", "sencoAppointed": "2019-09-02", "senReportReviewed": "14/07/2025", "accessibilityPlanReviewed": "" } });
+    let kept = app.ok("duties_set", good);
+    assert_eq!(kept["senReportReviewed"], "2025-07-14");
+    assert_eq!(app.ok("library", json!({}))["duties"]["sencoName"], "Ms A Example");
+    let view = app.ok("governor_summary", json!({ "census": null, "threshold": null }));
+    assert!(view["published"]["measures"].as_array().unwrap().iter().any(|m| m["id"] == "senco" && m["value"] == "Ms A Example"));
 }

@@ -6,6 +6,8 @@ import type { AuditEntry } from './bindings/AuditEntry';
 import type { BackupStatus } from './bindings/BackupStatus';
 import type { BackupTaken } from './bindings/BackupTaken';
 import type { CareSettings } from './bindings/CareSettings';
+import type { Duties } from './bindings/Duties';
+import type { DutiesInput } from './bindings/DutiesInput';
 import type { ErasureCount } from './bindings/ErasureCount';
 import type { FoundBackup } from './bindings/FoundBackup';
 import type { LockSetting } from './bindings/LockSetting';
@@ -177,6 +179,8 @@ export const governorExport = (format: OutputFormat, census: string | null, thre
   invoke<string>('governor_export', { format, census, threshold });
 /** Records the notional SEN budget in whole pence, or forgets it with null; returns what is kept. */
 export const budgetSet = (pence: number | null) => invoke<number | null>('budget_set', { pence });
+/** Records the SENCO and the review dates the governors' summary shows; returns them as kept. */
+export const dutiesSet = (duties: DutiesInput) => invoke<Duties>('duties_set', { duties });
 
 // Importing pupils from the school's MIS, and the differences it leaves for the office.
 /** The column profiles (shipped, then the school's own), the fields a CSV can hold, and the largest file read. */

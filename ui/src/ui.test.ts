@@ -816,7 +816,7 @@ function governorView(overrides: Partial<GovernorView> = {}): GovernorView {
   return {
     published: {
       schema_version: 1, kind: 'published', census_date: '2026-10-01', threshold: 5,
-      schools: [{ name: 'Hollowbrook Demo School', urn: '999999', la_code: '886', phase: 'primary' }],
+      schools: [{ name: 'Hollowbrook Demo School', urn: '999999', la_code: '886', phase: 'primary', duties: null }],
       method: 'Counts from 1 to 4 are not shown (c), so that no child can be recognised.',
       notes: ['Year groups are not shown, because some would show too few pupils; key stages are shown instead.'],
       tables: [
@@ -959,7 +959,7 @@ test('the exact counts for the trust are saved only once confirmed; the other fi
 test('the notional SEN budget is set on the Library screen in pounds, sent as whole pence; empty clears it', async () => {
   const budgets: unknown[] = [];
   mockIPC((cmd, args) => {
-    if (cmd === 'library') return { interventions: [], roles: [], thresholdPence: 600000, budgetPence: null };
+    if (cmd === 'library') return { interventions: [], roles: [], thresholdPence: 600000, budgetPence: null, duties: noDuties };
     if (cmd === 'catalogues' || cmd === 'training') return [];
     if (cmd === 'budget_set') {
       budgets.push(args);
@@ -977,6 +977,48 @@ test('the notional SEN budget is set on the Library screen in pounds, sent as wh
   await fireEvent.click(screen.getByRole('button', { name: 'Save the budget' }));
   await screen.findByText('No notional SEN budget is recorded now.');
   expect(budgets).toEqual([{ pence: 8400050 }, { pence: null }]);
+});
+
+const noDuties = { sencoName: '', qualification: null, sencoAppointed: null, senReportReviewed: null, accessibilityPlanReviewed: null };
+
+test("the SENCO and the school's SEN duties are recorded on the Library screen, with the core's stages and every refusal beside its field", async () => {
+  const sent: unknown[] = [];
+  mockIPC((cmd, args) => {
+    if (cmd === 'library') return { interventions: [], roles: [], thresholdPence: 600000, budgetPence: null, duties: { ...noDuties, sencoName: 'Ms A Example' } };
+    if (cmd === 'catalogues' || cmd === 'training') return [];
+    if (cmd === 'read_date') {
+      const text = (args as { text: string }).text;
+      return text === '14/07/2025' ? { iso: '2025-07-14', display: '14 Jul 2025' } : Promise.reject({ code: 'invalid', message: 'bad', fields: [{ field: 'date', message: 'not a date' }] });
+    }
+    if (cmd === 'duties_set') {
+      sent.push(args);
+      const d = (args as { duties: { accessibilityPlanReviewed: string } }).duties;
+      if (d.accessibilityPlanReviewed !== '') {
+        return Promise.reject({ code: 'invalid', message: 'refused', fields: [{ field: 'accessibilityPlanReviewed', message: 'the date the accessibility plan was last reviewed (1 Jan 2099) is after today' }] });
+      }
+      return { ...noDuties, sencoName: 'Ms A Example', qualification: 'held', senReportReviewed: '2025-07-14' };
+    }
+    return null;
+  });
+  render(LibraryScreen);
+  const name = (await screen.findByLabelText("SENCO's name")) as HTMLInputElement;
+  expect(name.value).toBe('Ms A Example');
+  // The stages are the core's words, with "Not recorded" first.
+  const stage = screen.getByLabelText('The mandatory SENCO qualification') as HTMLSelectElement;
+  expect([...stage.options].map((o) => o.textContent)).toEqual(['Not recorded', ...recordedVocabulary.qualifications.map((q) => q.label)]);
+  await fireEvent.change(stage, { target: { value: 'held' } });
+  const report = screen.getByLabelText('SEN information report last reviewed');
+  await fireEvent.input(report, { target: { value: '14/07/2025' } });
+  await fireEvent.blur(report);
+  const plan = screen.getByLabelText('Accessibility plan last reviewed');
+  await fireEvent.input(plan, { target: { value: '2099-01-01' } });
+  await fireEvent.click(screen.getByRole('button', { name: 'Save the SENCO and duties' }));
+  await screen.findByText(/the date the accessibility plan was last reviewed \(1 Jan 2099\) is after today/i);
+  expect(plan.getAttribute('aria-invalid')).toBe('true');
+  await fireEvent.input(plan, { target: { value: '' } });
+  await fireEvent.click(screen.getByRole('button', { name: 'Save the SENCO and duties' }));
+  await screen.findByText("Saved. The governors' summary shows these from now on.");
+  expect(sent.at(-1)).toEqual({ duties: { sencoName: 'Ms A Example', qualification: 'held', sencoAppointed: '', senReportReviewed: '2025-07-14', accessibilityPlanReviewed: '' } });
 });
 
 // Importing pupils from the MIS, and the differences it leaves for the office.

@@ -85,6 +85,8 @@ export const assessDecisions = (): Term[] => loaded().assessDecisions;
 export const draftOutcomes = (): Term[] => loaded().draftOutcomes;
 export const exceptionKinds = (): Term[] => loaded().exceptionKinds;
 export const requestSteps = (): Term[] => loaded().requestSteps;
+export const qualifications = (): Term[] => loaded().qualifications;
+export const sencoNameMax = (): number => loaded().sencoNameMax;
 export const packTypes = (): Term[] => loaded().packTypes;
 export const consentKinds = (): Term[] => loaded().consentKinds;
 export const packPasswordMin = (): number => loaded().packPasswordMin;

@@ -82,6 +82,9 @@ pub enum Command {
     Budget(BudgetArgs),
     /// The national figures the governors' summary compares with.
     National(NationalArgs),
+    /// The SENCO, their qualification and the review dates of the SEN information report and
+    /// the accessibility plan, for the governors' summary. Options change only what they name.
+    Duties(DutiesArgs),
     /// Import pupils from the school's MIS: a Common Transfer File or a CSV export. Always
     /// previews first; with --dry-run nothing is written.
     #[command(subcommand)]
@@ -839,6 +842,26 @@ pub struct BudgetArgs {
     /// Forget the recorded budget.
     #[arg(long)]
     pub clear: bool,
+}
+
+#[derive(Args)]
+pub struct DutiesArgs {
+    /// The SENCO's name, as the SEN information report gives it ("" forgets it).
+    #[arg(long, value_name = "NAME")]
+    pub senco_name: Option<String>,
+    /// Where the SENCO stands with the mandatory qualification: held, working-towards or
+    /// not-started ("" forgets it).
+    #[arg(long, value_name = "STAGE")]
+    pub qualification: Option<String>,
+    /// When the SENCO took up the post (a new SENCO has three years to qualify).
+    #[arg(long, value_name = "DATE")]
+    pub appointed: Option<String>,
+    /// When the SEN information report was last reviewed.
+    #[arg(long, value_name = "DATE")]
+    pub sen_report_reviewed: Option<String>,
+    /// When the accessibility plan was last reviewed.
+    #[arg(long, value_name = "DATE")]
+    pub accessibility_plan_reviewed: Option<String>,
 }
 
 #[derive(Args)]

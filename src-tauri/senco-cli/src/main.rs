@@ -58,6 +58,7 @@ fn run(command: Command, context: &Context) -> Result<ExitCode, Failure> {
         Command::Rollup(args) => cmd::governors::rollup(context, args),
         Command::Budget(args) => cmd::governors::budget(context, args),
         Command::National(args) => cmd::governors::national(context, args),
+        Command::Duties(args) => cmd::governors::duties(context, args),
         Command::Import(command) => cmd::import::run(context, command),
         Command::Reconcile(args) => cmd::import::reconcile(context, args),
         Command::Backup(args) => cmd::care::backup(context, args),

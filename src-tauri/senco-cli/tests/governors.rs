@@ -263,6 +263,34 @@ fn the_budget_and_the_national_figures_are_the_senco_s_to_set() {
     assert!(ok(senco(&db, &["national"])).contains("Newer"), "a refused file changes nothing");
 }
 
+#[test]
+fn the_senco_records_the_duties_governors_must_see_and_the_summary_shows_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path(), 60, 1);
+    assert!(ok(senco(&db, &["duties"])).contains("SENCO: not recorded"));
+    let set = ok(senco(&db, &["duties", "--senco-name", "Ms A Example", "--qualification", "working-towards", "--appointed", "02/09/2024", "--sen-report-reviewed", "14 Jul 2025"]));
+    assert!(set.contains("SENCO: Ms A Example") && set.contains("To be gained by 2 September 2027"), "{set}");
+    // An option changes only what it names.
+    let again = ok(senco(&db, &["duties", "--accessibility-plan-reviewed", "2024-03-01"]));
+    assert!(again.contains("SENCO: Ms A Example") && again.contains("Accessibility plan last reviewed: 1 March 2024"), "{again}");
+    // A bad stage or a date after today is refused by name, and changes nothing.
+    for (args, why) in [(["--qualification", "nope"], "give one of held, working-towards, not-started"), (["--sen-report-reviewed", "2099-01-01"], "is after today")] {
+        let refused = senco(&db, &[&["duties"][..], &args[..]].concat());
+        assert!(!refused.status.success() && text_of(&refused).contains(why), "{}", text_of(&refused));
+    }
+    assert!(ok(senco(&db, &["duties"])).contains("SEN information report last reviewed: 14 July 2025"));
+    let audit = ok(senco(&db, &["audit", "--format", "csv"]));
+    assert_eq!(audit.matches("set-duties").count(), 2, "one audit entry for each change");
+    let out = dir.path().join("out");
+    let json = ok(senco(&db, &["governors", "--out", out.to_str().unwrap(), "--format", "json"]));
+    let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(json.trim()).unwrap()).unwrap();
+    let measure = |id: &str| v["measures"].as_array().unwrap().iter().find(|m| m["id"] == id).unwrap().clone();
+    assert_eq!(measure("senco")["value"], "Ms A Example");
+    assert_eq!(measure("senco_qualification")["value"], "Working towards it");
+    assert_eq!(measure("sen_report")["value"], "14 July 2025");
+    assert_eq!(measure("accessibility_plan")["value"], "1 March 2024");
+}
+
 /// The files under final names in `folder` (not the temporary ones a run writes through).
 fn outputs(folder: &Path) -> std::collections::BTreeSet<PathBuf> {
     match std::fs::read_dir(folder) {

@@ -16,6 +16,7 @@ pub mod catalogue;
 pub mod census;
 pub mod dates;
 pub mod demo;
+pub mod duties;
 pub mod error;
 pub mod export;
 pub mod files;

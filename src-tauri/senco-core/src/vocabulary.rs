@@ -62,6 +62,10 @@ pub struct Vocabulary {
     pub consent_kinds: Vec<Term>,
     /// The steps of an EHC plan's annual review that are recorded.
     pub review_steps: Vec<Term>,
+    /// Where the SENCO stands with the mandatory qualification.
+    pub qualifications: Vec<Term>,
+    /// The longest SENCO name accepted.
+    pub senco_name_max: usize,
     /// The shortest password a pack bundle may have.
     pub pack_password_min: usize,
     /// How many days ahead a review counts as due soon on the worklist.
@@ -198,6 +202,8 @@ pub fn vocabulary() -> Vocabulary {
         pack_password_min: crate::pack::PASSWORD_MIN,
         review_steps: terms(&crate::store::ReviewStep::ALL, crate::store::ReviewStep::label),
         due_soon_days: DUE_SOON_DAYS,
+        qualifications: terms(&crate::duties::Qualification::ALL, crate::duties::Qualification::label),
+        senco_name_max: crate::duties::NAME_MAX,
     }
 }
 

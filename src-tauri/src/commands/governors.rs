@@ -68,6 +68,13 @@ pub fn governor_export(state: State<'_, AppState>, format: OutputFormat, census:
     Ok(state.with_store(|store| store.write_governor_output(&folder, format, day, threshold, now()))?.display().to_string())
 }
 
+/// Records the SENCO, the qualification and the review dates (all checked first; a refused
+/// form changes nothing) and returns them as kept.
+#[tauri::command(async)]
+pub fn duties_set(state: State<'_, AppState>, duties: senco_core::duties::DutiesInput) -> CommandResult<senco_core::duties::Duties> {
+    Ok(state.with_store(|store| store.set_duties(&duties, now()))?)
+}
+
 /// Records (or, with null, forgets) the school's notional SEN budget, in pence.
 #[tauri::command(async)]
 pub fn budget_set(state: State<'_, AppState>, pence: Option<i64>) -> CommandResult<Option<i64>> {

@@ -49,12 +49,14 @@ pub struct Library {
     /// The notional SEN budget the governors' summary compares spend with, if recorded.
     #[ts(type = "number | null")]
     pub budget_pence: Option<i64>,
+    /// The SENCO and the review dates the governors' summary shows.
+    pub duties: senco_core::duties::Duties,
 }
 
 #[tauri::command(async)]
 pub fn library(state: State<'_, AppState>) -> CommandResult<Library> {
     Ok(state.with_store(|store| {
-        Ok(Library { interventions: store.interventions()?, roles: store.staff_roles()?, threshold_pence: store.threshold_pence()?, budget_pence: store.notional_budget_pence()? })
+        Ok(Library { interventions: store.interventions()?, roles: store.staff_roles()?, threshold_pence: store.threshold_pence()?, budget_pence: store.notional_budget_pence()?, duties: store.duties()? })
     })?)
 }
 

@@ -55,6 +55,14 @@ consentKinds: Array<Term>,
  */
 reviewSteps: Array<Term>, 
 /**
+ * Where the SENCO stands with the mandatory qualification.
+ */
+qualifications: Array<Term>, 
+/**
+ * The longest SENCO name accepted.
+ */
+sencoNameMax: number, 
+/**
  * The shortest password a pack bundle may have.
  */
 packPasswordMin: number, 

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use senco_core::dates;
 use senco_core::governors::{self, disclosure, national::National, rollup, OutputFormat};
 
-use crate::args::{BudgetArgs, GovernorFormat, GovernorsArgs, NationalArgs, RollupArgs};
+use crate::args::{BudgetArgs, DutiesArgs, GovernorFormat, GovernorsArgs, NationalArgs, RollupArgs};
 use crate::context::Context;
 use crate::output::{self, Failure};
 
@@ -72,6 +72,38 @@ pub fn budget(context: &Context, args: BudgetArgs) -> Result<ExitCode, Failure> 
     }
     let shown = store.notional_budget_pence()?.map_or("not recorded".to_string(), senco_core::apdr::pounds);
     output::out(&format!("Notional SEN budget: {shown}\n"))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn duties(context: &Context, args: DutiesArgs) -> Result<ExitCode, Failure> {
+    use senco_core::duties::{DutiesInput, Qualification};
+    let mut store = context.open()?;
+    let mut duties = store.duties()?;
+    let changing = args.senco_name.is_some() || args.qualification.is_some() || args.appointed.is_some() || args.sen_report_reviewed.is_some() || args.accessibility_plan_reviewed.is_some();
+    if changing {
+        let qualification = match args.qualification.as_deref().map(str::trim) {
+            None => duties.qualification,
+            Some("") => None,
+            Some(code) => Some(Qualification::from_code(code).ok_or_else(|| {
+                let codes: Vec<&str> = Qualification::ALL.iter().map(|q| q.code()).collect();
+                senco_core::Error::Invalid(vec![senco_core::error::FieldProblem::new("qualification", format!("\"{}\" is not a stage of the qualification; give one of {}", senco_core::text::shown(code), codes.join(", ")))])
+            })?),
+        };
+        let iso = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+        let input = DutiesInput {
+            senco_name: args.senco_name.unwrap_or(duties.senco_name),
+            qualification,
+            senco_appointed: args.appointed.unwrap_or_else(|| iso(duties.senco_appointed)),
+            sen_report_reviewed: args.sen_report_reviewed.unwrap_or_else(|| iso(duties.sen_report_reviewed)),
+            accessibility_plan_reviewed: args.accessibility_plan_reviewed.unwrap_or_else(|| iso(duties.accessibility_plan_reviewed)),
+        };
+        duties = store.set_duties(&input, context.stamp)?;
+    }
+    let mut out = String::new();
+    for line in duties.lines(context.stamp.today, "today") {
+        out.push_str(&format!("{}: {}\n  {}\n", line.label, line.value, line.note));
+    }
+    output::out(&out)?;
     Ok(ExitCode::SUCCESS)
 }
 

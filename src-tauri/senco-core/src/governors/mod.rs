@@ -147,6 +147,10 @@ pub struct SchoolLine {
     /// was carried have none, and are compared with all schools.
     #[serde(default)]
     pub phase: Option<crate::school::Phase>,
+    /// The SENCO and the reviews the governing body must see, as recorded when the file was
+    /// made; none in older files.
+    #[serde(default)]
+    pub duties: Option<crate::duties::Duties>,
 }
 
 /// Exact counts with no identifiers: the "for aggregation" file, OFFICIAL-SENSITIVE.

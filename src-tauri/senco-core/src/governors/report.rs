@@ -66,6 +66,14 @@ pub(crate) fn measures(aggregate: &Aggregate, tables: &[PublishedTable], thresho
         };
         out.push(PublishedMeasure { id: format!("attendance_{}", ["n", "k", "e"][i]), label: format!("Average attendance: {}", status.label()), value, note });
     }
+    // The school's duties: the SENCO and the reviews, each school's in a roll-up, named.
+    for school in &aggregate.schools {
+        let Some(duties) = &school.duties else { continue };
+        for line in duties.lines(aggregate.census_date, "the census day") {
+            let (id, label) = if schools == 1 { (line.id.to_string(), line.label.to_string()) } else { (format!("{}:{}", line.id, school.urn), format!("{}: {}", school.name, line.label)) };
+            out.push(PublishedMeasure { id, label, value: line.value, note: line.note });
+        }
+    }
     out
 }
 

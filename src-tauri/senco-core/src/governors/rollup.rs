@@ -2,6 +2,7 @@
 //! one aggregate (school by school and in total), which is then published with disclosure
 //! control applied again, as for one school.
 
+use chrono::NaiveDate;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Read;
 use std::path::Path;
@@ -108,6 +109,9 @@ fn check(file: &str, aggregate: &Aggregate) -> Result<()> {
         }
         if !digits(&school.la_code, 3) {
             return refuse("the school's LA code is not three digits".into());
+        }
+        if let Some(Err(e)) = school.duties.as_ref().map(|d| d.check(NaiveDate::MAX)) {
+            return refuse(format!("the school's SEN duties: {e}"));
         }
     }
     if aggregate.notes.len() > TABLE_LIMIT || aggregate.notes.iter().any(|n| n.chars().count() > NOTE_LIMIT) {

@@ -69,7 +69,7 @@ fn school(seed: u64, pupils: usize) -> Facts {
     let ehc = cohorts[0].pupils.iter().filter(|p| p.status == CensusStatus::E).count();
     let names = ["Phonics catch-up", "Precision teaching", "Lego-based therapy", "Sensory circuits"];
     Facts {
-        school: SchoolLine { name: format!("Test School {seed}"), urn: format!("{}", 800_000 + seed), la_code: "886".into(), phase: Some(crate::school::Phase::Primary) },
+        school: SchoolLine { name: format!("Test School {seed}"), urn: format!("{}", 800_000 + seed), la_code: "886".into(), phase: Some(crate::school::Phase::Primary), duties: None },
         reviews: timeliness(&mut rng, sen * 2),
         annual_reviews: timeliness(&mut rng, ehc),
         requests: (0..rng.gen_range(0..6)).map(|_| [RequestOutcome::Agreed, RequestOutcome::Declined, RequestOutcome::Awaiting][rng.gen_range(0..3)]).collect(),
@@ -912,4 +912,34 @@ fn the_governors_pdf_and_page_name_the_schools_each_figure_is_for_and_every_sour
     assert!(html.contains("State-funded secondary schools in England"), "the row says which schools");
     assert!(!html.contains("All schools in England"));
     assert!(html.contains("special-educational-needs-in-england/2022-23") && html.contains("special-educational-needs-in-england/2024-25"), "every source is listed");
+}
+
+#[test]
+fn the_summary_shows_the_senco_their_qualification_and_when_the_report_and_plan_were_reviewed() {
+    use crate::duties::{DutiesInput, Qualification};
+    let mut facts = school(53, 200);
+    let input = DutiesInput {
+        senco_name: "Ms A Example".into(),
+        qualification: Some(Qualification::Held),
+        senco_appointed: "2019-09-02".into(),
+        sen_report_reviewed: "2024-11-20".into(),
+        accessibility_plan_reviewed: String::new(),
+    };
+    facts.school.duties = Some(input.validate(day("2026-12-07")).unwrap());
+    let published = publish(&summarise(&facts), DEFAULT_THRESHOLD, &National::shipped());
+    let measure = |id: &str| published.measures.iter().find(|m| m.id == id).unwrap_or_else(|| panic!("{id}: {:?}", published.measures)).clone();
+    assert_eq!(measure("senco").value, "Ms A Example");
+    assert_eq!(measure("senco_qualification").value, "Held");
+    assert_eq!(measure("sen_report").value, "20 November 2024");
+    // The census is 15 January 2026: the yearly review fell due before it.
+    assert!(measure("sen_report").note.starts_with("Due again by 20 November 2025, before the census day."), "{:?}", measure("sen_report"));
+    assert_eq!(measure("accessibility_plan").value, "not recorded");
+
+    // In a roll-up each school's lines are named; a file from before duties were carried has none.
+    let mut other = school(54, 150);
+    other.school.duties = None;
+    let merged = crate::governors::rollup::merge(&[("a.json".into(), summarise(&facts)), ("b.json".into(), summarise(&other))]).unwrap();
+    let rolled = publish(&merged, DEFAULT_THRESHOLD, &National::shipped());
+    assert!(rolled.measures.iter().any(|m| m.label == format!("{}: SENCO", facts.school.name) && m.value == "Ms A Example"), "{:?}", rolled.measures);
+    assert!(!rolled.measures.iter().any(|m| m.label.starts_with(&other.school.name)));
 }

@@ -12,6 +12,7 @@ use crate::governors::{
     self, disclosure, Aggregate, OutputFormat, CensusPupil, CensusStatus, Cohort, Facts, InterventionResult, Published, RequestOutcome, SchoolLine, Timeliness,
 };
 use crate::pupil::{academic_year, Sex};
+use crate::duties::{Duties, DutiesInput};
 use crate::statutory::{twelve_months_after, AssessDecision};
 use crate::{Error, Result, Stamp};
 
@@ -19,6 +20,7 @@ use super::{audit, Store};
 
 const BUDGET_SETTING: &str = "notional_sen_budget_pence";
 const NATIONAL_SETTING: &str = "national_figures";
+const DUTIES_SETTING: &str = "school_duties";
 
 fn timeliness(due: NaiveDate, held: Option<NaiveDate>, census: NaiveDate) -> Timeliness {
     match held.filter(|h| *h <= census) {
@@ -150,7 +152,7 @@ impl Store {
 
         let school = self.school();
         Ok(Facts {
-            school: SchoolLine { name: school.name.clone(), urn: school.urn.clone(), la_code: school.la_code.clone(), phase: Some(school.phase) },
+            school: SchoolLine { name: school.name.clone(), urn: school.urn.clone(), la_code: school.la_code.clone(), phase: Some(school.phase), duties: Some(self.duties()?) },
             cohorts,
             reviews,
             annual_reviews,
@@ -244,6 +246,29 @@ impl Store {
         audit::record(&tx, stamp, "set-budget", "setting", None, &what)?;
         tx.commit()?;
         Ok(())
+    }
+
+    /// The SENCO and the reviews the governing body must see, as recorded (empty if never).
+    pub fn duties(&self) -> Result<Duties> {
+        let value: Option<String> = self.conn.query_row("SELECT value FROM setting WHERE key = ?1", [DUTIES_SETTING], |r| r.get(0)).optional()?;
+        match value {
+            Some(text) => serde_json::from_str(&text).map_err(|e| Error::Refused(format!("the school's recorded SEN duties cannot be read ({e}); record them again"))),
+            None => Ok(Duties::default()),
+        }
+    }
+
+    /// Records the SENCO and the review dates, checked first (a refused form changes nothing),
+    /// with an audit entry in the same step.
+    pub fn set_duties(&mut self, input: &DutiesInput, stamp: Stamp) -> Result<Duties> {
+        let duties = input.validate(stamp.today)?;
+        let tx = self.begin(stamp)?;
+        tx.execute(
+            "INSERT INTO setting (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            params![DUTIES_SETTING, serde_json::to_string(&duties).map_err(|e| Error::Refused(e.to_string()))?],
+        )?;
+        audit::record(&tx, stamp, "set-duties", "setting", None, "the SENCO, the qualification and the review dates of the SEN information report and accessibility plan")?;
+        tx.commit()?;
+        Ok(duties)
     }
 
     /// The national figures: the SENCO's loaded file, or the one the app ships.

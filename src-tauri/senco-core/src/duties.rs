@@ -1,0 +1,274 @@
+//! The school's SEN duties a governing body must see: who the SENCO is and whether they hold
+//! the mandatory qualification, and when the SEN information report and the accessibility
+//! plan were last reviewed. The SENCO records them (the Library screen, `senco duties`); the
+//! governors' summary shows them beside the figures.
+//!
+//! Sources (domain notes §7.1):
+//! - Children and Families Act 2014, s67: the governing body must designate a qualified
+//!   teacher as SENCO; a SENCO new to the post must gain the mandatory qualification (the
+//!   NPQ for SENCOs from September 2024, which replaced the NASENCO award) within three years
+//!   of taking it up.
+//! - s69 and the SEND Regulations 2014, reg 51 and Schedule 1: the SEN information report,
+//!   published and (Code of Practice 6.79) updated each year.
+//! - Equality Act 2010, Schedule 10: an accessibility plan for each period of three years,
+//!   kept under review.
+
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::dates;
+use crate::error::{Error, FieldProblem, Result};
+
+/// The longest SENCO name accepted.
+pub const NAME_MAX: usize = 100;
+/// A SENCO new to the post has this many years to gain the qualification.
+pub const QUALIFY_YEARS: u32 = 3;
+/// The SEN information report is updated each year.
+pub const REPORT_MONTHS: u32 = 12;
+/// An accessibility plan covers a period of three years.
+pub const ACCESSIBILITY_YEARS: u32 = 3;
+
+/// Where the SENCO stands with the mandatory qualification.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum Qualification {
+    /// The NPQ for SENCOs, or the NASENCO award it replaced.
+    Held,
+    WorkingTowards,
+    NotStarted,
+}
+
+impl Qualification {
+    pub const ALL: [Qualification; 3] = [Qualification::Held, Qualification::WorkingTowards, Qualification::NotStarted];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Qualification::Held => "held",
+            Qualification::WorkingTowards => "working-towards",
+            Qualification::NotStarted => "not-started",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Qualification::Held => "Holds the mandatory SENCO qualification (NPQ for SENCOs or NASENCO)",
+            Qualification::WorkingTowards => "Working towards the mandatory SENCO qualification",
+            Qualification::NotStarted => "Has not yet started the mandatory SENCO qualification",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Qualification> {
+        Qualification::ALL.into_iter().find(|q| q.code() == code.trim())
+    }
+}
+
+/// The duties as recorded.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[ts(export)]
+pub struct Duties {
+    pub senco_name: String,
+    pub qualification: Option<Qualification>,
+    /// When the SENCO took up the post.
+    #[ts(type = "string | null")]
+    pub senco_appointed: Option<NaiveDate>,
+    #[ts(type = "string | null")]
+    pub sen_report_reviewed: Option<NaiveDate>,
+    #[ts(type = "string | null")]
+    pub accessibility_plan_reviewed: Option<NaiveDate>,
+}
+
+/// The form's fields: dates as typed, empty for none.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[ts(export)]
+pub struct DutiesInput {
+    pub senco_name: String,
+    pub qualification: Option<Qualification>,
+    pub senco_appointed: String,
+    pub sen_report_reviewed: String,
+    pub accessibility_plan_reviewed: String,
+}
+
+/// One line for the governors: what, the value, and a note with the rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DutyLine {
+    pub id: &'static str,
+    pub label: &'static str,
+    pub value: String,
+    pub note: String,
+}
+
+impl DutiesInput {
+    /// Checks every field, reporting all problems at once: the name is one line of visible
+    /// text, and no date is after `today` or before 2000.
+    pub fn validate(&self, today: NaiveDate) -> Result<Duties> {
+        let mut problems: Vec<FieldProblem> = Vec::new();
+        let senco_name = crate::text::line("sencoName", "SENCO's name", &self.senco_name, NAME_MAX).map_err(|p| problems.push(p)).unwrap_or_default();
+        let mut date = |field: &str, label: &str, text: &str| -> Option<NaiveDate> {
+            if text.trim().is_empty() {
+                return None;
+            }
+            match dates::read(field, label, text) {
+                Ok(d) if d > today => {
+                    problems.push(FieldProblem::new(field, format!("the {label} ({}) is after today", dates::short(d))));
+                    None
+                }
+                Ok(d) if d.year() < 2000 => {
+                    problems.push(FieldProblem::new(field, format!("the {label} ({}) is before 2000; check the year", dates::short(d))));
+                    None
+                }
+                Ok(d) => Some(d),
+                Err(p) => {
+                    problems.push(p);
+                    None
+                }
+            }
+        };
+        let senco_appointed = date("sencoAppointed", "date the SENCO took up the post", &self.senco_appointed);
+        let sen_report_reviewed = date("senReportReviewed", "date the SEN information report was last reviewed", &self.sen_report_reviewed);
+        let accessibility_plan_reviewed = date("accessibilityPlanReviewed", "date the accessibility plan was last reviewed", &self.accessibility_plan_reviewed);
+        if !problems.is_empty() {
+            return Err(Error::Invalid(problems));
+        }
+        Ok(Duties { senco_name, qualification: self.qualification, senco_appointed, sen_report_reviewed, accessibility_plan_reviewed })
+    }
+}
+
+impl Duties {
+    /// Text that came from a file (a trust's aggregate): the same checks as the form's.
+    pub fn check(&self, today: NaiveDate) -> Result<()> {
+        let iso = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+        DutiesInput {
+            senco_name: self.senco_name.clone(),
+            qualification: self.qualification,
+            senco_appointed: iso(self.senco_appointed),
+            sen_report_reviewed: iso(self.sen_report_reviewed),
+            accessibility_plan_reviewed: iso(self.accessibility_plan_reviewed),
+        }
+        .validate(today)
+        .map(|_| ())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        *self == Duties::default()
+    }
+
+    /// The lines the governors' summary shows, as things stood on `on`, which is named
+    /// `on_name` ("the census day" in a summary, "today" in the CLI).
+    pub fn lines(&self, on: NaiveDate, on_name: &str) -> Vec<DutyLine> {
+        let not_recorded = || "not recorded".to_string();
+        let senco = DutyLine {
+            id: "senco",
+            label: "SENCO",
+            value: if self.senco_name.is_empty() { not_recorded() } else { self.senco_name.clone() },
+            note: "The governing body must designate a qualified teacher as SENCO (Children and Families Act 2014, s67).".into(),
+        };
+        let deadline = self.senco_appointed.and_then(|d| d.checked_add_months(chrono::Months::new(QUALIFY_YEARS * 12)));
+        let qualification = DutyLine {
+            id: "senco_qualification",
+            label: "SENCO's qualification",
+            value: match self.qualification {
+                None => not_recorded(),
+                Some(Qualification::Held) => "Held".into(),
+                Some(Qualification::WorkingTowards) => "Working towards it".into(),
+                Some(Qualification::NotStarted) => "Not started".into(),
+            },
+            note: match (self.qualification, deadline) {
+                (Some(Qualification::Held), _) => "The NPQ for SENCOs, or the NASENCO award it replaced.".into(),
+                (Some(_), Some(due)) if due < on => format!(
+                    "The three years from taking up the post ended on {}: a SENCO must gain the NPQ for SENCOs within three years.",
+                    dates::long(due)
+                ),
+                (Some(_), Some(due)) => format!("To be gained by {}, three years from taking up the post.", dates::long(due)),
+                _ => "A SENCO new to the post must gain the NPQ for SENCOs within three years.".into(),
+            },
+        };
+        let reviewed = |id: &'static str, label: &'static str, date: Option<NaiveDate>, months: u32, rule: &str| {
+            let due = date.and_then(|d| d.checked_add_months(chrono::Months::new(months)));
+            DutyLine {
+                id,
+                label,
+                value: date.map_or_else(not_recorded, dates::long),
+                note: match due {
+                    Some(due) if due < on => format!("Due again by {}, before {on_name}. {rule}", dates::long(due)),
+                    Some(due) => format!("Due again by {}. {rule}", dates::long(due)),
+                    None => rule.to_string(),
+                },
+            }
+        };
+        vec![
+            senco,
+            qualification,
+            reviewed(
+                "sen_report",
+                "SEN information report last reviewed",
+                self.sen_report_reviewed,
+                REPORT_MONTHS,
+                "Published on the school's website and updated each year (SEND Regulations 2014, reg 51; Code of Practice 6.79).",
+            ),
+            reviewed(
+                "accessibility_plan",
+                "Accessibility plan last reviewed",
+                self.accessibility_plan_reviewed,
+                ACCESSIBILITY_YEARS * 12,
+                "A plan for each three years, kept under review (Equality Act 2010, Schedule 10).",
+            ),
+        ]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn input(name: &str, appointed: &str, report: &str, plan: &str) -> DutiesInput {
+        DutiesInput {
+            senco_name: name.into(),
+            qualification: Some(Qualification::WorkingTowards),
+            senco_appointed: appointed.into(),
+            sen_report_reviewed: report.into(),
+            accessibility_plan_reviewed: plan.into(),
+        }
+    }
+
+    #[test]
+    fn every_bad_field_is_named_at_once_and_nothing_is_kept() {
+        let err = input("Ms \u{202E}Example", "2027-01-01", "31/02/2026", "1999-09-01").validate(d("2026-12-07")).unwrap_err();
+        let Error::Invalid(problems) = err else { panic!("{err}") };
+        let fields: Vec<&str> = problems.iter().map(|p| p.field.as_str()).collect();
+        assert_eq!(fields, ["sencoName", "sencoAppointed", "senReportReviewed", "accessibilityPlanReviewed"], "{problems:?}");
+        assert!(problems[1].message.contains("after today"), "{problems:?}");
+        assert!(problems[3].message.contains("before 2000"), "{problems:?}");
+        let long = "N".repeat(NAME_MAX + 1);
+        assert!(input(&long, "", "", "").validate(d("2026-12-07")).is_err());
+        // Everything empty is allowed: it says "not recorded".
+        let empty = DutiesInput::default().validate(d("2026-12-07")).unwrap();
+        assert!(empty.is_empty());
+        assert!(empty.lines(d("2026-10-01"), "the census day").iter().all(|l| l.value == "not recorded"));
+    }
+
+    #[test]
+    fn the_qualification_is_due_three_years_from_taking_up_the_post() {
+        // s67 and the SENCO regulations: "within three years" of taking up the post.
+        let duties = input("Ms A Example", "2024-09-02", "2025-10-20", "2024-03-01").validate(d("2026-12-07")).unwrap();
+        let lines = duties.lines(d("2026-10-01"), "the census day");
+        let by = |id: &str| lines.iter().find(|l| l.id == id).unwrap().clone();
+        assert_eq!(by("senco").value, "Ms A Example");
+        assert_eq!(by("senco_qualification").value, "Working towards it");
+        assert!(by("senco_qualification").note.starts_with("To be gained by 2 September 2027"), "{:?}", by("senco_qualification"));
+        let late = duties.lines(d("2027-10-07"), "the census day");
+        assert!(late[1].note.contains("ended on 2 September 2027"), "{:?}", late[1]);
+        // The SEN information report is updated each year; the accessibility plan is for three.
+        assert_eq!(by("sen_report").value, "20 October 2025");
+        assert!(by("sen_report").note.starts_with("Due again by 20 October 2026."), "{:?}", by("sen_report"));
+        assert!(duties.lines(d("2026-10-21"), "the census day")[2].note.starts_with("Due again by 20 October 2026, before the census day."));
+        assert!(by("accessibility_plan").note.starts_with("Due again by 1 March 2027."), "{:?}", by("accessibility_plan"));
+    }
+}
