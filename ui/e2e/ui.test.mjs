@@ -930,6 +930,48 @@ test("the governors' view shows the published summary with its charts, saves the
   await page.close();
 });
 
+test("the SENCO and the school's duties are recorded on the Library screen and the governors' summary shows them beside primary schools' figures", async () => {
+  const page = await open('demo', { route: '#/library', viewport: { width: 1366, height: 768 } });
+  const name = page.getByLabel("SENCO's name");
+  await name.waitFor();
+  await name.fill('Ms A Example');
+  await page.getByLabel('The mandatory SENCO qualification').selectOption('workingTowards');
+  // Dates are typed the British way; a date after today is refused beside its field.
+  await page.getByLabel('Took up the post as SENCO').fill(`02/09/${academicYear - 1}`);
+  await page.getByLabel('SEN information report last reviewed').fill(`01/09/${academicYear - 1}`);
+  await page.getByLabel('Accessibility plan last reviewed').fill(`01/01/${academicYear + 5}`);
+  await page.locator('#duties-save').click();
+  await page.locator('#duties-form .error').filter({ hasText: /is after today/ }).waitFor();
+  assert.equal(await page.getByLabel('Accessibility plan last reviewed').getAttribute('aria-invalid'), 'true');
+  await page.getByLabel('Accessibility plan last reviewed').fill('');
+  await page.locator('#duties-save').click();
+  await page.getByRole('status').filter({ hasText: "Saved. The governors' summary shows these from now on." }).waitFor();
+  assert.deepEqual(await axeViolations(page), [], 'the duties form');
+  for (const [width, height] of [[1366, 768], [1024, 768]]) {
+    await page.setViewportSize({ width, height });
+    await page.locator('#duties-heading').scrollIntoViewIfNeeded();
+    const wide = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.equal(wide, 0, `no sideways page scroll at ${width} wide`);
+    await page.screenshot({ path: here(`../test-results/duties-${width}.png`) });
+  }
+  await page.setViewportSize({ width: 1366, height: 768 });
+
+  await page.locator('#nav-governors').click();
+  const measures = page.locator('table#governors-measures');
+  await measures.waitFor();
+  const senco = measures.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'SENCO', exact: true }) });
+  assert.match(await senco.innerText(), /Ms A Example/);
+  const qualification = measures.getByRole('row').filter({ has: page.getByRole('rowheader', { name: "SENCO's qualification" }) });
+  assert.match(await qualification.innerText(), new RegExp(`Working towards it[\\s\\S]*To be gained by 2 September ${academicYear + 2}`));
+  // The demo is a primary school: it is compared with state-funded primary schools, each row
+  // naming those schools and its census year.
+  const comparisons = page.locator('table#governors-comparisons');
+  assert.match(await comparisons.innerText(), /State-funded primary schools in England/);
+  assert.doesNotMatch(await comparisons.innerText(), /All schools in England|secondary/);
+  await page.locator('#governors-comparisons-heading').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: here('../test-results/governors-duties-1366.png') });
+});
+
 test("the governors' charts draw under the app's Content Security Policy, with Object.prototype frozen as the app freezes it", async () => {
   const page = await open('first-run', { strictCsp: true });
   await page.addInitScript('Object.freeze(Object.prototype);');
