@@ -53,9 +53,9 @@ impl Qualification {
 
     pub fn label(self) -> &'static str {
         match self {
-            Qualification::Held => "Holds the mandatory SENCO qualification (NPQ for SENCOs or NASENCO)",
-            Qualification::WorkingTowards => "Working towards the mandatory SENCO qualification",
-            Qualification::NotStarted => "Has not yet started the mandatory SENCO qualification",
+            Qualification::Held => "Held (NPQ for SENCOs or NASENCO)",
+            Qualification::WorkingTowards => "Working towards it",
+            Qualification::NotStarted => "Not yet started",
         }
     }
 
@@ -173,8 +173,7 @@ impl Duties {
             value: match self.qualification {
                 None => not_recorded(),
                 Some(Qualification::Held) => "Held".into(),
-                Some(Qualification::WorkingTowards) => "Working towards it".into(),
-                Some(Qualification::NotStarted) => "Not started".into(),
+                Some(q) => q.label().into(),
             },
             note: match (self.qualification, deadline) {
                 (Some(Qualification::Held), _) => "The NPQ for SENCOs, or the NASENCO award it replaced.".into(),
