@@ -816,7 +816,7 @@ function governorView(overrides: Partial<GovernorView> = {}): GovernorView {
   return {
     published: {
       schema_version: 1, kind: 'published', census_date: '2026-10-01', threshold: 5,
-      schools: [{ name: 'Hollowbrook Demo School', urn: '999999', la_code: '886', phase: 'primary', duties: null }],
+      schools: [{ name: 'Hollowbrook Demo School', urn: '999999', la_code: '886', phase: 'primary', duties: null, duties_read: null }],
       method: 'Counts from 1 to 4 are not shown (c), so that no child can be recognised.',
       notes: ['Year groups are not shown, because some would show too few pupils; key stages are shown instead.'],
       tables: [

@@ -87,6 +87,7 @@ export const exceptionKinds = (): Term[] => loaded().exceptionKinds;
 export const requestSteps = (): Term[] => loaded().requestSteps;
 export const qualifications = (): Term[] => loaded().qualifications;
 export const sencoNameMax = (): number => loaded().sencoNameMax;
+export const dutyHints = () => loaded().dutyHints;
 export const packTypes = (): Term[] => loaded().packTypes;
 export const consentKinds = (): Term[] => loaded().consentKinds;
 export const packPasswordMin = (): number => loaded().packPasswordMin;

@@ -106,8 +106,10 @@ impl DutiesInput {
     /// text, and no date is after `today` or before 2000.
     pub fn validate(&self, today: NaiveDate) -> Result<Duties> {
         let mut problems: Vec<FieldProblem> = Vec::new();
-        let senco_name = crate::text::line("sencoName", "SENCO's name", &self.senco_name, NAME_MAX).map_err(|p| problems.push(p)).unwrap_or_default();
-        let mut date = |field: &str, label: &str, text: &str| -> Option<NaiveDate> {
+        // A name as a person is named: letters, spaces, hyphens, apostrophes and dots, so no
+        // formula or markup can reach the summary's PDF, page or CSV.
+        let senco_name = crate::text::name("sencoName", "SENCO's name", &self.senco_name, false).map_err(|p| problems.push(p)).unwrap_or_default();
+        let mut date = |field: &str, label: &str, text: &str, earliest: i32| -> Option<NaiveDate> {
             if text.trim().is_empty() {
                 return None;
             }
@@ -116,8 +118,8 @@ impl DutiesInput {
                     problems.push(FieldProblem::new(field, format!("the {label} ({}) is after today", dates::short(d))));
                     None
                 }
-                Ok(d) if d.year() < 2000 => {
-                    problems.push(FieldProblem::new(field, format!("the {label} ({}) is before 2000; check the year", dates::short(d))));
+                Ok(d) if d.year() < earliest => {
+                    problems.push(FieldProblem::new(field, format!("the {label} ({}) is before {earliest}; check the year", dates::short(d))));
                     None
                 }
                 Ok(d) => Some(d),
@@ -127,9 +129,11 @@ impl DutiesInput {
                 }
             }
         };
-        let senco_appointed = date("sencoAppointed", "date the SENCO took up the post", &self.senco_appointed);
-        let sen_report_reviewed = date("senReportReviewed", "date the SEN information report was last reviewed", &self.sen_report_reviewed);
-        let accessibility_plan_reviewed = date("accessibilityPlanReviewed", "date the accessibility plan was last reviewed", &self.accessibility_plan_reviewed);
+        // A SENCO may have been in post for decades; the report and the plan are this
+        // century's duties (2014 and 2010).
+        let senco_appointed = date("sencoAppointed", "date the SENCO took up the post", &self.senco_appointed, 1970);
+        let sen_report_reviewed = date("senReportReviewed", "date the SEN information report was last reviewed", &self.sen_report_reviewed, 2000);
+        let accessibility_plan_reviewed = date("accessibilityPlanReviewed", "date the accessibility plan was last reviewed", &self.accessibility_plan_reviewed, 2000);
         if !problems.is_empty() {
             return Err(Error::Invalid(problems));
         }
@@ -156,8 +160,9 @@ impl Duties {
         *self == Duties::default()
     }
 
-    /// The lines the governors' summary shows, as things stood on `on`, which is named
-    /// `on_name` ("the census day" in a summary, "today" in the CLI).
+    /// The lines the governors' summary shows, judged on `on` (the day they were read),
+    /// which the notes call `on_name` ("today", or "on 7 December 2026, the day this summary
+    /// was made").
     pub fn lines(&self, on: NaiveDate, on_name: &str) -> Vec<DutyLine> {
         let not_recorded = || "not recorded".to_string();
         let senco = DutyLine {
@@ -178,7 +183,7 @@ impl Duties {
             note: match (self.qualification, deadline) {
                 (Some(Qualification::Held), _) => "The NPQ for SENCOs, or the NASENCO award it replaced.".into(),
                 (Some(_), Some(due)) if due < on => format!(
-                    "The three years from taking up the post ended on {}: a SENCO must gain the NPQ for SENCOs within three years.",
+                    "The three years from taking up the post ended on {}, before {on_name}: a SENCO must gain the NPQ for SENCOs within three years.",
                     dates::long(due)
                 ),
                 (Some(_), Some(due)) => format!("To be gained by {}, three years from taking up the post.", dates::long(due)),
@@ -192,7 +197,7 @@ impl Duties {
                 label,
                 value: date.map_or_else(not_recorded, dates::long),
                 note: match due {
-                    Some(due) if due < on => format!("Due again by {}, before {on_name}. {rule}", dates::long(due)),
+                    Some(due) if due < on => format!("Due again by {}: overdue {on_name}. {rule}", dates::long(due)),
                     Some(due) => format!("Due again by {}. {rule}", dates::long(due)),
                     None => rule.to_string(),
                 },
@@ -247,27 +252,33 @@ mod tests {
         assert!(problems[3].message.contains("before 2000"), "{problems:?}");
         let long = "N".repeat(NAME_MAX + 1);
         assert!(input(&long, "", "", "").validate(d("2026-12-07")).is_err());
+        // No formula or markup can be a name.
+        for hostile in ["=HYPERLINK(\"http://x\")", "<b>Ms A</b>", "@SUM(A1)"] {
+            assert!(input(hostile, "", "", "").validate(d("2026-12-07")).is_err(), "{hostile}");
+        }
+        // A SENCO in post since 1995 can be recorded; a review in 1999 cannot.
+        assert!(input("Mr B Long-Serving", "1995-09-01", "", "").validate(d("2026-12-07")).is_ok());
         // Everything empty is allowed: it says "not recorded".
         let empty = DutiesInput::default().validate(d("2026-12-07")).unwrap();
         assert!(empty.is_empty());
-        assert!(empty.lines(d("2026-10-01"), "the census day").iter().all(|l| l.value == "not recorded"));
+        assert!(empty.lines(d("2026-10-01"), "today").iter().all(|l| l.value == "not recorded"));
     }
 
     #[test]
     fn the_qualification_is_due_three_years_from_taking_up_the_post() {
         // s67 and the SENCO regulations: "within three years" of taking up the post.
         let duties = input("Ms A Example", "2024-09-02", "2025-10-20", "2024-03-01").validate(d("2026-12-07")).unwrap();
-        let lines = duties.lines(d("2026-10-01"), "the census day");
+        let lines = duties.lines(d("2026-10-01"), "today");
         let by = |id: &str| lines.iter().find(|l| l.id == id).unwrap().clone();
         assert_eq!(by("senco").value, "Ms A Example");
         assert_eq!(by("senco_qualification").value, "Working towards it");
         assert!(by("senco_qualification").note.starts_with("To be gained by 2 September 2027"), "{:?}", by("senco_qualification"));
-        let late = duties.lines(d("2027-10-07"), "the census day");
-        assert!(late[1].note.contains("ended on 2 September 2027"), "{:?}", late[1]);
+        let late = duties.lines(d("2027-10-07"), "today");
+        assert!(late[1].note.contains("ended on 2 September 2027, before today"), "{:?}", late[1]);
         // The SEN information report is updated each year; the accessibility plan is for three.
         assert_eq!(by("sen_report").value, "20 October 2025");
         assert!(by("sen_report").note.starts_with("Due again by 20 October 2026."), "{:?}", by("sen_report"));
-        assert!(duties.lines(d("2026-10-21"), "the census day")[2].note.starts_with("Due again by 20 October 2026, before the census day."));
+        assert!(duties.lines(d("2026-10-21"), "today")[2].note.starts_with("Due again by 20 October 2026: overdue today."));
         assert!(by("accessibility_plan").note.starts_with("Due again by 1 March 2027."), "{:?}", by("accessibility_plan"));
     }
 }

@@ -357,6 +357,23 @@ pub const CTF_LIMIT: Limit = Limit::new("a CTF", 100);
 pub const CSV_LIMIT: Limit = Limit::new("a CSV file", 50);
 /// A provision catalogue: a real framework is well under 1 MB.
 pub const CATALOGUE_LIMIT: Limit = Limit::new("a catalogue file", 5);
+/// Removes a staging folder with its `lock` file last: a run killed part-way through leaves
+/// either its (unlocked) lock or an empty folder, and the next run clears both at once.
+/// Removing the lock first once left a folder of files with no lock, which looks like a
+/// writer just starting and was kept.
+pub fn remove_staging(dir: &Path) {
+    if let Ok(entries) = fs::read_dir(dir) {
+        for entry in entries.flatten() {
+            if entry.file_name() == "lock" {
+                continue;
+            }
+            let path = entry.path();
+            let _ = if path.is_dir() { fs::remove_dir_all(&path) } else { fs::remove_file(&path) };
+        }
+    }
+    let _ = fs::remove_dir_all(dir);
+}
+
 /// An evidence rules file: the shipped ones are under 2 KB.
 pub const RULES_LIMIT: Limit = Limit::new("an evidence rules file", 1);
 /// A national figures file: the shipped one is about 5 KB.

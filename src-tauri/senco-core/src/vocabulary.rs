@@ -66,11 +66,23 @@ pub struct Vocabulary {
     pub qualifications: Vec<Term>,
     /// The longest SENCO name accepted.
     pub senco_name_max: usize,
+    /// What the duties' form says beside each date: the rule it is judged by.
+    pub duty_hints: DutyHints,
     /// The shortest password a pack bundle may have.
     pub pack_password_min: usize,
     /// How many days ahead a review counts as due soon on the worklist.
     #[ts(type = "number")]
     pub due_soon_days: i64,
+}
+
+/// The hints beside the duties' dates, from the rules `duties` judges them by.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct DutyHints {
+    pub appointed: String,
+    pub sen_report: String,
+    pub accessibility_plan: String,
 }
 
 /// A value as the commands send it, and its label.
@@ -204,6 +216,11 @@ pub fn vocabulary() -> Vocabulary {
         due_soon_days: DUE_SOON_DAYS,
         qualifications: terms(&crate::duties::Qualification::ALL, crate::duties::Qualification::label),
         senco_name_max: crate::duties::NAME_MAX,
+        duty_hints: DutyHints {
+            appointed: format!("A new SENCO has {} years to gain the qualification", crate::duties::QUALIFY_YEARS),
+            sen_report: format!("Reviewed every {} months", crate::duties::REPORT_MONTHS),
+            accessibility_plan: format!("A plan for each {} years", crate::duties::ACCESSIBILITY_YEARS),
+        },
     }
 }
 

@@ -5,7 +5,8 @@
  */
 export type Comparison = { label: string, 
 /**
- * The schools the figure is for: "State-funded primary schools in England".
+ * The schools the figure is for: "State-funded primary schools in England". Summaries
+ * saved before it was carried compared with all schools in England.
  */
 against: string, 
 /**

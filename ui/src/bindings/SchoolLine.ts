@@ -15,4 +15,8 @@ phase: Phase | null,
  * The SENCO and the reviews the governing body must see, as recorded when the file was
  * made; none in older files.
  */
-duties: Duties | null, };
+duties: Duties | null, 
+/**
+ * The day the duties were read, which they are judged on.
+ */
+duties_read: string | null, };

@@ -117,7 +117,9 @@ pub struct PublishedMeasure {
 #[ts(export)]
 pub struct Comparison {
     pub label: String,
-    /// The schools the figure is for: "State-funded primary schools in England".
+    /// The schools the figure is for: "State-funded primary schools in England". Summaries
+    /// saved before it was carried compared with all schools in England.
+    #[serde(default = "super::national::all_schools_in_england")]
     pub against: String,
     /// The school's percentage, if shown.
     pub school: Option<f64>,
@@ -153,8 +155,8 @@ pub fn method(threshold: u32) -> String {
     format!(
         "Counts from 1 to {} are not shown (c), so that no child can be recognised. Further counts are hidden (also c) wherever a hidden count \
          could otherwise be worked out from the totals or from another table; this is checked by solving for every hidden count. \
-         A percentage is shown only where its count and the total it is a share of are both shown. No names, initials, pupil numbers, \
-         dates of birth or notes about pupils appear in this summary.",
+         A percentage is shown only where its count and the total it is a share of are both shown. No pupil's name, initials, pupil number, \
+         date of birth or notes appear in this summary.",
         threshold - 1
     )
 }
@@ -965,7 +967,8 @@ fn publish_with(aggregate: &Aggregate, threshold: u32, national: &super::nationa
     let published = published_tables(&tables, &hidden);
     let measures = super::report::measures(aggregate, &published, threshold);
     let phases: Vec<Option<crate::school::Phase>> = aggregate.schools.iter().map(|s| s.phase).collect();
-    let comparisons = national.comparisons(aggregate.census_date, &published, &phases);
+    let in_kent = aggregate.schools.iter().any(|s| s.la_code == crate::school::KENT_LA_CODE);
+    let comparisons = national.comparisons(aggregate.census_date, &published, &phases, in_kent);
     Published {
         schema_version: SCHEMA_VERSION,
         kind: PUBLISHED_KIND.into(),

@@ -151,6 +151,10 @@ pub struct SchoolLine {
     /// made; none in older files.
     #[serde(default)]
     pub duties: Option<crate::duties::Duties>,
+    /// The day the duties were read, which they are judged on.
+    #[serde(default)]
+    #[ts(type = "string | null")]
+    pub duties_read: Option<NaiveDate>,
 }
 
 /// Exact counts with no identifiers: the "for aggregation" file, OFFICIAL-SENSITIVE.

@@ -50,6 +50,11 @@ fn england() -> String {
     "England".into()
 }
 
+/// What a comparison saved before `against` was carried was made with.
+pub fn all_schools_in_england() -> String {
+    group_label("all", "England")
+}
+
 /// The groups to compare a school of this phase with: primary schools (infant and junior
 /// included) with primary figures, secondary with secondary, an all-through school with
 /// both. A special school, or a summary whose phase is not known (an older aggregate file),
@@ -111,6 +116,17 @@ pub struct NationalFigure {
 impl National {
     pub fn shipped() -> National {
         National::parse(SHIPPED, "the shipped national figures").expect("the shipped file is checked by a test")
+    }
+
+    /// This file, with the shipped figures of any group and area it gives none for: a file
+    /// loaded before figures named their group (all of it "all schools") still leaves a
+    /// primary school its primary figures.
+    pub fn with_shipped_groups(mut self) -> National {
+        let shipped = National::shipped();
+        let missing: Vec<NationalFigure> =
+            shipped.figures.into_iter().filter(|s| !self.figures.iter().any(|f| f.group == s.group && f.area == s.area)).collect();
+        self.figures.extend(missing);
+        self
     }
 
     /// Reads a newly chosen national figures file: everything `parse` checks, and its dates
@@ -203,10 +219,11 @@ impl National {
     }
 
     /// The school's register percentages beside the figures for schools of its own phase
-    /// (`groups_for`), in England and then in Kent, where the file has them. A group with no
+    /// (`groups_for`): for each group, England's and then (for a Kent school) Kent's, where
+    /// the file has them. A group with no
     /// figure for a measure gives no row: a primary school is never quietly compared with
     /// all schools.
-    pub fn comparisons(&self, census: NaiveDate, tables: &[PublishedTable], phases: &[Option<Phase>]) -> Vec<Comparison> {
+    pub fn comparisons(&self, census: NaiveDate, tables: &[PublishedTable], phases: &[Option<Phase>], in_kent: bool) -> Vec<Comparison> {
         let register = tables.iter().find(|t| t.id == "register");
         let cell = |r: usize| register.and_then(|t| t.rows.get(r)).map(|row| row.cells[0].count);
         let roll = register.and_then(|t| t.grand_total);
@@ -220,8 +237,9 @@ impl National {
         };
         let school = [share(cell(1)), share(cell(2)), share(all_sen)];
         let mut out = Vec::new();
-        for area in AREAS {
-            for group in groups_for(phases) {
+        for group in groups_for(phases) {
+            // Kent's own figures are for Kent's schools only.
+            for area in AREAS.into_iter().filter(|a| *a != "Kent" || in_kent) {
                 for ((measure, label), school) in MEASURES.iter().zip(school) {
                     if let Some(f) = self.latest(measure, group, area, census) {
                         out.push(Comparison {
@@ -331,18 +349,33 @@ mod tests {
             today(),
         )
         .unwrap();
-        let rows = kent.comparisons(NaiveDate::from_ymd_opt(2026, 10, 1).unwrap(), &[], &[Some(Phase::Junior)]);
+        let census = NaiveDate::from_ymd_opt(2026, 10, 1).unwrap();
+        let rows = kent.comparisons(census, &[], &[Some(Phase::Junior)], true);
         let rows: Vec<(&str, f64)> = rows.iter().map(|c| (c.against.as_str(), c.national)).collect();
         assert_eq!(rows, [("State-funded primary schools in England", 3.4), ("State-funded primary schools in Kent", 3.9)]);
+        // An all-through school: each group's England row, then its Kent row.
+        let through: Vec<String> = kent.comparisons(census, &[], &[Some(Phase::AllThrough)], true).into_iter().map(|c| c.against).collect();
+        assert_eq!(through, ["State-funded primary schools in England", "State-funded primary schools in Kent", "State-funded secondary schools in Kent"]);
+        // A school outside Kent is not compared with Kent.
+        let elsewhere: Vec<String> = kent.comparisons(census, &[], &[Some(Phase::Primary)], false).into_iter().map(|c| c.against).collect();
+        assert_eq!(elsewhere, ["State-funded primary schools in England"]);
         // A census before the figures' year has nothing to compare with.
-        assert!(kent.comparisons(NaiveDate::from_ymd_opt(2025, 10, 2).unwrap(), &[], &[Some(Phase::Primary)]).is_empty());
+        assert!(kent.comparisons(NaiveDate::from_ymd_opt(2025, 10, 2).unwrap(), &[], &[Some(Phase::Primary)], true).is_empty());
     }
 
     #[test]
-    fn a_file_without_groups_is_all_schools_in_england_as_before() {
+    fn a_file_without_groups_is_all_schools_in_england_as_before_and_keeps_the_shipped_phases() {
         let old = file("2026-06-11", &[(2026, "ehc_plan_pct", 5.9, SOURCE)]);
-        let f = &National::load(&old, "old.json", today()).unwrap().figures[0];
+        let loaded = National::load(&old, "old.json", today()).unwrap();
+        let f = &loaded.figures[0];
         assert_eq!((f.group.as_str(), f.area.as_str()), ("all", "England"));
+        // Its all-schools figures replace the shipped ones; a primary school still meets the
+        // shipped primary figures, which the file does not give.
+        let merged = loaded.with_shipped_groups();
+        assert_eq!(merged.figures.iter().filter(|f| f.group == "all").count(), 1);
+        let rows = merged.comparisons(NaiveDate::from_ymd_opt(2026, 10, 1).unwrap(), &[], &[Some(Phase::Primary)], true);
+        assert!(!rows.is_empty() && rows.iter().all(|c| c.against == "State-funded primary schools in England"), "{rows:?}");
+        assert_eq!(all_schools_in_england(), "All schools in England");
     }
 
     #[test]

@@ -69,7 +69,10 @@ pub(crate) fn measures(aggregate: &Aggregate, tables: &[PublishedTable], thresho
     // The school's duties: the SENCO and the reviews, each school's in a roll-up, named.
     for school in &aggregate.schools {
         let Some(duties) = &school.duties else { continue };
-        for line in duties.lines(aggregate.census_date, "the census day") {
+        // Duties are kept only as they are now: judged on the day they were read.
+        let on = school.duties_read.unwrap_or(aggregate.census_date);
+        let on_name = format!("on {}, the day this summary was made", crate::dates::long(on));
+        for line in duties.lines(on, &on_name) {
             let (id, label) = if schools == 1 { (line.id.to_string(), line.label.to_string()) } else { (format!("{}:{}", line.id, school.urn), format!("{}: {}", school.name, line.label)) };
             out.push(PublishedMeasure { id, label, value: line.value, note: line.note });
         }

@@ -101,8 +101,8 @@ fn check(file: &str, aggregate: &Aggregate) -> Result<()> {
     let refuse = |what: String| Err(Error::Refused(format!("{file} is damaged: {what}")));
     let digits = |text: &str, n: usize| text.len() == n && text.bytes().all(|b| b.is_ascii_digit());
     for school in &aggregate.schools {
-        if school.name.chars().count() > NAME_LIMIT || school.name.chars().any(char::is_control) {
-            return refuse(format!("the school's name is longer than {NAME_LIMIT} characters or holds control characters"));
+        if school.name.chars().count() > NAME_LIMIT || crate::text::line("name", "school's name", &school.name, NAME_LIMIT).is_err() {
+            return refuse(format!("the school's name is longer than {NAME_LIMIT} characters or holds control, direction or hidden characters"));
         }
         if !digits(&school.urn, 6) {
             return refuse("the school's URN is not six digits".into());

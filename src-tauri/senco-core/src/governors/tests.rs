@@ -69,7 +69,7 @@ fn school(seed: u64, pupils: usize) -> Facts {
     let ehc = cohorts[0].pupils.iter().filter(|p| p.status == CensusStatus::E).count();
     let names = ["Phonics catch-up", "Precision teaching", "Lego-based therapy", "Sensory circuits"];
     Facts {
-        school: SchoolLine { name: format!("Test School {seed}"), urn: format!("{}", 800_000 + seed), la_code: "886".into(), phase: Some(crate::school::Phase::Primary), duties: None },
+        school: SchoolLine { name: format!("Test School {seed}"), urn: format!("{}", 800_000 + seed), la_code: "886".into(), phase: Some(crate::school::Phase::Primary), duties: None, duties_read: None },
         reviews: timeliness(&mut rng, sen * 2),
         annual_reviews: timeliness(&mut rng, ehc),
         requests: (0..rng.gen_range(0..6)).map(|_| [RequestOutcome::Agreed, RequestOutcome::Declined, RequestOutcome::Awaiting][rng.gen_range(0..3)]).collect(),
@@ -821,6 +821,8 @@ fn a_roll_up_refuses_hand_edited_files_that_do_not_add_up_or_cannot_be_true() {
         ("URN is not six digits", Box::new(|v| v["schools"][0]["urn"] = "../../etc/x".into())),
         ("LA code is not three digits", Box::new(|v| v["schools"][0]["la_code"] = "8/6".into())),
         ("longer than 120 characters", Box::new(|v| v["schools"][0]["name"] = "A".repeat(4_000_000).into())),
+        ("direction or hidden characters", Box::new(|v| v["schools"][0]["name"] = "Hollow\u{202E}kcab".into())),
+        ("the school's SEN duties", Box::new(|v| v["schools"][0]["duties"] = serde_json::json!({ "sencoName": "=HYPERLINK(1)", "qualification": null, "sencoAppointed": null, "senReportReviewed": null, "accessibilityPlanReviewed": null }))),
         ("table interventions: a label", Box::new(|v| table_mut(v, "interventions")["rows"][0]["label"] = "x".repeat(10_000).into())),
         ("table area", Box::new(|v| table_mut(v, "area")["rows"][0]["cells"][0] = 9_999.into())),
         ("attendance", Box::new(|v| v["measures"]["attendance_sum"][0] = (-3.0).into())),
@@ -926,13 +928,14 @@ fn the_summary_shows_the_senco_their_qualification_and_when_the_report_and_plan_
         accessibility_plan_reviewed: String::new(),
     };
     facts.school.duties = Some(input.validate(day("2026-12-07")).unwrap());
+    facts.school.duties_read = Some(day("2026-01-20"));
     let published = publish(&summarise(&facts), DEFAULT_THRESHOLD, &National::shipped());
     let measure = |id: &str| published.measures.iter().find(|m| m.id == id).unwrap_or_else(|| panic!("{id}: {:?}", published.measures)).clone();
     assert_eq!(measure("senco").value, "Ms A Example");
     assert_eq!(measure("senco_qualification").value, "Held");
     assert_eq!(measure("sen_report").value, "20 November 2024");
-    // The census is 15 January 2026: the yearly review fell due before it.
-    assert!(measure("sen_report").note.starts_with("Due again by 20 November 2025, before the census day."), "{:?}", measure("sen_report"));
+    // Read on 20 January 2026: the yearly review fell due before then.
+    assert!(measure("sen_report").note.starts_with("Due again by 20 November 2025: overdue on 20 January 2026, the day this summary was made."), "{:?}", measure("sen_report"));
     assert_eq!(measure("accessibility_plan").value, "not recorded");
 
     // In a roll-up each school's lines are named; a file from before duties were carried has none.
@@ -942,4 +945,18 @@ fn the_summary_shows_the_senco_their_qualification_and_when_the_report_and_plan_
     let rolled = publish(&merged, DEFAULT_THRESHOLD, &National::shipped());
     assert!(rolled.measures.iter().any(|m| m.label == format!("{}: SENCO", facts.school.name) && m.value == "Ms A Example"), "{:?}", rolled.measures);
     assert!(!rolled.measures.iter().any(|m| m.label.starts_with(&other.school.name)));
+}
+
+#[test]
+fn a_summary_saved_before_comparisons_named_their_schools_still_reads_as_all_schools() {
+    // The store reads back every summary published for a census day; one saved before
+    // `against` was carried must not make that day's summary fail as damaged.
+    let published = publish(&summarise(&school(55, 200)), DEFAULT_THRESHOLD, &National::shipped());
+    let mut old = serde_json::to_value(&published).unwrap();
+    for c in old["comparisons"].as_array_mut().unwrap() {
+        c.as_object_mut().unwrap().remove("against");
+    }
+    assert!(!old["comparisons"].as_array().unwrap().is_empty());
+    let read: Published = serde_json::from_value(old).expect("an older summary reads");
+    assert!(read.comparisons.iter().all(|c| c.against == "All schools in England"));
 }

@@ -243,7 +243,7 @@ impl Drop for Staging {
     fn drop(&mut self) {
         drop(self.lock.take());
         if !self.dir.as_os_str().is_empty() {
-            let _ = fs::remove_dir_all(&self.dir);
+            files::remove_staging(&self.dir);
         }
     }
 }

@@ -152,7 +152,7 @@ impl Store {
 
         let school = self.school();
         Ok(Facts {
-            school: SchoolLine { name: school.name.clone(), urn: school.urn.clone(), la_code: school.la_code.clone(), phase: Some(school.phase), duties: Some(self.duties()?) },
+            school: SchoolLine { name: school.name.clone(), urn: school.urn.clone(), la_code: school.la_code.clone(), phase: Some(school.phase), duties: Some(self.duties()?), duties_read: Some(today) },
             cohorts,
             reviews,
             annual_reviews,
@@ -266,7 +266,16 @@ impl Store {
             "INSERT INTO setting (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             params![DUTIES_SETTING, serde_json::to_string(&duties).map_err(|e| Error::Refused(e.to_string()))?],
         )?;
-        audit::record(&tx, stamp, "set-duties", "setting", None, "the SENCO, the qualification and the review dates of the SEN information report and accessibility plan")?;
+        let date = |d: Option<NaiveDate>| d.map_or("not recorded".to_string(), crate::dates::short);
+        let what = format!(
+            "SENCO {}; qualification {}; took up the post {}; SEN information report reviewed {}; accessibility plan reviewed {}",
+            if duties.senco_name.is_empty() { "not recorded" } else { duties.senco_name.as_str() },
+            duties.qualification.map_or("not recorded", |q| q.code()),
+            date(duties.senco_appointed),
+            date(duties.sen_report_reviewed),
+            date(duties.accessibility_plan_reviewed)
+        );
+        audit::record(&tx, stamp, "set-duties", "setting", None, &what)?;
         tx.commit()?;
         Ok(duties)
     }
@@ -275,7 +284,7 @@ impl Store {
     pub fn national(&self) -> Result<National> {
         let value: Option<String> = self.conn.query_row("SELECT value FROM setting WHERE key = ?1", [NATIONAL_SETTING], |r| r.get(0)).optional()?;
         match value {
-            Some(text) => National::parse(&text, "the loaded national figures"),
+            Some(text) => National::parse(&text, "the loaded national figures").map(National::with_shipped_groups),
             None => Ok(National::shipped()),
         }
     }
