@@ -653,6 +653,9 @@ test('the evidence check for a request names what is missing, links to the fix, 
   await decision.and(page.locator('[data-state="overdue"]')).waitFor();
   assert.match(await decision.innerText(), /overdue by 8 days/);
   await page.locator('#request-step').click();
+  // Only what can happen next is offered: first the LA's decision, nothing after it.
+  const offered = () => page.locator('#request-step-kind option:not([value=""])').evaluateAll((os) => os.map((o) => o.value));
+  assert.deepEqual(await offered(), ['decision']);
   await page.locator('#request-step-kind').selectOption('decision');
   await page.locator('#request-outcome').selectOption('assess');
   await page.locator('#request-step-date').fill(daysAgo(3));
@@ -672,6 +675,7 @@ test('the evidence check for a request names what is missing, links to the fix, 
   const advice = page.locator('#request-steps tr[data-step="adviceGiven"]');
   assert.equal(await advice.getAttribute('data-state'), 'notYet');
   await page.locator('#request-step').click();
+  assert.deepEqual(await offered(), ['adviceAsked', 'draft'], 'after a decision to assess: the request for advice, or the draft');
   await page.locator('#request-step-kind').selectOption('adviceAsked');
   await page.locator('#request-step-date').fill(daysAgo(2));
   await page.locator('#request-step-save').click();

@@ -202,6 +202,27 @@ impl RequestDates {
             && !matches!(self.decision, Some((_, AssessDecision::DeclineToAssess)))
             && !matches!(self.draft, Some((_, DraftOutcome::NoPlan)))
     }
+
+    /// The steps `record` would take next (on a date it accepts), in order: what the form's
+    /// "what happened" offers, so a SENCO is never offered a step that would be refused.
+    pub fn can_record(&self) -> Vec<RequestStep> {
+        if !self.running() {
+            return Vec::new();
+        }
+        let assessing = matches!(self.decision, Some((_, AssessDecision::Assess)));
+        let drafted = matches!(self.draft, Some((_, DraftOutcome::DraftPlan)));
+        RequestStep::ALL
+            .into_iter()
+            .filter(|step| match step {
+                RequestStep::Decision => self.decision.is_none(),
+                RequestStep::AdviceAsked => assessing && self.advice_asked.is_none(),
+                RequestStep::AdviceGiven => self.advice_asked.is_some() && self.advice_given.is_none(),
+                RequestStep::Draft => assessing && self.draft.is_none(),
+                RequestStep::Comments => drafted && self.comments.is_none(),
+                RequestStep::FinalPlan => drafted,
+            })
+            .collect()
+    }
 }
 
 /// Something that happened to a request, as the SENCO records it.
@@ -1028,4 +1049,44 @@ mod tests {
         after.la_decision = Some((d("2026-12-10"), ReviewOutcome::Keep));
         assert!(review_clock(&after, d("2026-12-24"), false).iter().all(|s| s.key != "amendedPlan"), "no amendments when the plan is kept");
     }
+
+    #[test]
+    fn the_form_offers_exactly_the_steps_the_rules_would_record() {
+        // Whatever has happened so far, `can_record` lists a step if and only if `record`
+        // accepts it on a day no earlier than everything before it (the walk records every
+        // step on one day, which `record` allows).
+        let received = d("2026-01-05");
+        let today = d("2026-12-01");
+        let day = d("2026-11-30");
+        let event = |step: RequestStep| match step {
+            RequestStep::Decision => RequestEvent::Decision { date: day, decision: AssessDecision::Assess },
+            RequestStep::AdviceAsked => RequestEvent::AdviceAsked { date: day },
+            RequestStep::AdviceGiven => RequestEvent::AdviceGiven { date: day },
+            RequestStep::Draft => RequestEvent::Draft { date: day, outcome: DraftOutcome::DraftPlan },
+            RequestStep::Comments => RequestEvent::Comments { date: day },
+            RequestStep::FinalPlan => RequestEvent::FinalPlan { date: day },
+        };
+        // Every state reachable by recording steps in order, from a fresh request.
+        let mut states = vec![RequestDates::received(received)];
+        let mut declined = RequestDates::received(received);
+        declined.decision = Some((d("2026-02-01"), AssessDecision::DeclineToAssess));
+        states.push(declined);
+        let mut seen = 0;
+        while seen < states.len() {
+            let state = states[seen].clone();
+            seen += 1;
+            let offered = state.can_record();
+            for step in RequestStep::ALL {
+                let recorded = record(&state, &event(step), today);
+                assert_eq!(offered.contains(&step), recorded.is_ok(), "{step:?} after {state:?}: {recorded:?}");
+                if let Ok(next) = recorded {
+                    if states.len() < 200 && !states.contains(&next) {
+                        states.push(next);
+                    }
+                }
+            }
+        }
+        assert!(seen > 8, "the walk reached {seen} states");
+    }
+
 }

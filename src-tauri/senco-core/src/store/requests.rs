@@ -25,6 +25,8 @@ pub struct RequestRecord {
     pub dates: RequestDates,
     pub running: bool,
     pub steps: Vec<ClockStep>,
+    /// What can be recorded next: the choices of the form's "what happened".
+    pub can_record: Vec<statutory::RequestStep>,
 }
 
 pub(crate) fn read_dates(json: &str) -> Result<RequestDates> {
@@ -68,7 +70,7 @@ impl Store {
         let id = tx.last_insert_rowid();
         audit::record(&tx, stamp, "add-ehc-request", "pupil", Some(pupil), &format!("EHC needs assessment request sent {}", dates::short(sent)))?;
         tx.commit()?;
-        Ok(RequestRecord { id, sent, running: true, steps: statutory::request_clock(&request, stamp.today), dates: request })
+        Ok(RequestRecord { id, sent, running: true, steps: statutory::request_clock(&request, stamp.today), can_record: request.can_record(), dates: request })
     }
 
     /// Records a step of a request, through the rules of `statutory::record`.
@@ -91,7 +93,7 @@ impl Store {
         tx.execute("UPDATE ehc_request SET dates = ?1, running = ?2 WHERE id = ?3", params![write_dates(&next), next.running(), id])?;
         audit::record(&tx, stamp, action, "pupil", Some(PupilId(pupil)), "EHC needs assessment request updated")?;
         tx.commit()?;
-        Ok(RequestRecord { id, sent, running: next.running(), steps: statutory::request_clock(&next, stamp.today), dates: next })
+        Ok(RequestRecord { id, sent, running: next.running(), steps: statutory::request_clock(&next, stamp.today), can_record: next.can_record(), dates: next })
     }
 
     /// A pupil's requests, newest first, each with its clock on `today`.
@@ -105,7 +107,7 @@ impl Store {
         rows.into_iter()
             .map(|(id, sent, json)| {
                 let dates = read_dates(&json)?;
-                Ok(RequestRecord { id, sent, running: dates.running(), steps: statutory::request_clock(&dates, today), dates })
+                Ok(RequestRecord { id, sent, running: dates.running(), steps: statutory::request_clock(&dates, today), can_record: dates.can_record(), dates })
             })
             .collect()
     }
