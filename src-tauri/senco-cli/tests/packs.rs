@@ -121,6 +121,17 @@ fn a_pack_is_built_verifies_fails_when_tampered_and_is_the_same_twice() {
             assert!(words.contains(section), "the PDF has section {section}");
         }
         assert!(words.contains("OFFICIAL-SENSITIVE") && words.contains("Page 1 of") && words.contains("Contents"));
+        // Issue 21 §3: each attainment measure shows the level expected for the pupil's age
+        // beside its score, as recorded in the assessment (or "Not recorded").
+        let measures = data["measures"].as_array().unwrap();
+        assert!(!measures.is_empty(), "a ready pupil has measures");
+        let flat = words.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(flat.contains("Expected for age"), "section J has the column");
+        for m in measures {
+            let expected = m["expected"].as_str().unwrap();
+            let shown = if expected.is_empty() { "Not recorded" } else { "85 to 115" };
+            assert!(flat.contains(shown), "{m}");
+        }
     }
     if have("qpdf") {
         let check = Command::new("qpdf").arg("--check").arg(&pdf_path).output().unwrap();

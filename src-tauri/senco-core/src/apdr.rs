@@ -205,6 +205,11 @@ pub struct Baseline {
     pub name: String,
     pub score: String,
     pub date: String,
+    /// What is expected for the pupil's age on this measure ("85 to 115", "Year 4 expected
+    /// standard"), so a pack shows the gap and the rate of progress, not just two numbers.
+    /// Empty when not known; stages saved before it was asked for have none.
+    #[serde(default)]
+    pub expected: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -536,6 +541,7 @@ impl Assessment {
                 name: p.line(&format!("baselines[{i}].name"), "measure's name", &b.name, true),
                 score: p.line(&format!("baselines[{i}].score"), "score", &b.score, true),
                 date: iso(p.date(&format!("baselines[{i}].date"), "date of the measure", &b.date, today), &b.date),
+                expected: p.line(&format!("baselines[{i}].expected"), "expected level for the pupil's age", &b.expected, false),
             })
             .collect();
         if self.needs.is_empty() {

@@ -57,6 +57,8 @@ pub struct Measure {
     pub date: String,
     pub name: String,
     pub score: String,
+    /// The expected level for the pupil's age, if recorded.
+    pub expected: String,
     pub recorded_in: String,
 }
 
@@ -384,8 +386,14 @@ fn section(doc: &mut Document, pack: &Pack, n: usize) {
             if pack.measures.is_empty() {
                 none_recorded(doc, "measure is");
             } else {
-                let rows: Vec<Vec<String>> = pack.measures.iter().map(|m| vec![show(&m.date), m.name.clone(), m.score.clone(), m.recorded_in.clone()]).collect();
-                doc.table(&["Date", "Measure", "Score", "Recorded in"], &[0.15, 0.4, 0.19, 0.26], &rows);
+                // Each score beside what is expected for the pupil's age, so the LA sees the gap
+                // and, over the dates, whether it is closing.
+                let rows: Vec<Vec<String>> = pack
+                    .measures
+                    .iter()
+                    .map(|m| vec![show(&m.date), m.name.clone(), m.score.clone(), if m.expected.is_empty() { "Not recorded".into() } else { m.expected.clone() }, m.recorded_in.clone()])
+                    .collect();
+                doc.table(&["Date", "Measure", "Score", "Expected for age", "Recorded in"], &[0.13, 0.3, 0.14, 0.2, 0.23], &rows);
             }
         }
         10 => {

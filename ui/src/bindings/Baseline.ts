@@ -4,4 +4,10 @@ export type Baseline = {
 /**
  * E.g. "Standardised reading score".
  */
-name: string, score: string, date: string, };
+name: string, score: string, date: string, 
+/**
+ * What is expected for the pupil's age on this measure ("85 to 115", "Year 4 expected
+ * standard"), so a pack shows the gap and the rate of progress, not just two numbers.
+ * Empty when not known; stages saved before it was asked for have none.
+ */
+expected: string, };

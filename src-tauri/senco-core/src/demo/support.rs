@@ -40,12 +40,14 @@ impl Support {
 }
 
 const ASSESSORS: &[&str] = &["SENCO", "Class teacher and SENCO", "Assistant SENCO", "Head of year and SENCO"];
+/// Baseline measures with the level expected for the pupil's age, where a SENCO would know
+/// it (standardised scores have an average range; some profiles have no single expectation).
 const BASELINES: &[(&str, &str)] = &[
-    ("Standardised reading score", "score"),
-    ("Standardised maths score", "score"),
-    ("Boxall Profile developmental strand", "score"),
-    ("Receptive vocabulary (BPVS) standard score", "score"),
-    ("Handwriting speed (words a minute)", "wpm"),
+    ("Standardised reading score", "85 to 115 (the average range)"),
+    ("Standardised maths score", "85 to 115 (the average range)"),
+    ("Boxall Profile developmental strand", ""),
+    ("Receptive vocabulary (BPVS) standard score", "85 to 115 (the average range)"),
+    ("Handwriting speed (words a minute)", ""),
 ];
 const OUTCOMES: &[(BroadArea, &str, &str, &str, &str)] = &[
     (BroadArea::CommunicationAndInteraction, "Follows a two-step instruction given to the class", "Does so in 4 of 5 observed lessons", "Needs it repeated one to one", "Follows it first time"),
@@ -185,12 +187,12 @@ fn cycle(tx: &Transaction<'_>, support: &Support, rng: &mut ChaCha8Rng, id: Pupi
             sources.push(extra);
         }
     }
-    let (measure, _) = *BASELINES.choose(rng).expect("baselines");
+    let (measure, expected) = *BASELINES.choose(rng).expect("baselines");
     let assessment = Assessment {
         date: iso(assess_on),
         assessed_by: ASSESSORS.choose(rng).expect("assessors").to_string(),
         sources,
-        baselines: vec![Baseline { name: measure.into(), score: rng.gen_range(69..=92).to_string(), date: iso(assess_on) }],
+        baselines: vec![Baseline { name: measure.into(), score: rng.gen_range(69..=92).to_string(), date: iso(assess_on), expected: expected.into() }],
         needs: vec![AreaSummary { area, summary: SUMMARIES.iter().find(|(a, _)| *a == area).map_or("", |(_, s)| s).into() }],
         parent_view: rng.gen_bool(0.7).then(|| View { text: PARENT_VIEWS.choose(rng).expect("views").to_string(), date: iso(assess_on) }),
         pupil_view: rng.gen_bool(0.6).then(|| View { text: PUPIL_VIEWS.choose(rng).expect("views").to_string(), date: iso(assess_on) }),

@@ -20,7 +20,7 @@ fn assess() -> StageDocument {
             date: "8/9/25".into(),
             assessed_by: "Ms Okafor (SENCO)".into(),
             sources: vec![AssessmentSource::TeacherAssessment, AssessmentSource::ParentViews],
-            baselines: vec![Baseline { name: "Standardised reading score".into(), score: "78".into(), date: "5/9/25".into() }],
+            baselines: vec![Baseline { name: "Standardised reading score".into(), score: "78".into(), date: "5/9/25".into(), expected: "85 to 115".into() }],
             needs: vec![AreaSummary { area: BroadArea::CognitionAndLearning, summary: "Decoding well behind peers".into() }],
             parent_view: Some(View { text: "She hates reading aloud".into(), date: "8/9/25".into() }),
             pupil_view: None,

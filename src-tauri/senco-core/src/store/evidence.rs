@@ -98,7 +98,7 @@ impl Store {
             if let Some(a) = &c.assessment {
                 view("parent", "Assessment", &a.parent_view);
                 view("pupil", "Assessment", &a.pupil_view);
-                measures.extend(a.baselines.iter().map(|b| Measure { date: b.date.clone(), name: b.name.clone(), score: b.score.clone(), recorded_in: format!("Assessment, cycle {}", c.number) }));
+                measures.extend(a.baselines.iter().map(|b| Measure { date: b.date.clone(), name: b.name.clone(), score: b.score.clone(), expected: b.expected.clone(), recorded_in: format!("Assessment, cycle {}", c.number) }));
             }
             if let Some(r) = &c.review {
                 view("parent", "Review", &r.parent_view);
