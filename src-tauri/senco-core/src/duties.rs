@@ -5,13 +5,24 @@
 //!
 //! Sources (domain notes §7.1):
 //! - Children and Families Act 2014, s67: the governing body must designate a qualified
-//!   teacher as SENCO; a SENCO new to the post must gain the mandatory qualification (the
-//!   NPQ for SENCOs from September 2024, which replaced the NASENCO award) within three years
-//!   of taking it up.
+//!   teacher as SENCO.
+//! - SEND Regulations 2014, reg 49(4): "Where a person becomes the SENCO at a relevant school
+//!   after 1st September 2009, and has not previously been the SENCO at that or any other
+//!   relevant school for a total period of more than twelve months, the appropriate
+//!   authority of the school must ensure that, if the person is the SENCO at the school at
+//!   any time after the third anniversary of the date on which that person becomes a SENCO,
+//!   that person holds the qualification" (the National Award for SEN Co-ordination, 49(5),
+//!   for which the NPQ for SENCOs stands from September 2024). So the deadline is the third
+//!   anniversary of taking up the post, and there is none for a SENCO appointed on or before
+//!   1 September 2009. The twelve months' earlier service the app cannot know: the note says
+//!   so.
 //! - s69 and the SEND Regulations 2014, reg 51 and Schedule 1: the SEN information report,
 //!   published and (Code of Practice 6.79) updated each year.
-//! - Equality Act 2010, Schedule 10: an accessibility plan for each period of three years,
-//!   kept under review.
+//! - Equality Act 2010, Schedule 10, paragraph 3: an accessibility plan is "a plan for, over
+//!   a prescribed period", improving disabled pupils' access, which the school must "keep
+//!   … under review during the period to which it relates". The prescribed period is three
+//!   years (found only in secondary sources, schools' published plans; the regulations that
+//!   prescribe it were not read).
 
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -22,8 +33,13 @@ use crate::error::{Error, FieldProblem, Result};
 
 /// The longest SENCO name accepted.
 pub const NAME_MAX: usize = 100;
-/// A SENCO new to the post has this many years to gain the qualification.
+/// A SENCO new to the post has this many years to gain the qualification (reg 49(4): "after
+/// the third anniversary of the date on which that person becomes a SENCO").
 pub const QUALIFY_YEARS: u32 = 3;
+/// Reg 49(4) applies to a person who "becomes the SENCO … after 1st September 2009".
+pub fn qualification_required_from() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2009, 9, 1).expect("a real date")
+}
 /// The SEN information report is updated each year.
 pub const REPORT_MONTHS: u32 = 12;
 /// An accessibility plan covers a period of three years.
@@ -171,7 +187,11 @@ impl Duties {
             value: if self.senco_name.is_empty() { not_recorded() } else { self.senco_name.clone() },
             note: "The governing body must designate a qualified teacher as SENCO (Children and Families Act 2014, s67).".into(),
         };
-        let deadline = self.senco_appointed.and_then(|d| d.checked_add_months(chrono::Months::new(QUALIFY_YEARS * 12)));
+        // The third anniversary, for a SENCO who took up the post after 1 September 2009.
+        let deadline = self
+            .senco_appointed
+            .filter(|d| *d > qualification_required_from())
+            .and_then(|d| d.checked_add_months(chrono::Months::new(QUALIFY_YEARS * 12)));
         let qualification = DutyLine {
             id: "senco_qualification",
             label: "SENCO's qualification",
@@ -183,11 +203,15 @@ impl Duties {
             note: match (self.qualification, deadline) {
                 (Some(Qualification::Held), _) => "The NPQ for SENCOs, or the NASENCO award it replaced.".into(),
                 (Some(_), Some(due)) if due < on => format!(
-                    "The three years from taking up the post ended on {}, before {on_name}: a SENCO must gain the NPQ for SENCOs within three years.",
+                    "The three years from taking up the post ended on {}, before {on_name}: a SENCO new to the role must hold it after the third anniversary (SEND Regulations 2014, reg 49(4)).",
                     dates::long(due)
                 ),
-                (Some(_), Some(due)) => format!("To be gained by {}, three years from taking up the post.", dates::long(due)),
-                _ => "A SENCO new to the post must gain the NPQ for SENCOs within three years.".into(),
+                (Some(_), Some(due)) => format!(
+                    "To be gained by {}, the third anniversary of taking up the post (reg 49(4); not required of a SENCO with more than 12 months as SENCO before).",
+                    dates::long(due)
+                ),
+                (Some(_), None) if self.senco_appointed.is_some() => "Took up the post by 1 September 2009, before reg 49(4) required it.".into(),
+                _ => "A SENCO new to the role must hold it after the third anniversary of taking up the post (SEND Regulations 2014, reg 49(4)).".into(),
             },
         };
         let reviewed = |id: &'static str, label: &'static str, date: Option<NaiveDate>, months: u32, rule: &str| {
@@ -218,7 +242,7 @@ impl Duties {
                 "Accessibility plan last reviewed",
                 self.accessibility_plan_reviewed,
                 ACCESSIBILITY_YEARS * 12,
-                "A plan for each three years, kept under review (Equality Act 2010, Schedule 10).",
+                "A plan over a prescribed period of three years, kept under review during it (Equality Act 2010, Schedule 10, para 3).",
             ),
         ]
     }
@@ -266,13 +290,23 @@ mod tests {
 
     #[test]
     fn the_qualification_is_due_three_years_from_taking_up_the_post() {
-        // s67 and the SENCO regulations: "within three years" of taking up the post.
+        // Reg 49(4): "if the person is the SENCO at the school at any time after the third
+        // anniversary of the date on which that person becomes a SENCO, that person holds the
+        // qualification", for a person who "becomes the SENCO … after 1st September 2009".
         let duties = input("Ms A Example", "2024-09-02", "2025-10-20", "2024-03-01").validate(d("2026-12-07")).unwrap();
         let lines = duties.lines(d("2026-10-01"), "today");
         let by = |id: &str| lines.iter().find(|l| l.id == id).unwrap().clone();
         assert_eq!(by("senco").value, "Ms A Example");
         assert_eq!(by("senco_qualification").value, "Working towards it");
         assert!(by("senco_qualification").note.starts_with("To be gained by 2 September 2027"), "{:?}", by("senco_qualification"));
+        // On the anniversary itself the SENCO is not yet late; the day after, they are.
+        assert!(!duties.lines(d("2027-09-02"), "today")[1].note.contains("ended on"));
+        assert!(duties.lines(d("2027-09-03"), "today")[1].note.contains("ended on 2 September 2027"));
+        // Appointed on or before 1 September 2009: reg 49(4) sets no deadline.
+        let before = input("Mr B Long-Serving", "2009-09-01", "", "").validate(d("2026-12-07")).unwrap();
+        assert!(before.lines(d("2026-10-01"), "today")[1].note.starts_with("Took up the post by 1 September 2009"), "{:?}", before.lines(d("2026-10-01"), "today")[1]);
+        let after = input("Ms C New", "2009-09-02", "", "").validate(d("2026-12-07")).unwrap();
+        assert!(after.lines(d("2026-10-01"), "today")[1].note.contains("ended on 2 September 2012"));
         let late = duties.lines(d("2027-10-07"), "today");
         assert!(late[1].note.contains("ended on 2 September 2027, before today"), "{:?}", late[1]);
         // The SEN information report is updated each year; the accessibility plan is for three.
